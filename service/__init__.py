@@ -1,0 +1,1 @@
+"""Vinh Danh: workflow and document approval for emulation and commendation (thi đua – khen thưởng)."""

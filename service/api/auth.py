@@ -1,0 +1,31 @@
+"""POST /api/v1/auth/token."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify
+from marshmallow import Schema, fields
+
+from ..operations import auth
+from .context import db, json_body
+
+bp = Blueprint("auth", __name__, url_prefix="/api/v1/auth")
+
+
+class TokenRequest(Schema):
+    username = fields.String(required=True)
+    password = fields.String(required=True)
+
+
+class TokenResponse(Schema):
+    access_token = fields.String()
+    token_type = fields.String()
+    expires_in = fields.Integer()
+
+
+@bp.post("/token")
+def issue_token():
+    """Exchange a username and password for a bearer token."""
+    body = TokenRequest().load(json_body())
+    user = auth.authenticate(db(), username=body["username"], password=body["password"])
+    signer = current_app.extensions["vinhdanh"].token_signer
+    return jsonify({"access_token": signer.issue(user), "token_type": "Bearer", "expires_in": signer.max_age})

@@ -1,0 +1,102 @@
+"""Process instances: start, read, list, history, retry, terminate."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+from marshmallow import Schema, fields, validate
+
+from ..operations import instances
+from .context import current_user, db, json_body, page_args
+from .tasks import TaskOut
+
+bp = Blueprint("instances", __name__, url_prefix="/api/v1/process-instances")
+
+
+class StartIn(Schema):
+    process_key = fields.String(required=True, validate=validate.Length(1, 128))
+    version = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1))
+    org_unit_code = fields.String(load_default=None, allow_none=True)
+    data = fields.Dict(keys=fields.String(), load_default=dict)
+
+
+class RetryIn(Schema):
+    data = fields.Dict(keys=fields.String(), load_default=dict)
+
+
+class TerminateIn(Schema):
+    reason = fields.String(required=True, validate=validate.Length(1, 2000))
+
+
+class InstanceOut(Schema):
+    id = fields.Integer()
+    process_key = fields.String()
+    version = fields.Integer()
+    status = fields.String()
+    org_unit_code = fields.Function(lambda i: i.org_unit.code)
+    started_by = fields.Function(lambda i: i.started_by.username if i.started_by else None)
+    data = fields.Dict()
+    error = fields.Dict(allow_none=True)
+    lock_version = fields.Integer()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class HistoryOut(Schema):
+    at = fields.DateTime()
+    actor = fields.String(allow_none=True)
+    action = fields.String()
+    element_id = fields.String(allow_none=True)
+    task_name = fields.String(allow_none=True)
+    details = fields.Dict()
+
+
+def instance_json(instance) -> dict:
+    body = InstanceOut().dump(instance)
+    body["tasks"] = TaskOut(many=True).dump(instances.open_tasks(db(), instance))
+    return body
+
+
+@bp.post("")
+def start():
+    """Start an instance; it runs until every path waits."""
+    values = StartIn().load(json_body())
+    instance = instances.start_instance(db(), actor=current_user(), **values)
+    return jsonify(instance_json(instance)), 201
+
+
+@bp.get("")
+def list_instances():
+    """Instances the caller may see."""
+    limit, offset = page_args()
+    items, total = instances.list_instances(db(), actor=current_user(), process_key=request.args.get("process_key"),
+                                            status=request.args.get("status"), limit=limit, offset=offset)
+    return jsonify({"items": InstanceOut(many=True).dump(items), "total": total})
+
+
+@bp.get("/<int:instance_id>")
+def get_instance(instance_id: int):
+    """One instance with its open human tasks."""
+    return jsonify(instance_json(instances.get_instance(db(), actor=current_user(), instance_id=instance_id)))
+
+
+@bp.get("/<int:instance_id>/history")
+def history(instance_id: int):
+    """The instance's audit events, in order."""
+    events = instances.history(db(), actor=current_user(), instance_id=instance_id)
+    return jsonify({"items": HistoryOut(many=True).dump(events), "total": len(events)})
+
+
+@bp.post("/<int:instance_id>/retry")
+def retry(instance_id: int):
+    """Re-run the failed step of an instance in error, optionally with corrected data."""
+    values = RetryIn().load(json_body())
+    instance = instances.retry_instance(db(), actor=current_user(), instance_id=instance_id, data=values["data"])
+    return jsonify(instance_json(instance))
+
+
+@bp.post("/<int:instance_id>/terminate")
+def terminate(instance_id: int):
+    """End an instance early, with a reason (administrators)."""
+    values = TerminateIn().load(json_body())
+    instance = instances.terminate_instance(db(), actor=current_user(), instance_id=instance_id, **values)
+    return jsonify(instance_json(instance))

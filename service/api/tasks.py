@@ -1,0 +1,91 @@
+"""The inbox and task actions."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+from marshmallow import Schema, fields, validate
+
+from ..operations import tasks
+from .context import current_user, db, json_body, page_args
+
+bp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks")
+
+
+class TaskOut(Schema):
+    id = fields.String()
+    name = fields.String()
+    element_id = fields.String()
+    process_key = fields.String()
+    instance_id = fields.Integer()
+    lane = fields.String(allow_none=True)
+    role = fields.String(attribute="role_key", allow_none=True)
+    org_unit_code = fields.Function(lambda t: t.org_unit.code if t.org_unit else None)
+    assignee = fields.Function(lambda t: t.assignee.username if t.assignee else None)
+    state = fields.String()
+    created_at = fields.DateTime()
+    due_at = fields.DateTime(allow_none=True)
+    overdue = fields.Function(lambda t: t.is_overdue())
+
+
+class CompleteIn(Schema):
+    data = fields.Dict(keys=fields.String(), load_default=dict)
+    expected_version = fields.Integer(load_default=None, allow_none=True)
+
+
+class ReassignIn(Schema):
+    username = fields.String(required=True, allow_none=True)
+    reason = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+@bp.get("")
+def inbox():
+    """Open tasks the caller may act on."""
+    limit, offset = page_args()
+    instance_id = request.args.get("instance_id", type=int)
+    items, total = tasks.list_tasks(db(), actor=current_user(), process_key=request.args.get("process_key"),
+                                    instance_id=instance_id, limit=limit, offset=offset)
+    return jsonify({"items": TaskOut(many=True).dump(items), "total": total})
+
+
+@bp.get("/<task_id>")
+def get_task(task_id: str):
+    """A task with its form and the values the form starts with."""
+    session = db()
+    task = tasks.get_task(session, actor=current_user(), task_id=task_id)
+    form = tasks.form_of(session, task)
+    body = TaskOut().dump(task)
+    body["form"] = {"type": form.type, "schema": form.schema}
+    body["data"] = task.instance.data if task.state == "open" else {}
+    return jsonify(body)
+
+
+@bp.post("/<task_id>/claim")
+def claim(task_id: str):
+    """Take an offered task; 409 if someone else holds it."""
+    return jsonify(TaskOut().dump(tasks.claim(db(), actor=current_user(), task_id=task_id)))
+
+
+@bp.post("/<task_id>/unclaim")
+def unclaim(task_id: str):
+    """Give a claimed task back to its candidates."""
+    return jsonify(TaskOut().dump(tasks.unclaim(db(), actor=current_user(), task_id=task_id)))
+
+
+@bp.post("/<task_id>/complete")
+def complete(task_id: str):
+    """Complete a task with form data; returns the instance and its new open tasks."""
+    from .instances import instance_json  # instances imports TaskOut from here
+
+    values = CompleteIn().load(json_body())
+    locale = "en" if request.accept_languages.best_match(["vi", "en"]) == "en" else "vi"
+    instance = tasks.complete(db(), actor=current_user(), task_id=task_id, data=values["data"],
+                              expected_version=values["expected_version"], locale=locale)
+    return jsonify({"instance": instance_json(instance)})
+
+
+@bp.post("/<task_id>/reassign")
+def reassign(task_id: str):
+    """Give a task to another user (administrators; audited)."""
+    values = ReassignIn().load(json_body())
+    task = tasks.reassign(db(), actor=current_user(), task_id=task_id, **values)
+    return jsonify(TaskOut().dump(task))

@@ -1,0 +1,61 @@
+"""Settings, read from the environment here and nowhere else."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+
+
+def _secret_key() -> str:
+    """SECRET_KEY, or one generated once and kept in instance/ so tokens survive restarts."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    INSTANCE_DIR.mkdir(exist_ok=True)
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+@dataclass
+class Settings:
+    database_url: str = "sqlite:///instance/app.db"
+    host: str = "127.0.0.1"
+    port: int = 5000
+    admin_password: str | None = None
+    demo_data: bool = False
+    secret_key: str = ""
+    token_max_age: int = 8 * 3600
+    max_content_length: int = 20 * 1024 * 1024
+    timer_loop: bool = False
+    timer_interval: float = 1.0
+    extra: dict = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, **overrides) -> Settings:
+        url = os.environ.get("DATABASE_URL", "sqlite:///instance/app.db")
+        if url.startswith("sqlite:///") and not url.startswith("sqlite:////") and ":memory:" not in url:
+            # Relative SQLite paths are relative to the project, not to the working directory.
+            relative = url[len("sqlite:///"):]
+            (PROJECT_ROOT / relative).parent.mkdir(parents=True, exist_ok=True)
+            url = f"sqlite:///{PROJECT_ROOT / relative}"
+        settings = cls(
+            database_url=url,
+            host=os.environ.get("HOST", "127.0.0.1"),
+            port=int(os.environ.get("PORT", "5000")),
+            admin_password=os.environ.get("ADMIN_PASSWORD") or None,
+            demo_data=os.environ.get("DEMO_DATA", "0") == "1",
+            secret_key=_secret_key(),
+            token_max_age=int(os.environ.get("TOKEN_MAX_AGE", str(8 * 3600))),
+            max_content_length=int(os.environ.get("MAX_CONTENT_LENGTH", str(20 * 1024 * 1024))),
+            timer_loop=os.environ.get("TIMER_LOOP", "0") == "1",
+        )
+        for key, value in overrides.items():
+            setattr(settings, key, value)
+        return settings

@@ -1,0 +1,164 @@
+"""Parse a deployment bundle (BPMN, DMN, forms) into SpiffWorkflow specs, one dialect per file.
+
+Camunda 7 files (camunda:formKey, formData, properties) and SpiffWorkflow files (spiffworkflow:
+extensions) can be deployed together: each BPMN file goes to the parser of its own dialect and the
+resulting process specs are pooled, so a Camunda process can call a Spiff one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
+from SpiffWorkflow.camunda.parser.task_spec import CamundaTaskParser
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+from SpiffWorkflow.spiff.specs.defaults import ServiceTask as SpiffServiceTask
+
+from .bundle_validation import detect_dialect
+from .task_metadata import CAMUNDA_NS, extract_task_metadata
+from .xml_safety import XmlProblem, parse_xml
+
+
+class CamundaServiceTaskParser(CamundaTaskParser):
+    """Service tasks name a registered Python handler (camunda:topic or a `handler` property).
+
+    Diagrams never carry code for service tasks: the handler name is looked up in the service
+    registry at run time (service/engine/service_tasks.py).
+    """
+
+    def create_task(self):
+        extensions = self.parse_extensions()
+        handler = (
+            extensions.get("handler")
+            or self.node.get(f"{{{CAMUNDA_NS}}}topic")
+            or self.node.get(f"{{{CAMUNDA_NS}}}delegateExpression")
+        )
+        if not handler:
+            self.raise_validation_exception(
+                "A service task must name a registered handler (camunda:topic or property 'handler')"
+            )
+        result_variable = self.node.get(f"{{{CAMUNDA_NS}}}resultVariable") or extensions.get(
+            "resultVariable"
+        )
+        params = {
+            name[len("param.") :]: {"value": value, "type": "any"}
+            for name, value in extensions.items()
+            if name.startswith("param.")
+        }
+        return self.spec_class(
+            self.spec,
+            self.bpmn_id,
+            operation_name=handler,
+            operation_params=params,
+            result_variable=result_variable,
+            **self.bpmn_attributes,
+        )
+
+
+class VinhDanhCamundaParser(CamundaParser):
+    OVERRIDE_PARSER_CLASSES = {
+        **CamundaParser.OVERRIDE_PARSER_CLASSES,
+        full_tag("serviceTask"): (CamundaServiceTaskParser, SpiffServiceTask),
+    }
+
+
+@dataclass
+class ParsedBundle:
+    """The specs of a bundle: every executable process, the shared sub-specs and task metadata."""
+
+    specs: dict[str, object] = field(default_factory=dict)  # process id -> BpmnProcessSpec
+    subprocess_specs: dict[str, object] = field(default_factory=dict)
+    executable: list[str] = field(default_factory=list)
+    names: dict[str, str] = field(default_factory=dict)
+    files: dict[str, str] = field(default_factory=dict)  # process id -> BPMN file name
+    task_metadata: dict[str, dict] = field(default_factory=dict)  # process id -> element id -> meta
+    forms: dict[str, dict] = field(default_factory=dict)  # form file name / form id -> schema
+
+
+class BundleParseError(Exception):
+    def __init__(self, problems: list[dict]):
+        super().__init__("; ".join(p["message"] for p in problems))
+        self.problems = problems
+
+
+def _problem(file: str | None, element_id: str | None, line: int | None, message: str) -> dict:
+    return {"file": file, "element_id": element_id, "line": line, "message": message}
+
+
+def parse_bundle(bpmn_files: dict[str, bytes], dmn_files: dict[str, bytes], forms: dict[str, dict]) -> ParsedBundle:
+    """Parse all files; raise BundleParseError listing every problem SpiffWorkflow reports."""
+    parsers = {"camunda": VinhDanhCamundaParser(), "spiff": SpiffBpmnParser()}
+    used: dict[str, list[str]] = {"camunda": [], "spiff": []}
+    roots: dict[str, etree._Element] = {}
+    problems: list[dict] = []
+    for name, content in dmn_files.items():
+        try:
+            root = parse_xml(content, filename=name)
+        except XmlProblem as exc:
+            problems.append(_problem(name, None, exc.line, exc.message))
+            continue
+        for parser in parsers.values():
+            try:
+                parser.add_dmn_xml(root, filename=name)
+            except ValidationException as exc:
+                problems.append(_problem(name, exc.id or None, exc.line_number or None, str(exc.msg if hasattr(exc, "msg") else exc)))
+                break
+    for name, content in bpmn_files.items():
+        try:
+            root = parse_xml(content, filename=name)
+        except XmlProblem as exc:
+            problems.append(_problem(name, None, exc.line, exc.message))
+            continue
+        # Plain BPMN runs on the Camunda parser: it reads standard elements like the base parser.
+        dialect = "spiff" if detect_dialect(root) == "spiff" else "camunda"
+        roots[name] = root
+        try:
+            parsers[dialect].add_bpmn_xml(root, filename=name)
+        except ValidationException as exc:
+            problems.append(_spiff_problem(name, exc))
+            continue
+        used[dialect].append(name)
+    if problems:
+        raise BundleParseError(problems)
+
+    bundle = ParsedBundle(forms=forms)
+    all_specs: dict[str, object] = {}
+    for dialect, parser in parsers.items():
+        if not used[dialect]:
+            continue
+        for process_id in parser.get_process_ids():
+            try:
+                spec = parser.get_spec(process_id)
+                subs = parser.get_subprocess_specs(process_id, require_call_activity_specs=False)
+            except ValidationException as exc:
+                problems.append(_spiff_problem(exc.file_name or "", exc))
+                continue
+            except Exception as exc:  # SpiffWorkflow raises bare exceptions for some model errors
+                problems.append(_problem(None, process_id, None, str(exc)))
+                continue
+            all_specs[process_id] = spec
+            bundle.subprocess_specs.update(subs)
+            process_parser = parser.get_process_parser(process_id)
+            bundle.names[process_id] = process_parser.get_name()
+            bundle.files[process_id] = process_parser.filename
+            if process_parser.node.get("isExecutable", "true") == "true":
+                bundle.executable.append(process_id)
+    if problems:
+        raise BundleParseError(problems)
+    # Called processes live in other files or dialects: pool every spec so any call resolves.
+    for process_id, spec in all_specs.items():
+        bundle.specs[process_id] = spec
+        bundle.subprocess_specs.setdefault(process_id, spec)
+    for name, root in roots.items():
+        bundle.task_metadata.update(extract_task_metadata(root, filename=name))
+    return bundle
+
+
+def _spiff_problem(filename: str, exc: ValidationException) -> dict:
+    message = str(getattr(exc, "msg", None) or exc).split("\n")[0]
+    line = getattr(exc, "line_number", None) or None
+    return _problem(getattr(exc, "file_name", None) or filename, getattr(exc, "id", None) or None, line, message)
+

@@ -1,0 +1,44 @@
+"""The script engine every workflow runs with: sandboxed expressions and registered services."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+
+from .sandbox import SandboxedEnvironment
+from .sandbox_compiler import check_source
+from .sandbox_errors import SandboxError
+from .service_tasks import get_handler
+
+
+class VinhDanhScriptEngine(PythonScriptEngine):
+    def call_service(self, task, operation_name=None, operation_params=None, **kwargs):
+        """Dispatch to a registered handler; its JSON result goes to the task's result variable."""
+        try:
+            handler = get_handler(operation_name)
+            params = {name: spec["value"] for name, spec in (operation_params or {}).items()}
+            result = handler(copy.deepcopy(task.data), **params)
+            return json.dumps(result)
+        except Exception as exc:
+            raise WorkflowTaskException(f"service task {operation_name!r} failed: {exc}", task=task, exception=exc)
+
+
+_environment = SandboxedEnvironment()
+
+
+def make_engine() -> VinhDanhScriptEngine:
+    return VinhDanhScriptEngine(environment=_environment)
+
+
+def check_script(source: str) -> str | None:
+    """Why a diagram's expression or script would be refused by the sandbox, or None."""
+    try:
+        check_source(source, "exec")
+    except SyntaxError as exc:
+        return f"syntax error: {exc.msg} (line {exc.lineno})"
+    except SandboxError as exc:
+        return str(exc)
+    return None

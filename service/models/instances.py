@@ -1,0 +1,125 @@
+"""Process instances, their open human tasks, due timers and message subscriptions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db import Base, UTCDateTime, utcnow
+
+INSTANCE_STATUSES = ("running", "waiting", "completed", "error", "terminated")
+
+
+class ProcessInstance(Base):
+    __tablename__ = "process_instances"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"), index=True)
+    process_key: Mapped[str] = mapped_column(String(128), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), index=True)
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    state: Mapped[dict] = mapped_column(JSON)
+    data: Mapped[dict] = mapped_column(JSON)
+    error: Mapped[dict | None] = mapped_column(JSON)
+    lock_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    # A lost race is a StaleDataError -> 409, never a silent overwrite.
+    __mapper_args__ = {"version_id_col": lock_version}
+
+    org_unit = relationship("OrgUnit")
+    started_by = relationship("User")
+
+
+class HumanTask(Base):
+    """The open-task table: inbox, 'who may act', due dates and reports read only this."""
+
+    __tablename__ = "human_tasks"
+    __table_args__ = (
+        Index("ix_human_tasks_offer", "state", "role_key", "org_unit_id"),
+        Index("ix_human_tasks_assignee_state", "assignee_id", "state"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the engine's task id
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id", ondelete="CASCADE"), index=True)
+    process_key: Mapped[str] = mapped_column(String(128))
+    element_id: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(String(255))
+    lane: Mapped[str | None] = mapped_column(String(255))
+    role_key: Mapped[str | None] = mapped_column(String(64))
+    # The unit the role's scope is checked against (the instance's, or org_unit_from's).
+    org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    claimed: Mapped[bool] = mapped_column(default=False)
+    state: Mapped[str] = mapped_column(String(16), default="open")  # open | completed | cancelled
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    instance: Mapped[ProcessInstance] = relationship()
+    org_unit = relationship("OrgUnit", foreign_keys=[org_unit_id])
+    assignee = relationship("User", foreign_keys=[assignee_id])
+
+    def is_overdue(self, now: datetime | None = None) -> bool:
+        return self.state == "open" and self.due_at is not None and self.due_at < (now or utcnow())
+
+
+class Timer(Base):
+    __tablename__ = "timers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id", ondelete="CASCADE"), index=True)
+    task_id: Mapped[str] = mapped_column(String(36))
+    element_id: Mapped[str] = mapped_column(String(255))
+    fire_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class MessageSubscription(Base):
+    __tablename__ = "message_subscriptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instances.id", ondelete="CASCADE"), index=True)
+    task_id: Mapped[str] = mapped_column(String(36))
+    element_id: Mapped[str] = mapped_column(String(255))
+    message_name: Mapped[str] = mapped_column(String(255), index=True)
+    correlation: Mapped[dict] = mapped_column(JSON)
+
+
+class AuditEvent(Base):
+    """Append-only; each event carries the hash of the one before it in its stream."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("uq_audit_events_stream_seq", "stream", "seq", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stream: Mapped[str] = mapped_column(String(64))  # "instance:<id>" or "system"
+    seq: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str | None] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instances.id", ondelete="CASCADE"), index=True)
+    element_id: Mapped[str | None] = mapped_column(String(255))
+    task_name: Mapped[str | None] = mapped_column(String(255))
+    details: Mapped[dict] = mapped_column(JSON)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class TaskOffer(Base):
+    """Who a task is offered to: a role within an org unit's scope, or a named user."""
+
+    __tablename__ = "task_offers"
+    __table_args__ = (Index("ix_task_offers_role_unit", "role_key", "org_unit_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[str] = mapped_column(ForeignKey("human_tasks.id", ondelete="CASCADE"), index=True)
+    role_key: Mapped[str | None] = mapped_column(String(64))
+    org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)

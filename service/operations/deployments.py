@@ -1,0 +1,159 @@
+"""Deploy a bundle of BPMN, DMN and form files: validate everything, then store each process once."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..engine.bundle_validation import file_kind, validate_bundle
+from ..engine.parsing import BundleParseError, parse_bundle
+from ..engine.script_engine import check_script
+from ..engine.serialization import specs_to_dict
+from ..errors import NotFound, PermissionDenied, ValidationFailed
+from ..forms import FormDefinitionError, schema_from_formjs
+from ..models import Deployment, DeploymentFile, ProcessVersion, User
+from ..permissions import can_deploy
+from . import audit
+
+MAX_FILES = 50
+
+
+@dataclass
+class DeployOutcome:
+    deployment: Deployment
+    created: bool
+
+
+def _content_hash(files: dict[str, bytes]) -> str:
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
+    return digest.hexdigest()
+
+
+def _problems(problems: list[dict]) -> ValidationFailed:
+    return ValidationFailed(
+        "Bộ tệp quy trình không hợp lệ; chưa triển khai gì. / The bundle is invalid; nothing was deployed.",
+        details={"problems": problems},
+    )
+
+
+def _forms(files: dict[str, bytes]) -> dict[str, dict]:
+    forms: dict[str, dict] = {}
+    for name, content in files.items():
+        if file_kind(name) != "form":
+            continue
+        schema = json.loads(content)
+        stem = name.rsplit("/", 1)[-1]
+        stem = stem[: -len(".form")] if stem.endswith(".form") else stem.rsplit(".", 1)[0]
+        forms[stem] = schema
+        if isinstance(schema, dict) and schema.get("id"):
+            forms.setdefault(str(schema["id"]), schema)
+    return forms
+
+
+def _form_problems(files: dict[str, bytes]) -> list[dict]:
+    """Forms must build into validation schemas now, not fail on the first submission."""
+    problems = []
+    for name, content in files.items():
+        if file_kind(name) != "form":
+            continue
+        try:
+            schema_from_formjs(json.loads(content))
+        except (FormDefinitionError, ValueError) as exc:
+            problems.append({"file": name, "element_id": None, "line": None, "message": f"invalid form: {exc}"})
+    return problems
+
+
+def deploy(session: Session, *, actor: User, files: dict[str, bytes], key: str | None = None) -> DeployOutcome:
+    """Validate and deploy; identical content returns the existing version, otherwise version + 1."""
+    if not can_deploy(actor):
+        raise PermissionDenied("Chỉ quản trị quy trình được triển khai. / Only process admins may deploy.")
+    if not files:
+        raise _problems([{"file": None, "element_id": None, "line": None, "message": "no files uploaded"}])
+    if len(files) > MAX_FILES:
+        raise _problems([{"file": None, "element_id": None, "line": None, "message": f"at most {MAX_FILES} files"}])
+    known_processes = set(session.scalars(select(ProcessVersion.process_key).distinct()))
+    problems = [p.as_dict() for p in validate_bundle(
+        files, known_process_ids=known_processes, expression_checker=check_script, script_checker=check_script)]
+    if problems:
+        raise _problems(problems)
+    problems = _form_problems(files)
+    if problems:
+        raise _problems(problems)
+    bpmn = {n: c for n, c in files.items() if file_kind(n) == "bpmn"}
+    dmn = {n: c for n, c in files.items() if file_kind(n) == "dmn"}
+    try:
+        bundle = parse_bundle(bpmn, dmn, _forms(files))
+    except BundleParseError as exc:
+        raise _problems(exc.problems) from None
+    if not bundle.executable:
+        raise _problems([{"file": None, "element_id": None, "line": None, "message": "no executable process"}])
+    main_key = key or bundle.executable[0]
+    if main_key not in bundle.executable:
+        raise NotFound(f"process {main_key!r} is not defined by these files")
+
+    content_hash = _content_hash(files)
+    existing = session.scalar(
+        select(Deployment).where(Deployment.key == main_key, Deployment.content_hash == content_hash)
+        .order_by(Deployment.version.desc()).limit(1)
+    )
+    if existing is not None:
+        return DeployOutcome(existing, created=False)
+
+    version = (session.scalar(select(func.max(Deployment.version)).where(Deployment.key == main_key)) or 0) + 1
+    deployment = Deployment(key=main_key, version=version, name=bundle.names.get(main_key) or main_key,
+                            content_hash=content_hash, deployed_by_id=actor.id)
+    session.add(deployment)
+    session.flush()
+    for name, content in sorted(files.items()):
+        session.add(DeploymentFile(deployment_id=deployment.id, filename=name, kind=file_kind(name) or "other",
+                                   sha256=hashlib.sha256(content).hexdigest(), content=content))
+    # One stored spec per process: its own spec plus what it calls, never per instance.
+    for process_id in bundle.executable:
+        process_version = (session.scalar(
+            select(func.max(ProcessVersion.version)).where(ProcessVersion.process_key == process_id)) or 0) + 1
+        session.add(ProcessVersion(
+            deployment_id=deployment.id, process_key=process_id, version=process_version,
+            name=bundle.names.get(process_id) or process_id,
+            bpmn_filename=bundle.files.get(process_id),
+            spec=specs_to_dict({process_id: bundle.specs[process_id]}, bundle.subprocess_specs),
+            task_metadata=bundle.task_metadata, forms=bundle.forms,
+        ))
+    session.flush()
+    audit.record(session, action="definition.deployed", actor=actor.username,
+                 details={"key": main_key, "version": version, "processes": bundle.executable,
+                          "files": sorted(files), "content_hash": content_hash})
+    return DeployOutcome(deployment, created=True)
+
+
+def latest_versions(session: Session) -> list[ProcessVersion]:
+    latest = (select(ProcessVersion.process_key, func.max(ProcessVersion.version).label("v"))
+              .group_by(ProcessVersion.process_key).subquery())
+    return list(session.scalars(
+        select(ProcessVersion).join(latest, (ProcessVersion.process_key == latest.c.process_key)
+                                    & (ProcessVersion.version == latest.c.v))
+        .order_by(ProcessVersion.process_key)
+    ))
+
+
+def get_version(session: Session, process_key: str, version: int | None = None) -> ProcessVersion:
+    query = select(ProcessVersion).where(ProcessVersion.process_key == process_key)
+    query = query.where(ProcessVersion.version == version) if version else query.order_by(ProcessVersion.version.desc())
+    found = session.scalar(query.limit(1))
+    if found is None:
+        raise NotFound(f"Không tìm thấy quy trình {process_key!r}. / Process definition not found.")
+    return found
+
+
+def bpmn_xml(session: Session, process_key: str, version: int) -> bytes:
+    process_version = get_version(session, process_key, version)
+    filename = process_version.bpmn_filename
+    for file in process_version.deployment.files:
+        if file.filename == filename:
+            return file.content
+    raise NotFound("BPMN file not found")

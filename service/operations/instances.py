@@ -1,0 +1,108 @@
+"""Start, read, list and repair process instances."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..engine import runtime
+from ..errors import InvalidState, NotFound, PermissionDenied
+from ..models import AuditEvent, HumanTask, OrgUnit, ProcessInstance, User
+from ..permissions import can_see_instance, is_process_admin, is_system_admin, visible_instances_filter
+from . import audit, deployments, stepping
+
+NOT_FOUND = "Không tìm thấy hồ sơ quy trình. / Process instance not found."
+
+
+def start_instance(session: Session, *, actor: User, process_key: str, version: int | None = None,
+                   org_unit_code: str | None = None, data: dict | None = None) -> ProcessInstance:
+    """Start an instance owned by an org unit (the starter's by default) and run it until it waits."""
+    process_version = deployments.get_version(session, process_key, version)
+    if org_unit_code:
+        org_unit = session.scalar(select(OrgUnit).where(OrgUnit.code == org_unit_code))
+        if org_unit is None:
+            raise NotFound(f"Không tìm thấy đơn vị {org_unit_code!r}. / Org unit not found.")
+    else:
+        org_unit = actor.org_unit
+        if org_unit is None:
+            raise InvalidState("Người dùng chưa thuộc đơn vị nào; hãy chọn org_unit_code. / No org unit given.")
+    specs, subs = stepping.load_specs(session, process_version.id)
+    result = runtime.start(specs[process_key], subs, data or {})
+    instance = ProcessInstance(
+        process_version_id=process_version.id, process_key=process_key, version=process_version.version,
+        status="running", org_unit_id=org_unit.id, started_by_id=actor.id, state={}, data={},
+    )
+    session.add(instance)
+    session.flush()
+    audit.record(session, action="instance.started", actor=actor.username, instance_id=instance.id,
+                 details={"process_key": process_key, "version": process_version.version,
+                          "org_unit_code": org_unit.code})
+    stepping.apply_result(session, instance, result, actor=actor)
+    return instance
+
+
+def get_instance(session: Session, *, actor: User, instance_id: int) -> ProcessInstance:
+    """The instance if the actor may see it; otherwise NotFound (its existence is not revealed)."""
+    instance = session.get(ProcessInstance, instance_id)
+    if instance is None or not can_see_instance(session, actor, instance):
+        raise NotFound(NOT_FOUND)
+    return instance
+
+
+def list_instances(session: Session, *, actor: User, process_key: str | None = None, status: str | None = None,
+                   limit: int = 50, offset: int = 0) -> tuple[list[ProcessInstance], int]:
+    query = select(ProcessInstance).where(visible_instances_filter(actor))
+    if process_key:
+        query = query.where(ProcessInstance.process_key == process_key)
+    if status:
+        query = query.where(ProcessInstance.status == status)
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    items = session.scalars(query.order_by(ProcessInstance.id.desc()).limit(limit).offset(offset)).all()
+    return list(items), total or 0
+
+
+def open_tasks(session: Session, instance: ProcessInstance) -> list[HumanTask]:
+    return list(session.scalars(
+        select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state == "open")
+        .order_by(HumanTask.created_at, HumanTask.id)
+    ))
+
+
+def history(session: Session, *, actor: User, instance_id: int) -> list[AuditEvent]:
+    instance = get_instance(session, actor=actor, instance_id=instance_id)
+    return list(session.scalars(
+        select(AuditEvent).where(AuditEvent.instance_id == instance.id).order_by(AuditEvent.seq)
+    ))
+
+
+def retry_instance(session: Session, *, actor: User, instance_id: int, data: dict | None = None) -> ProcessInstance:
+    """Re-run the failed step of an instance in error (optionally after correcting its data)."""
+    instance = get_instance(session, actor=actor, instance_id=instance_id)
+    if not (is_process_admin(actor) or is_system_admin(actor) or instance.started_by_id == actor.id):
+        raise PermissionDenied("Không có quyền chạy lại. / Not allowed to retry this instance.")
+    if instance.status != "error":
+        raise InvalidState("Chỉ chạy lại được hồ sơ đang lỗi. / Only instances in error can be retried.")
+    spec, subs = stepping.spec_for(session, instance)
+    state = instance.state
+    if data:
+        state = runtime.update_data(state, spec, subs, data).state
+    result = runtime.retry(state, spec, subs)
+    audit.record(session, action="instance.retried", actor=actor.username, instance_id=instance.id,
+                 details={"data_keys": sorted(data or {})})
+    stepping.apply_result(session, instance, result, actor=actor)
+    return instance
+
+
+def terminate_instance(session: Session, *, actor: User, instance_id: int, reason: str) -> ProcessInstance:
+    instance = get_instance(session, actor=actor, instance_id=instance_id)
+    if not (is_process_admin(actor) or is_system_admin(actor)):
+        raise PermissionDenied("Không có quyền hủy. / Not allowed to terminate.")
+    if instance.status in ("completed", "terminated"):
+        raise InvalidState("Hồ sơ đã kết thúc. / The instance has already ended.")
+    instance.status = "terminated"
+    for task in open_tasks(session, instance):
+        task.state = "cancelled"
+    stepping.clear_waits(session, instance)
+    audit.record(session, action="instance.terminated", actor=actor.username, instance_id=instance.id,
+                 details={"reason": reason})
+    return instance

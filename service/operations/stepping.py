@@ -1,0 +1,199 @@
+"""Persist one engine step: state, open tasks, timers, subscriptions, audit — then route messages.
+
+Everything is written in the caller's transaction. Messages thrown by the step are delivered to
+matching waiting instances in the same transaction (an in-memory outbox drained before return),
+so a sender's step and its receivers' steps commit or roll back together.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from ..db import utcnow
+from ..engine import runtime
+from ..engine.serialization import spec_cache
+from ..models import HumanTask, MessageSubscription, ProcessInstance, ProcessVersion, TaskOffer, Timer, User
+from . import assignment, audit
+
+MAX_MESSAGE_HOPS = 1_000  # a ping-pong of messages between instances must not loop forever
+
+
+def load_specs(session: Session, version_id: int):
+    """Deserialised specs for a process version (cached; versions never change)."""
+
+    def loader():
+        return session.scalar(select(ProcessVersion.spec).where(ProcessVersion.id == version_id))
+
+    specs, subs = spec_cache.get(version_id, loader)
+    return specs, subs
+
+
+def spec_for(session: Session, instance: ProcessInstance):
+    specs, subs = load_specs(session, instance.process_version_id)
+    return specs[instance.process_key], subs
+
+
+def actor_name(actor: User | None) -> str | None:
+    return actor.username if actor is not None else None
+
+
+def apply_result(session: Session, instance: ProcessInstance, result: runtime.StepResult,
+                 *, actor: User | None, outbox: deque | None = None) -> None:
+    """Write the step's outcome for `instance` and deliver the messages it threw."""
+    own_outbox = outbox is None
+    outbox = deque() if outbox is None else outbox
+    now = utcnow()
+    previous_status = instance.status
+    instance.state = result.state
+    instance.data = result.data
+    instance.status = result.status
+    instance.error = result.error
+    instance.updated_at = now
+    if result.status == "completed" and instance.completed_at is None:
+        instance.completed_at = now
+    session.flush()  # the version check happens here: a lost race raises StaleDataError
+
+    _sync_human_tasks(session, instance, result, actor)
+    _sync_timers(session, instance, result)
+    _sync_subscriptions(session, instance, result)
+
+    name = actor_name(actor)
+    for element in result.ran:
+        if element["kind"] in ("ScriptTask", "ServiceTask", "BusinessRuleTask", "CallActivity", "SubWorkflowTask"):
+            audit.record(session, action="element.completed", actor=name, instance_id=instance.id,
+                         element_id=element["element_id"], task_name=element["name"],
+                         details={"kind": element["kind"]})
+    if result.status == "error" and previous_status != "error":
+        audit.record(session, action="instance.error", actor=name, instance_id=instance.id,
+                     element_id=(result.error or {}).get("element_id"),
+                     task_name=(result.error or {}).get("task_name"), details=result.error or {})
+    if result.status == "completed" and previous_status != "completed":
+        audit.record(session, action="instance.completed", actor=name, instance_id=instance.id)
+    for message in result.thrown:
+        audit.record(session, action="message.sent", actor=name, instance_id=instance.id,
+                     details={"name": message.name, "correlation": message.correlation})
+        outbox.append((instance.id, message))
+    if own_outbox:
+        drain(session, outbox, actor)
+
+
+def _sync_human_tasks(session: Session, instance: ProcessInstance, result: runtime.StepResult,
+                      actor: User | None) -> None:
+    ready = {task.task_id: task for task in result.human_tasks}
+    open_rows = session.scalars(
+        select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state == "open")
+    ).all()
+    for row in open_rows:
+        if row.id not in ready:  # cancelled by a boundary event, an error or termination
+            row.state = "cancelled"
+            row.completed_at = utcnow()
+    known = {row.id for row in open_rows}
+    version = session.get(ProcessVersion, instance.process_version_id)
+    metadata = version.task_metadata if version else {}
+    for task in result.human_tasks:
+        if task.task_id in known:
+            continue
+        meta = (metadata.get(task.process_id) or {}).get(task.element_id) or {
+            "lane": task.lane, "name": task.name,
+        }
+        resolved = assignment.resolve(session, meta=meta, data=task.data, instance=instance)
+        row = HumanTask(
+            id=task.task_id, instance_id=instance.id, process_key=instance.process_key,
+            element_id=task.element_id, name=task.name, lane=task.lane or resolved.lane,
+            role_key=resolved.role_key, org_unit_id=resolved.org_unit_id, assignee_id=resolved.assignee_id,
+            state="open", created_at=utcnow(), due_at=resolved.due_at,
+        )
+        session.add(row)
+        session.flush()
+        for offer in resolved.offers:
+            session.add(TaskOffer(task_id=row.id, role_key=offer.role_key, org_unit_id=offer.org_unit_id,
+                                  user_id=offer.user_id))
+        audit.record(session, action="task.created", actor=actor_name(actor), instance_id=instance.id,
+                     element_id=task.element_id, task_name=task.name,
+                     details={"task_id": task.task_id, "role": resolved.role_key,
+                              "due_at": resolved.due_at.isoformat() if resolved.due_at else None})
+
+
+def _sync_timers(session: Session, instance: ProcessInstance, result: runtime.StepResult) -> None:
+    session.execute(delete(Timer).where(Timer.instance_id == instance.id))
+    for timer in result.timers:
+        session.add(Timer(instance_id=instance.id, task_id=timer.task_id, element_id=timer.element_id,
+                          fire_at=timer.fire_at))
+
+
+def _sync_subscriptions(session: Session, instance: ProcessInstance, result: runtime.StepResult) -> None:
+    session.execute(delete(MessageSubscription).where(MessageSubscription.instance_id == instance.id))
+    for sub in result.subscriptions:
+        session.add(MessageSubscription(instance_id=instance.id, task_id=sub.task_id, element_id=sub.element_id,
+                                        message_name=sub.message_name, correlation=sub.correlation))
+
+
+def matches(subscription_correlation: dict, correlation: dict, instance_data: dict) -> bool:
+    """A waiting subscription accepts a message when every value both sides know agrees.
+
+    Keys the subscription does not define are compared with the instance's process variables of
+    the same name (API.md: models without correlation properties).
+    """
+    for key, value in correlation.items():
+        if key in subscription_correlation:
+            if subscription_correlation[key] != value:
+                return False
+        elif (key in instance_data and instance_data[key] != value) or (key not in subscription_correlation and key not in instance_data):
+            return False
+    return True
+
+
+def find_receivers(session: Session, name: str, correlation: dict, *, exclude: int | None = None) -> list[int]:
+    rows = session.execute(
+        select(MessageSubscription.instance_id, MessageSubscription.correlation, ProcessInstance.data)
+        .join(ProcessInstance, ProcessInstance.id == MessageSubscription.instance_id)
+        .where(MessageSubscription.message_name == name, ProcessInstance.status.in_(("running", "waiting")))
+        .order_by(MessageSubscription.instance_id)
+    ).all()
+    seen: list[int] = []
+    for instance_id, sub_correlation, data in rows:
+        if instance_id == exclude or instance_id in seen:
+            continue
+        if matches(sub_correlation or {}, correlation, data or {}):
+            seen.append(instance_id)
+    return seen
+
+
+def deliver(session: Session, instance_id: int, name: str, correlation: dict, payload: dict,
+            *, actor: User | None, outbox: deque) -> None:
+    instance = session.get(ProcessInstance, instance_id, with_for_update=_lock_rows(session))
+    spec, subs = spec_for(session, instance)
+    result = runtime.deliver_message(instance.state, spec, subs, name, correlation, payload)
+    audit.record(session, action="message.received", actor=actor_name(actor), instance_id=instance.id,
+                 details={"name": name, "correlation": correlation})
+    apply_result(session, instance, result, actor=actor, outbox=outbox)
+
+
+def drain(session: Session, outbox: deque, actor: User | None) -> None:
+    hops = 0
+    while outbox:
+        hops += 1
+        if hops > MAX_MESSAGE_HOPS:
+            raise RuntimeError("too many chained messages in one step")
+        sender_id, message = outbox.popleft()
+        receivers = find_receivers(session, message.name, message.correlation, exclude=sender_id)
+        if not receivers:
+            audit.record(session, action="message.undelivered", actor=actor_name(actor), instance_id=sender_id,
+                         details={"name": message.name, "correlation": message.correlation})
+        for receiver in receivers:
+            deliver(session, receiver, message.name, message.correlation, message.payload,
+                    actor=actor, outbox=outbox)
+
+
+def _lock_rows(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+
+def clear_waits(session: Session, instance: ProcessInstance) -> None:
+    """Drop the instance's timers and subscriptions (it was terminated)."""
+    session.execute(delete(Timer).where(Timer.instance_id == instance.id))
+    session.execute(delete(MessageSubscription).where(MessageSubscription.instance_id == instance.id))

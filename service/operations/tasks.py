@@ -1,0 +1,156 @@
+"""The inbox and the actions on a human task: claim, unclaim, complete, reassign."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..db import utcnow
+from ..engine import runtime
+from ..errors import Conflict, InvalidState, NotFound, PermissionDenied
+from ..forms import FormDefinition, FormDefinitionError, merge_submission, validate_submission
+from ..models import HumanTask, ProcessInstance, ProcessVersion, User
+from ..permissions import actionable_tasks_filter, can_act_on_task, can_reassign_task, can_see_task
+from . import audit, stepping
+
+TASK_NOT_FOUND = "Không tìm thấy công việc. / Task not found."
+ALREADY_DONE = "Công việc đã được xử lý. / The task is no longer open."
+
+
+def list_tasks(session: Session, *, actor: User, process_key: str | None = None, instance_id: int | None = None,
+               limit: int = 50, offset: int = 0) -> tuple[list[HumanTask], int]:
+    """Open tasks the actor may act on, oldest due first."""
+    query = select(HumanTask).where(actionable_tasks_filter(actor))
+    if process_key:
+        query = query.where(HumanTask.process_key == process_key)
+    if instance_id is not None:
+        query = query.where(HumanTask.instance_id == instance_id)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    items = session.scalars(query.order_by(HumanTask.created_at, HumanTask.id).limit(limit).offset(offset)).all()
+    return list(items), total
+
+
+def _lock(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def get_task(session: Session, *, actor: User, task_id: str, for_update: bool = False) -> HumanTask:
+    """The task if the actor may see it; NotFound otherwise (its existence is not revealed)."""
+    task = session.get(HumanTask, task_id, with_for_update=for_update and _lock(session))
+    if task is None or not can_see_task(session, actor, task):
+        raise NotFound(TASK_NOT_FOUND)
+    return task
+
+
+@dataclass
+class TaskForm:
+    definition: FormDefinition
+    initial_data: dict
+
+
+def task_metadata(session: Session, task: HumanTask) -> tuple[dict, ProcessVersion]:
+    version = session.get(ProcessVersion, task.instance.process_version_id)
+    metadata = version.task_metadata or {}
+    own = (metadata.get(task.process_key) or {}).get(task.element_id)
+    if own is None:  # the task lives in a called process or subprocess of the bundle
+        own = next((tasks[task.element_id] for tasks in metadata.values() if task.element_id in tasks), {})
+    return own, version
+
+
+def form_of(session: Session, task: HumanTask) -> FormDefinition:
+    meta, version = task_metadata(session, task)
+    if meta.get("form_ref"):
+        schema = (version.forms or {}).get(meta["form_ref"])
+        if schema is not None:
+            return FormDefinition(type="form-js", schema=schema)
+    if meta.get("form_data"):
+        return FormDefinition(type="camunda-formdata", schema=meta["form_data"])
+    return FormDefinition(type="none", schema=None)
+
+
+def _require_actionable(session: Session, actor: User, task: HumanTask) -> None:
+    if task.state != "open":
+        raise Conflict(ALREADY_DONE, code="task_not_open")
+    if not can_act_on_task(session, actor, task):
+        if task.assignee_id is not None and task.assignee_id != actor.id:
+            raise Conflict("Công việc đang do người khác nhận xử lý. / Claimed by someone else.", code="task_claimed")
+        raise PermissionDenied("Bạn không được xử lý công việc này. / You may not act on this task.")
+
+
+def claim(session: Session, *, actor: User, task_id: str) -> HumanTask:
+    task = get_task(session, actor=actor, task_id=task_id, for_update=True)
+    if task.assignee_id == actor.id and task.state == "open":
+        return task
+    _require_actionable(session, actor, task)
+    task.assignee_id = actor.id
+    task.claimed = True
+    audit.record(session, action="task.claimed", actor=actor.username, instance_id=task.instance_id,
+                 element_id=task.element_id, task_name=task.name, details={"task_id": task.id})
+    return task
+
+
+def unclaim(session: Session, *, actor: User, task_id: str) -> HumanTask:
+    task = get_task(session, actor=actor, task_id=task_id, for_update=True)
+    if task.state != "open":
+        raise Conflict(ALREADY_DONE, code="task_not_open")
+    if not task.claimed or task.assignee_id != actor.id:
+        raise Conflict("Bạn không giữ công việc này. / You do not hold this task.", code="not_claimed")
+    task.assignee_id = None
+    task.claimed = False
+    audit.record(session, action="task.unclaimed", actor=actor.username, instance_id=task.instance_id,
+                 element_id=task.element_id, task_name=task.name, details={"task_id": task.id})
+    return task
+
+
+def complete(session: Session, *, actor: User, task_id: str, data: dict,
+             expected_version: int | None = None, locale: str = "vi") -> ProcessInstance:
+    """Validate the data against the task's form, complete the task and advance the instance."""
+    task = get_task(session, actor=actor, task_id=task_id, for_update=True)
+    _require_actionable(session, actor, task)
+    try:
+        clean = validate_submission(form_of(session, task), data, locale=locale)
+    except FormDefinitionError as exc:
+        raise InvalidState(f"Biểu mẫu của bước này bị lỗi: {exc} / The task's form is broken.") from None
+    instance = session.get(ProcessInstance, task.instance_id, with_for_update=_lock(session))
+    if expected_version is not None and instance.lock_version != expected_version:
+        raise Conflict("Hồ sơ đã thay đổi; hãy tải lại. / The instance changed; reload.", code="stale_version")
+    if instance.status not in ("running", "waiting"):
+        raise InvalidState("Hồ sơ không còn chạy. / The instance is not running.")
+    spec, subs = stepping.spec_for(session, instance)
+    try:
+        result = runtime.complete_task(instance.state, spec, subs, task.id, clean, merge=merge_submission)
+    except runtime.TaskNotReady:
+        raise Conflict(ALREADY_DONE, code="task_not_open") from None
+    task.state = "completed"
+    task.completed_at = utcnow()
+    task.completed_by_id = actor.id
+    audit.record(session, action="task.completed", actor=actor.username, instance_id=instance.id,
+                 element_id=task.element_id, task_name=task.name,
+                 details={"task_id": task.id, "data": clean})
+    stepping.apply_result(session, instance, result, actor=actor)
+    return instance
+
+
+def reassign(session: Session, *, actor: User, task_id: str, username: str | None, reason: str = "") -> HumanTask:
+    """Give a task to another user (administrators only; they still may not complete it)."""
+    if not can_reassign_task(actor):
+        raise NotFound(TASK_NOT_FOUND)
+    task = session.get(HumanTask, task_id, with_for_update=_lock(session))
+    if task is None:
+        raise NotFound(TASK_NOT_FOUND)
+    if task.state != "open":
+        raise Conflict(ALREADY_DONE, code="task_not_open")
+    target = None
+    if username:
+        target = session.scalar(select(User).where(User.username == username, User.active.is_(True)))
+        if target is None:
+            raise NotFound("Không tìm thấy người dùng. / User not found.")
+    previous = task.assignee.username if task.assignee else None
+    task.assignee_id = target.id if target else None
+    task.claimed = target is not None
+    audit.record(session, action="task.reassigned", actor=actor.username, instance_id=task.instance_id,
+                 element_id=task.element_id, task_name=task.name,
+                 details={"task_id": task.id, "from": previous, "to": username, "reason": reason})
+    return task

@@ -1,0 +1,147 @@
+"""Shared fixtures: one migrated database per test run, emptied after each test; factory fixtures."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from service import migrate
+from service.app import create_app
+from service.bootstrap import ensure_roles
+from service.config import Settings
+from service.db import Base, make_engine, make_session_factory
+from service.operations import admin, deployments
+
+TESTS_DIR = Path(__file__).resolve().parent
+FIXTURES = TESTS_DIR / "fixtures"
+PASSWORD = "correct-horse-battery"
+
+
+def _test_database_url() -> str:
+    url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tempfile.mkdtemp(prefix='vinhdanh-test-')}/test.db"
+
+
+@pytest.fixture(scope="session")
+def database_url() -> str:
+    url = _test_database_url()
+    if url.startswith("postgresql"):
+        engine = make_engine(url)
+        with engine.begin() as connection:  # start from nothing: the migrations build everything
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+    migrate.upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def engine(database_url):
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+def _empty_tables(engine) -> None:
+    tables = [table.name for table in reversed(Base.metadata.sorted_tables)]
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                connection.execute(text(f"DELETE FROM {name}"))
+
+
+@pytest.fixture
+def app(engine):
+    settings = Settings(database_url=str(engine.url), secret_key="test-secret", token_max_age=3600)
+    app = create_app(settings, engine=engine)
+    app.config["TESTING"] = True
+    with app.extensions["vinhdanh"].session_factory() as session:
+        ensure_roles(session)
+        session.commit()
+    yield app
+    _empty_tables(engine)
+
+
+@pytest.fixture
+def session(app) -> Iterator[Session]:
+    factory = make_session_factory(app.extensions["vinhdanh"].engine)
+    with factory() as session:
+        yield session
+
+
+@pytest.fixture
+def client(app) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def create_org_unit(session) -> Callable:
+    def create(code: str, parent_code: str | None = None, kind: str = "department", name: str | None = None,
+               abbreviation: str | None = None):
+        unit = admin.create_org_unit(session, actor=None, values={
+            "code": code, "name": name or f"Đơn vị {code}", "parent_code": parent_code, "kind": kind,
+            "abbreviation": abbreviation or code})
+        session.commit()
+        return unit
+
+    return create
+
+
+@pytest.fixture
+def create_user(session) -> Callable:
+    def create(username: str, org_unit_code: str | None = None, roles: list[str] | None = None):
+        user = admin.create_user(session, actor=None, values={
+            "username": username, "password": PASSWORD, "full_name": f"Người dùng {username}",
+            "org_unit_code": org_unit_code, "roles": roles or []})
+        session.commit()
+        return user
+
+    return create
+
+
+@pytest.fixture
+def login(client) -> Callable[[str], dict]:
+    """Returns the Authorization header of a user, by username."""
+    cache: dict[str, dict] = {}
+
+    def headers(username: str) -> dict:
+        if username not in cache:
+            response = client.post("/api/v1/auth/token", json={"username": username, "password": PASSWORD})
+            assert response.status_code == 200, response.get_json()
+            cache[username] = {"Authorization": f"Bearer {response.get_json()['access_token']}"}
+        return cache[username]
+
+    return headers
+
+
+def read_fixture(name: str) -> bytes:
+    return (FIXTURES / name).read_bytes()
+
+
+@pytest.fixture
+def deploy(session, create_user) -> Callable:
+    """Deploy fixture files (names under tests/fixtures/) as a process admin; returns the deployment."""
+    state = {}
+
+    def do(*names: str, files: dict[str, bytes] | None = None):
+        if "admin" not in state:
+            state["admin"] = create_user("deployer", roles=["process_admin"])
+        bundle = dict(files or {})
+        for name in names:
+            bundle[Path(name).name] = read_fixture(name)
+        outcome = deployments.deploy(session, actor=state["admin"], files=bundle)
+        session.commit()
+        return outcome.deployment
+
+    return do
