@@ -1,0 +1,5 @@
+"""Working-day calendar of Vietnamese public bodies (no database)."""
+
+from service.calendar.working_days import WorkingCalendar
+
+__all__ = ["WorkingCalendar"]

@@ -1,0 +1,1 @@
+"""Reference data imports (org units, users, DX index scores) parsed and checked without a database."""
