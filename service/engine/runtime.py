@@ -25,6 +25,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
+from .compaction import compact
 from .script_engine import make_engine
 from .serialization import workflow_from_dict, workflow_to_dict
 
@@ -191,6 +192,7 @@ def _result(workflow: BpmnWorkflow, ran: list[dict], error: dict | None = None) 
     else:
         status = "waiting"
     data = _instance_data(workflow)
+    compact(workflow)
     return StepResult(workflow_to_dict(workflow), status, data, human, timers, subs, thrown, ran, error)
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from ..db import utcnow
 from ..engine import runtime
 from ..engine.serialization import spec_cache
-from ..models import HumanTask, MessageSubscription, ProcessInstance, ProcessVersion, TaskOffer, Timer, User
+from ..models import Deployment, HumanTask, MessageSubscription, ProcessInstance, ProcessVersion, TaskOffer, Timer, User
 from . import assignment, audit
 
 MAX_MESSAGE_HOPS = 1_000  # a ping-pong of messages between instances must not loop forever
@@ -27,7 +27,15 @@ def load_specs(session: Session, version_id: int):
     def loader():
         return session.scalar(select(ProcessVersion.spec).where(ProcessVersion.id == version_id))
 
-    specs, subs = spec_cache.get(version_id, loader)
+    # A row id alone can name another version after the database was emptied or a row id was reused
+    # (SQLite reuses the highest id): the key carries the deployed content too, so a cache entry can
+    # only ever be served for the very files it was built from.
+    identity = session.execute(
+        select(ProcessVersion.process_key, Deployment.content_hash)
+        .join(Deployment, Deployment.id == ProcessVersion.deployment_id)
+        .where(ProcessVersion.id == version_id)
+    ).one()
+    specs, subs = spec_cache.get((version_id, *identity), loader)
     return specs, subs
 
 

@@ -148,7 +148,7 @@ def reassign(session: Session, *, actor: User, task_id: str, username: str | Non
         if target is None:
             raise NotFound("Không tìm thấy người dùng. / User not found.")
     previous = task.assignee.username if task.assignee else None
-    task.assignee_id = target.id if target else None
+    task.assignee = target
     task.claimed = target is not None
     audit.record(session, action="task.reassigned", actor=actor.username, instance_id=task.instance_id,
                  element_id=task.element_id, task_name=task.name,

@@ -1,0 +1,87 @@
+"""Deployment through the API: validation first, 422 with problems, versions, permissions."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+BROKEN = b"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">
+  <bpmn:process id="broken" isExecutable="true">
+    <bpmn:startEvent id="start"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="missing_task" />
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+@pytest.fixture
+def admins(create_org_unit, create_user):
+    create_org_unit("CITY", kind="city_peoples_committee")
+    create_user("padmin", "CITY", ["process_admin"])
+    create_user("officer", "CITY", ["unit_officer"])
+
+
+def post(client, headers, files: dict[str, bytes], query: str = ""):
+    data = {"files": [(io.BytesIO(content), name) for name, content in files.items()]}
+    return client.post(f"/api/v1/process-definitions{query}", data=data, headers=headers,
+                       content_type="multipart/form-data")
+
+
+def fixture(name: str) -> bytes:
+    from tests.conftest import read_fixture
+
+    return read_fixture(name)
+
+
+def test_invalid_bundle_is_422_with_located_problems_and_deploys_nothing(client, admins, login):
+    response = post(client, login("padmin"), {"broken.bpmn": BROKEN, "three_lanes.bpmn": fixture("three_lanes.bpmn")})
+    assert response.status_code == 422
+    problems = response.get_json()["error"]["details"]["problems"]
+    assert any(p["file"] == "broken.bpmn" and p["element_id"] == "f1" and p["line"] == 5 for p in problems), problems
+    listed = client.get("/api/v1/process-definitions", headers=login("padmin")).get_json()
+    assert listed["total"] == 0  # the valid file in the same bundle was not deployed either
+
+
+def test_entity_expansion_is_refused(client, admins, login):
+    bomb = b"""<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL">&lol2;</bpmn:definitions>"""
+    response = post(client, login("padmin"), {"bomb.bpmn": bomb})
+    assert response.status_code == 422
+    assert response.get_json()["error"]["details"]["problems"][0]["file"] == "bomb.bpmn"
+
+
+def test_versions_and_xml(client, admins, login):
+    h = login("padmin")
+    first = post(client, h, {"three_lanes.bpmn": fixture("three_lanes.bpmn")})
+    assert (first.status_code, first.get_json()["version"]) == (201, 1)
+    changed = fixture("three_lanes.bpmn").replace("Soạn hồ sơ".encode(), "Soạn hồ sơ mới".encode())
+    second = post(client, h, {"three_lanes.bpmn": changed})
+    assert (second.status_code, second.get_json()["version"]) == (201, 2)
+    same = post(client, h, {"three_lanes.bpmn": changed})
+    assert (same.status_code, same.get_json()["version"]) == (200, 2)
+    listed = client.get("/api/v1/process-definitions", headers=h).get_json()["items"]
+    assert [(d["key"], d["version"]) for d in listed] == [("three_lanes", 2)]
+    xml = client.get("/api/v1/process-definitions/three_lanes/versions/1/bpmn", headers=h)
+    assert xml.status_code == 200 and "Soạn hồ sơ mới" not in xml.get_data(as_text=True)
+
+
+def test_multiple_processes_and_key_choice(client, admins, login):
+    response = post(client, login("padmin"), {"demo_approval.bpmn": fixture("demo_approval.bpmn"),
+                                              "demo_draft.form": fixture("demo_draft.form"),
+                                              "three_lanes.bpmn": fixture("three_lanes.bpmn")}, "?key=three_lanes")
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert body["key"] == "three_lanes" and sorted(body["processes"]) == ["demo_approval", "three_lanes"]
+
+
+def test_missing_form_reference_is_a_problem(client, admins, login):
+    response = post(client, login("padmin"), {"demo_approval.bpmn": fixture("demo_approval.bpmn")})
+    assert response.status_code == 422
+    problems = response.get_json()["error"]["details"]["problems"]
+    assert any(p["element_id"] == "draft" and "form" in p["message"].lower() for p in problems), problems
+
+
+def test_only_process_admins_deploy(client, admins, login):
+    assert post(client, login("officer"), {"three_lanes.bpmn": fixture("three_lanes.bpmn")}).status_code == 403
