@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Hashable
 from typing import Any
 from uuid import UUID
 
@@ -88,21 +89,21 @@ def workflow_from_dict(dct: dict, spec: Any, subprocess_specs: dict[str, Any], s
 
 
 class SpecCache:
-    """Deserialised specs per process version id; specs are immutable once deployed."""
+    """Deserialised specs per process version (keyed by the caller); specs are immutable once deployed."""
 
     def __init__(self, size: int = 256):
         self._size = size
-        self._items: OrderedDict[int, tuple[dict, dict]] = OrderedDict()
+        self._items: OrderedDict[Hashable, tuple[dict, dict]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, version_id: int, loader) -> tuple[dict, dict]:
+    def get(self, key: Hashable, loader) -> tuple[dict, dict]:
         with self._lock:
-            if version_id in self._items:
-                self._items.move_to_end(version_id)
-                return self._items[version_id]
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
         value = specs_from_dict(loader())
         with self._lock:
-            self._items[version_id] = value
+            self._items[key] = value
             if len(self._items) > self._size:
                 self._items.popitem(last=False)
         return value

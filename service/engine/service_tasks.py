@@ -1,8 +1,18 @@
-"""Registered Python handlers for service tasks: diagrams name a handler, never carry code."""
+"""Registered Python handlers for service tasks: diagrams name a handler, never carry code.
+
+A handler receives a copy of the task data and the evaluated parameters, and returns a JSON value
+stored in the task's result variable. Handlers that need the database or the instance read the
+step context (`current_step()`), set by the operation that runs the engine step, so they work in
+the caller's transaction like everything else in the step.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 Handler = Callable[..., Any]
@@ -14,12 +24,37 @@ class UnknownServiceHandler(LookupError):
     pass
 
 
-def register_service(name: str) -> Callable[[Handler], Handler]:
-    """Decorator: `@register_service("notify_units")` makes the function callable from diagrams.
+@dataclass(frozen=True)
+class StepContext:
+    """What a handler may know about the step it runs in (opaque to the engine)."""
 
-    The handler receives the task data (a copy) and the evaluated parameters as keyword arguments
-    and returns a JSON-serialisable value stored in the task's result variable.
-    """
+    session: Any
+    instance_id: int | None
+    actor_id: int | None
+    now: datetime
+
+
+_current: ContextVar[StepContext | None] = ContextVar("vinhdanh_step", default=None)
+
+
+@contextmanager
+def step_context(context: StepContext) -> Iterator[StepContext]:
+    token = _current.set(context)
+    try:
+        yield context
+    finally:
+        _current.reset(token)
+
+
+def current_step() -> StepContext:
+    context = _current.get()
+    if context is None:
+        raise RuntimeError("no step context: service handlers run only inside an engine step")
+    return context
+
+
+def register_service(name: str) -> Callable[[Handler], Handler]:
+    """Decorator: `@register_service("notify_units")` makes the function callable from diagrams."""
 
     def decorate(func: Handler) -> Handler:
         _handlers[name] = func
@@ -42,4 +77,4 @@ def registered_names() -> list[str]:
 @register_service("echo")
 def _echo(data: dict, **params: Any) -> dict:
     """Returns its parameters: a harmless handler for demos and tests."""
-    return {name: value for name, value in params.items()}
+    return dict(params)

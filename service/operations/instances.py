@@ -27,7 +27,6 @@ def start_instance(session: Session, *, actor: User, process_key: str, version: 
         if org_unit is None:
             raise InvalidState("Người dùng chưa thuộc đơn vị nào; hãy chọn org_unit_code. / No org unit given.")
     specs, subs = stepping.load_specs(session, process_version.id)
-    result = runtime.start(specs[process_key], subs, data or {})
     instance = ProcessInstance(
         process_version_id=process_version.id, process_key=process_key, version=process_version.version,
         status="running", org_unit_id=org_unit.id, started_by_id=actor.id, state={}, data={},
@@ -37,6 +36,8 @@ def start_instance(session: Session, *, actor: User, process_key: str, version: 
     audit.record(session, action="instance.started", actor=actor.username, instance_id=instance.id,
                  details={"process_key": process_key, "version": process_version.version,
                           "org_unit_code": org_unit.code})
+    with stepping.running(session, instance, actor):
+        result = runtime.start(specs[process_key], subs, data or {})
     stepping.apply_result(session, instance, result, actor=actor)
     return instance
 
@@ -86,7 +87,8 @@ def retry_instance(session: Session, *, actor: User, instance_id: int, data: dic
     state = instance.state
     if data:
         state = runtime.update_data(state, spec, subs, data).state
-    result = runtime.retry(state, spec, subs)
+    with stepping.running(session, instance, actor):
+        result = runtime.retry(state, spec, subs)
     audit.record(session, action="instance.retried", actor=actor.username, instance_id=instance.id,
                  details={"data_keys": sorted(data or {})})
     stepping.apply_result(session, instance, result, actor=actor)

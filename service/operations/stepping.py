@@ -8,6 +8,8 @@ so a sender's step and its receivers' steps commit or roll back together.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -15,6 +17,7 @@ from sqlalchemy.orm import Session
 from ..db import utcnow
 from ..engine import runtime
 from ..engine.serialization import spec_cache
+from ..engine.service_tasks import StepContext, step_context
 from ..models import Deployment, HumanTask, MessageSubscription, ProcessInstance, ProcessVersion, TaskOffer, Timer, User
 from . import assignment, audit
 
@@ -44,6 +47,15 @@ def spec_for(session: Session, instance: ProcessInstance):
     return specs[instance.process_key], subs
 
 
+@contextmanager
+def running(session: Session, instance: ProcessInstance, actor: User | None) -> Iterator[None]:
+    """Run an engine step with the context service handlers read (same session, same transaction)."""
+    context = StepContext(session=session, instance_id=instance.id, actor_id=actor.id if actor else None,
+                          now=utcnow())
+    with step_context(context):
+        yield
+
+
 def actor_name(actor: User | None) -> str | None:
     return actor.username if actor is not None else None
 
@@ -64,6 +76,9 @@ def apply_result(session: Session, instance: ProcessInstance, result: runtime.St
         instance.completed_at = now
     session.flush()  # the version check happens here: a lost race raises StaleDataError
 
+    for timer in result.fired:  # fired by whichever step found it due; the timer, not the actor, did it
+        audit.record(session, action="timer.fired", actor=None, instance_id=instance.id,
+                     element_id=timer["element_id"], task_name=timer["name"])
     _sync_human_tasks(session, instance, result, actor)
     _sync_timers(session, instance, result)
     _sync_subscriptions(session, instance, result)
@@ -174,7 +189,8 @@ def deliver(session: Session, instance_id: int, name: str, correlation: dict, pa
             *, actor: User | None, outbox: deque) -> None:
     instance = session.get(ProcessInstance, instance_id, with_for_update=_lock_rows(session))
     spec, subs = spec_for(session, instance)
-    result = runtime.deliver_message(instance.state, spec, subs, name, correlation, payload)
+    with running(session, instance, actor):
+        result = runtime.deliver_message(instance.state, spec, subs, name, correlation, payload)
     audit.record(session, action="message.received", actor=actor_name(actor), instance_id=instance.id,
                  details={"name": name, "correlation": correlation})
     apply_result(session, instance, result, actor=actor, outbox=outbox)

@@ -14,6 +14,7 @@ from ..forms import FormDefinition, FormDefinitionError, merge_submission, valid
 from ..models import HumanTask, ProcessInstance, ProcessVersion, User
 from ..permissions import actionable_tasks_filter, can_act_on_task, can_reassign_task, can_see_task
 from . import audit, stepping
+from .guards import GuardContext, run_guards
 
 TASK_NOT_FOUND = "Không tìm thấy công việc. / Task not found."
 ALREADY_DONE = "Công việc đã được xử lý. / The task is no longer open."
@@ -114,13 +115,17 @@ def complete(session: Session, *, actor: User, task_id: str, data: dict,
     except FormDefinitionError as exc:
         raise InvalidState(f"Biểu mẫu của bước này bị lỗi: {exc} / The task's form is broken.") from None
     instance = session.get(ProcessInstance, task.instance_id, with_for_update=_lock(session))
+    meta, _version = task_metadata(session, task)
+    run_guards((meta.get("properties") or {}).get("guard"),
+               GuardContext(session=session, instance=instance, task=task, actor=actor, submitted=clean))
     if expected_version is not None and instance.lock_version != expected_version:
         raise Conflict("Hồ sơ đã thay đổi; hãy tải lại. / The instance changed; reload.", code="stale_version")
     if instance.status not in ("running", "waiting"):
         raise InvalidState("Hồ sơ không còn chạy. / The instance is not running.")
     spec, subs = stepping.spec_for(session, instance)
     try:
-        result = runtime.complete_task(instance.state, spec, subs, task.id, clean, merge=merge_submission)
+        with stepping.running(session, instance, actor):
+            result = runtime.complete_task(instance.state, spec, subs, task.id, clean, merge=merge_submission)
     except runtime.TaskNotReady:
         raise Conflict(ALREADY_DONE, code="task_not_open") from None
     task.state = "completed"
