@@ -10,6 +10,12 @@ from .config import Settings
 from .db import make_engine, make_session_factory
 
 
+def _configure_logging() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # SpiffWorkflow logs every task state change at INFO: far too much for a service log.
+    logging.getLogger("spiff").setLevel(logging.WARNING)
+
+
 def _prepare(settings: Settings) -> None:
     from . import bootstrap, migrate
 
@@ -25,7 +31,9 @@ def _prepare(settings: Settings) -> None:
 @click.group()
 def main() -> None:
     """Vinh Danh service commands."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _configure_logging()
+    # The worker steps nomination instances too: their service handlers and guards must be registered.
+    from .nomination import handlers  # noqa: F401
 
 
 @main.command("serve")
@@ -38,7 +46,7 @@ def serve() -> None:
     from .app import create_app
     from .worker import TimerLoop
 
-    logging.basicConfig(level=logging.INFO)
+    _configure_logging()
     settings = Settings.from_env()
     _prepare(settings)
     app = create_app(settings)
@@ -49,13 +57,20 @@ def serve() -> None:
 
 
 @main.command("worker")
-@click.option("--interval", default=1.0, show_default=True, help="Seconds between polls.")
-def worker_command(interval: float) -> None:
+@click.option("--interval", default=1.0, show_default=True, help="Longest wait between polls, in seconds.")
+@click.option("--once", is_flag=True, help="Fire what is due now, then exit.")
+def worker_command(interval: float, once: bool) -> None:
     """Fire due timers (scale-out: run several; each timer fires once)."""
-    from .worker import run_forever
+    from .worker import run_worker_command
 
     settings = Settings.from_env()
-    run_forever(make_session_factory(make_engine(settings.database_url)), interval)
+    engine = make_engine(settings.database_url)
+    try:
+        fired = run_worker_command(make_session_factory(engine), interval=interval, once=once)
+    finally:
+        engine.dispose()
+    if once:
+        click.echo(f"Đã kích hoạt hẹn giờ của {fired} hồ sơ. / Fired the timers of {fired} instance(s).")
 
 
 @main.command("migrate")
@@ -70,6 +85,39 @@ def migrate_command() -> None:
 def init_command() -> None:
     """Migrate and seed a new database (admin from ADMIN_PASSWORD, demo data when DEMO_DATA=1)."""
     _prepare(Settings.from_env())
+
+
+@main.command("load-org-units")
+@click.argument("path", required=False, type=click.Path(exists=True, dir_okay=False))
+def load_org_units_command(path: str | None) -> None:
+    """Load org units from CSV/XLSX (default: Da Nang's 2026 tree); all or nothing."""
+    from .errors import ValidationFailed
+    from .nomination import reference_import, seed
+
+    factory = make_session_factory(make_engine(Settings.from_env().database_url))
+    with factory() as session:
+        try:
+            result = reference_import.load_org_units(session, path)
+        except ValidationFailed as exc:
+            session.rollback()
+            for row in exc.details["rows"]:
+                click.echo(f"dòng/row {row['row']} {row['column'] or ''}: {row['message']}", err=True)
+            raise click.ClickException(exc.message) from None
+        seed.seed(session)  # the movement needs its lead agencies, which the tree brings
+        session.commit()
+    click.echo(f"Đã nhập / imported: {result['created']} mới / new, {result['updated']} cập nhật / updated.")
+
+
+@main.command("seed-nomination")
+def seed_nomination_command() -> None:
+    """Add the missing legal parameters, DX editions and the QĐ 3970 movement (idempotent)."""
+    from .nomination import seed
+
+    factory = make_session_factory(make_engine(Settings.from_env().database_url))
+    with factory() as session:
+        done = seed.seed(session)
+        session.commit()
+    click.echo(f"Đã khởi tạo / seeded: {', '.join(done) or 'không có gì mới / nothing new'}")
 
 
 if __name__ == "__main__":

@@ -33,8 +33,12 @@ class Settings:
     secret_key: str = ""
     token_max_age: int = 8 * 3600
     max_content_length: int = 20 * 1024 * 1024
-    timer_loop: bool = False
     timer_interval: float = 1.0
+    # PDF conversion of generated documents in a background thread after commit (off: the worker loop does it).
+    pdf_background: bool = False
+    # PAdES signing of issued decisions: a PKCS#12 file and its passphrase (unset: PDFs stay unsigned).
+    signing_pkcs12_path: str | None = None
+    signing_passphrase: str | None = None
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -54,8 +58,17 @@ class Settings:
             secret_key=_secret_key(),
             token_max_age=int(os.environ.get("TOKEN_MAX_AGE", str(8 * 3600))),
             max_content_length=int(os.environ.get("MAX_CONTENT_LENGTH", str(20 * 1024 * 1024))),
-            timer_loop=os.environ.get("TIMER_LOOP", "0") == "1",
+            pdf_background=os.environ.get("PDF_BACKGROUND", "1") == "1",
+            **signing_from_env(),
         )
         for key, value in overrides.items():
             setattr(settings, key, value)
         return settings
+
+
+def signing_from_env() -> dict[str, str | None]:
+    """SIGNING_PKCS12_PATH / SIGNING_PASSPHRASE (also for the worker command, which has no Settings)."""
+    return {
+        "signing_pkcs12_path": os.environ.get("SIGNING_PKCS12_PATH") or None,
+        "signing_passphrase": os.environ.get("SIGNING_PASSPHRASE") or None,
+    }

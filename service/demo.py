@@ -1,4 +1,6 @@
-"""Demo data for `make run`: a small org tree, one user per role, the demo process deployed.
+"""Demo data for `make run`: Da Nang's 2026 org tree plus a demo enterprise, users for every role in a
+department, a ward and an enterprise, the lead agency, Home Affairs and the Chairman's office; the legal
+parameters and the QĐ 3970 movement; demo DX scores; the demo and nomination processes deployed.
 
 The passwords are for the demo only and are documented in the README; never load this into a
 production database (DEMO_DATA defaults to 0 outside `make run`).
@@ -13,18 +15,18 @@ from .config import PROJECT_ROOT
 from .models import User
 from .operations import admin, deployments
 
-DEMO_PASSWORD = "demo-vinhdanh-2026"
+DEMO_PASSWORD = "demo-vinhdanh-2026"  # noqa: S105 - documented demo-only password
 
+# Units added to the Da Nang tree for the demo: an enterprise whose achievements the lead agency (Sở KH&CN,
+# which manages the digital-technology sector) confirms as its direct superior.
 DEMO_UNITS = [
     # code, name, abbreviation, kind, parent
-    ("UBND_DN", "Ủy ban nhân dân thành phố Đà Nẵng", "UBND", "city_peoples_committee", None),
-    ("SKHCN", "Sở Khoa học và Công nghệ", "SKHCN", "department", "UBND_DN"),
-    ("SNV", "Sở Nội vụ", "SNV", "department", "UBND_DN"),
-    ("SNV_TDKT", "Ban Thi đua - Khen thưởng", "TĐKT", "ec_office", "SNV"),
-    ("STC", "Sở Tài chính", "STC", "department", "UBND_DN"),
-    ("PX_HAI_CHAU", "Phường Hải Châu", "UBND", "commune_peoples_committee", "UBND_DN"),
     ("DN_SOFTECH", "Công ty Cổ phần Phần mềm Sông Hàn", "SHS", "enterprise", "SKHCN"),
 ]
+# Demo DX ranking results (year 2025, QĐ 2386/QĐ-UBND scale); invented for the demo only.
+DEMO_DX_SCORES = "org_unit_code,year,score,rank\nSKHCN,2025,96.53,1\nSTC,2025,88.40,2\nPX_HAI_CHAU,2025,81.25,3\n" \
+    "PX_THANH_KHE,2025,78.10,4\n"
+NOMINATION_BUNDLE_MARKER = "award_round.bpmn"
 
 DEMO_USERS = [
     # username, full name, unit, roles
@@ -44,6 +46,14 @@ DEMO_USERS = [
     ("chairman", "Lê Trung Chinh", "UBND_DN", ["chairman"]),
     ("process_admin", "Quản trị quy trình", "SNV", ["process_admin"]),
     ("auditor", "Thanh tra viên", "UBND_DN", ["auditor"]),
+    ("sysadmin", "Quản trị hệ thống", "VPUBND", ["system_admin"]),
+    ("vice_chairman", "Trần Chí Cường", "UBND_DN", ["chairman"]),
+    ("officer_vpubnd", "Phan Thị Thảo", "VPUBND", ["unit_officer"]),
+    ("head_vpubnd", "Nguyễn Hà Nam", "VPUBND", ["unit_head"]),
+    ("officer_skhcn", "Lê Minh Khoa", "SKHCN", ["unit_officer"]),
+    ("officer_thanhkhe", "Đoàn Thị Yến", "PX_THANH_KHE", ["unit_officer"]),
+    ("head_thanhkhe", "Võ Văn Bình", "PX_THANH_KHE", ["unit_head"]),
+    ("integration", "Tích hợp hệ thống", "VPUBND", ["integration"]),
 ]
 
 
@@ -54,7 +64,21 @@ def demo_bundle() -> dict[str, bytes]:
     return files
 
 
+def nomination_bundle() -> dict[str, bytes]:
+    """The shipped nomination diagrams, decision tables and forms (empty until they are shipped)."""
+    workflows, forms = PROJECT_ROOT / "workflows", PROJECT_ROOT / "forms"
+    if not (workflows / NOMINATION_BUNDLE_MARKER).exists():
+        return {}
+    files = {path.name: path.read_bytes() for pattern in ("*.bpmn", "*.dmn") for path in workflows.glob(pattern)
+             if not path.name.startswith("demo_")}
+    files.update({path.name: path.read_bytes() for path in forms.glob("*.form") if not path.name.startswith("demo_")})
+    return files
+
+
 def load_demo(session: Session) -> None:
+    from .nomination import dx_scores, reference_import, seed
+
+    reference_import.load_org_units(session)
     for code, name, abbreviation, kind, parent in DEMO_UNITS:
         admin.create_org_unit(session, actor=None, values={
             "code": code, "name": name, "abbreviation": abbreviation, "kind": kind, "parent_code": parent})
@@ -62,6 +86,12 @@ def load_demo(session: Session) -> None:
         admin.create_user(session, actor=None, values={
             "username": username, "password": DEMO_PASSWORD, "full_name": full_name,
             "org_unit_code": unit, "roles": roles})
+    seed.seed(session)
+    sysadmin = session.scalar(select(User).where(User.username == "sysadmin"))
+    dx_scores.import_scores(session, actor=sysadmin, source=DEMO_DX_SCORES.encode(), edition_number="2386/QĐ-UBND")
     deployer = session.scalar(select(User).where(User.username == "process_admin"))
     deployments.deploy(session, actor=deployer, files=demo_bundle())
+    bundle = nomination_bundle()
+    if bundle:
+        deployments.deploy(session, actor=deployer, files=bundle, key="award_round")
 

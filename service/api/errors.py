@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, jsonify
 from marshmallow import ValidationError as SchemaError
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -27,6 +27,7 @@ STATUS = {
     AuthenticationFailed: 401,
 }
 
+RETRYABLE_SQLSTATES = {"40P01", "40001", "55P03"}  # deadlock, serialization failure, lock not available
 STALE = "Dữ liệu đã bị thay đổi bởi một yêu cầu khác; hãy thử lại. / Changed by another request; retry."
 
 
@@ -57,6 +58,16 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(IntegrityError)
     def _integrity(exc: IntegrityError):
         return error_response(409, "conflict", "Xung đột dữ liệu. / Conflicting data.")
+
+    @app.errorhandler(OperationalError)
+    def _operational(exc: OperationalError):
+        # Deadlocks, lock timeouts, serialization failures and SQLite's busy lock are races the
+        # client can retry: a conflict, not a server fault.
+        code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+        if code in RETRYABLE_SQLSTATES or "database is locked" in str(exc.orig):
+            return error_response(409, "conflict", STALE)
+        app.logger.exception("database error")
+        return error_response(500, "internal_error", "Lỗi hệ thống. / Internal error.")
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):

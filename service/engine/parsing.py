@@ -7,6 +7,7 @@ resulting process specs are pooled, so a Camunda process can call a Spiff one.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -18,7 +19,7 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.specs.defaults import ServiceTask as SpiffServiceTask
 
 from .bundle_validation import detect_dialect
-from .task_metadata import CAMUNDA_NS, extract_task_metadata
+from .task_metadata import BPMN_NS, CAMUNDA_NS, extract_task_metadata
 from .xml_safety import XmlProblem, parse_xml
 
 
@@ -59,7 +60,7 @@ class CamundaServiceTaskParser(CamundaTaskParser):
 
 
 class VinhDanhCamundaParser(CamundaParser):
-    OVERRIDE_PARSER_CLASSES = {
+    OVERRIDE_PARSER_CLASSES = {  # noqa: RUF012 - SpiffWorkflow's own class attribute pattern
         **CamundaParser.OVERRIDE_PARSER_CLASSES,
         full_tag("serviceTask"): (CamundaServiceTaskParser, SpiffServiceTask),
     }
@@ -104,7 +105,7 @@ def parse_bundle(bpmn_files: dict[str, bytes], dmn_files: dict[str, bytes], form
             try:
                 parser.add_dmn_xml(root, filename=name)
             except ValidationException as exc:
-                problems.append(_problem(name, exc.id or None, exc.line_number or None, str(exc.msg if hasattr(exc, "msg") else exc)))
+                problems.append(_spiff_problem(name, exc))
                 break
     for name, content in bpmn_files.items():
         try:
@@ -115,6 +116,7 @@ def parse_bundle(bpmn_files: dict[str, bytes], dmn_files: dict[str, bytes], form
         # Plain BPMN runs on the Camunda parser: it reads standard elements like the base parser.
         dialect = "spiff" if detect_dialect(root) == "spiff" else "camunda"
         roots[name] = root
+        problems.extend(_interrupting_event_subprocesses(name, root))
         try:
             parsers[dialect].add_bpmn_xml(root, filename=name)
         except ValidationException as exc:
@@ -131,8 +133,13 @@ def parse_bundle(bpmn_files: dict[str, bytes], dmn_files: dict[str, bytes], form
             continue
         for process_id in parser.get_process_ids():
             try:
-                spec = parser.get_spec(process_id)
-                subs = parser.get_subprocess_specs(process_id, require_call_activity_specs=False)
+                # SpiffWorkflow warns about deprecated but still supported extension placements
+                # (spiffworkflow:messagePayload on bpmn:message); a strict warnings filter would turn
+                # that into a parse error, so whether a bundle deploys would depend on the filter.
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", DeprecationWarning)
+                    spec = parser.get_spec(process_id)
+                    subs = parser.get_subprocess_specs(process_id, require_call_activity_specs=False)
             except ValidationException as exc:
                 problems.append(_spiff_problem(exc.file_name or "", exc))
                 continue
@@ -140,7 +147,9 @@ def parse_bundle(bpmn_files: dict[str, bytes], dmn_files: dict[str, bytes], form
                 problems.append(_problem(None, process_id, None, str(exc)))
                 continue
             all_specs[process_id] = spec
-            bundle.subprocess_specs.update(subs)
+            # A callee of the other dialect comes back as None (not known to this parser): it is
+            # filled in from the pooled specs below, which a None entry would otherwise shadow.
+            bundle.subprocess_specs.update({name: sub for name, sub in subs.items() if sub is not None})
             process_parser = parser.get_process_parser(process_id)
             bundle.names[process_id] = process_parser.get_name()
             bundle.files[process_id] = process_parser.filename
@@ -155,6 +164,29 @@ def parse_bundle(bpmn_files: dict[str, bytes], dmn_files: dict[str, bytes], form
     for name, root in roots.items():
         bundle.task_metadata.update(extract_task_metadata(root, filename=name))
     return bundle
+
+
+def _interrupting_event_subprocesses(filename: str, root: etree._Element) -> list[dict]:
+    """Event subprocess start events that would interrupt: refused.
+
+    SpiffWorkflow 3.2.0 never reads isInterrupting: a triggered event subprocess always runs beside
+    the flow it was meant to cancel. Running an interrupting one (the BPMN default) that way would
+    silently do the wrong thing, so the bundle is refused and the modeller says isInterrupting="false".
+    """
+    problems = []
+    for sub in root.iter(f"{{{BPMN_NS}}}subProcess"):
+        if sub.get("triggeredByEvent") != "true":
+            continue
+        for start in sub.findall(f"{{{BPMN_NS}}}startEvent"):
+            if start.get("isInterrupting", "true") != "false":
+                problems.append(_problem(
+                    filename, start.get("id"), start.sourceline,
+                    "Quy trình con sự kiện chỉ được bắt đầu không ngắt (isInterrupting=\"false\"): "
+                    "bộ máy SpiffWorkflow 3.2.0 không ngắt được luồng chính. / Event subprocess start events "
+                    "must be non-interrupting (isInterrupting=\"false\"): SpiffWorkflow 3.2.0 cannot "
+                    "interrupt the main flow.",
+                ))
+    return problems
 
 
 def _spiff_problem(filename: str, exc: ValidationException) -> dict:

@@ -7,6 +7,7 @@ persist all of it in one transaction; nothing here touches the database.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 from collections.abc import Callable
@@ -16,12 +17,16 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
     TimerEventDefinition,
 )
 from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.camunda.specs.event_definitions import (
+    MessageEventDefinition as CamundaMessageEventDefinition,
+)
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
@@ -75,6 +80,7 @@ class StepResult:
     thrown: list[ThrownMessage] = field(default_factory=list)
     ran: list[dict] = field(default_factory=list)  # {element_id, name, kind} of engine-run elements
     error: dict | None = None
+    fired: list[dict] = field(default_factory=list)  # {element_id, name}, once per timer firing in this step
 
 
 class EngineError(Exception):
@@ -103,12 +109,35 @@ def _record(ran: list[dict]):
     return did_complete
 
 
-def _fire_time(task) -> datetime | None:
-    details = task.task_spec.event_definition.details(task)
+def _waiting_definitions(definition) -> list:
+    """The event definitions a waiting task listens for: an event-based gateway (or a multiple
+    event) keeps its message and timer definitions inside one MultipleEventDefinition."""
+    if isinstance(definition, MultipleEventDefinition):
+        return list(definition.event_definitions)
+    return [definition]
+
+
+def _event_subprocess_starts(workflow: BpmnWorkflow) -> list:
+    """(start event spec, message definition) of the instance's message-triggered event subprocesses.
+
+    SpiffWorkflow keeps no waiting task for them (the subprocess is created when its event is
+    caught), so they are listed from the spec: they listen as long as the instance runs.
+    """
+    starts = []
+    for name in getattr(workflow.spec.start, "trigger_specs", []):
+        spec = workflow.subprocess_specs.get(name)
+        for start in spec.bpmn_start_events if spec is not None else []:
+            if isinstance(start.event_definition, MessageEventDefinition):
+                starts.append((start, start.event_definition))
+    return starts
+
+
+def _fire_time(task, definition) -> datetime | None:
+    details = definition.details(task)
     value = details.value
     if value is None:
         return None
-    if isinstance(task.task_spec.event_definition, CycleTimerEventDefinition) and isinstance(value, dict):
+    if isinstance(definition, CycleTimerEventDefinition) and isinstance(value, dict):
         value = value.get("next")
     try:
         return TimerEventDefinition.get_datetime(value)
@@ -131,9 +160,46 @@ def _correlation_of_waiting(workflow: BpmnWorkflow, task, definition: MessageEve
             values[prop.name] = workflow.script_engine.environment.evaluate(
                 prop.retrieval_expression, copy.copy(task.data)
             )
-        except Exception:  # the waiting side may not hold the value yet: no constraint
+        except Exception:  # noqa: S112 - the waiting side may not hold the value yet: no constraint
             continue
     return values
+
+
+def _thrown_message(workflow: BpmnWorkflow, event: BpmnEvent) -> ThrownMessage:
+    """A message leaving the instance, as a plain payload dict and its correlation values."""
+    definition = event.event_definition
+    payload = event.payload
+    if isinstance(definition, CamundaMessageEventDefinition) and isinstance(payload, dict):
+        payload = payload.get("payload")  # SpiffWorkflow's Camunda events wrap it with its result variable
+    correlation = _flatten_correlations(event.correlations)
+    if not correlation and isinstance(payload, dict):
+        # SpiffWorkflow's Camunda throw computes no correlations: read them off the payload as the
+        # Spiff dialect does, so the message reaches only the instance it is meant for.
+        for prop in definition.correlation_properties:
+            # A key the payload does not carry does not constrain the receivers.
+            with contextlib.suppress(Exception):
+                correlation[prop.name] = workflow.script_engine.environment.evaluate(
+                    prop.retrieval_expression, copy.copy(payload)
+                )
+    return ThrownMessage(definition.name, correlation, payload if isinstance(payload, dict) else {"payload": payload})
+
+
+def _engine_payload(definition: MessageEventDefinition, payload: dict, correlation: dict) -> dict:
+    """The payload in the shape the receiving definition expects.
+
+    SpiffWorkflow's Camunda catch reads {"payload", "result_var"} and stores the payload in
+    camunda:resultVariable (default `<element id>_Response`); the Spiff catch stores it in
+    spiffworkflow:messageVariable. Both re-read the correlation values from what they receive, so a
+    value posted only in `correlation` is also put where a plain retrieval expression looks for it.
+    """
+    body = copy.deepcopy(payload)
+    context = {"payload": body, "result_var": definition.result_var} if isinstance(
+        definition, CamundaMessageEventDefinition) else body
+    for prop in definition.correlation_properties:
+        path = (prop.retrieval_expression or "").strip()
+        if prop.name in correlation and path.isidentifier() and path not in context:
+            context[path] = correlation[prop.name]
+    return context
 
 
 def _flatten_correlations(correlations: dict) -> dict:
@@ -160,26 +226,27 @@ def _result(workflow: BpmnWorkflow, ran: list[dict], error: dict | None = None) 
             )
         )
     for task in list(workflow.event_manager.tasks.values()):
-        definition = task.task_spec.event_definition
-        if isinstance(definition, TimerEventDefinition):
-            fire_at = _fire_time(task)
-            if fire_at is not None:
-                timers.append(Timer(str(task.id), _bpmn_id(task), fire_at))
-        elif isinstance(definition, MessageEventDefinition):
-            subs.append(
-                Subscription(
-                    str(task.id),
-                    _bpmn_id(task),
-                    definition.name,
-                    _correlation_of_waiting(workflow, task, definition),
+        for definition in _waiting_definitions(task.task_spec.event_definition):
+            if isinstance(definition, TimerEventDefinition):
+                fire_at = _fire_time(task, definition)
+                if fire_at is not None:
+                    timers.append(Timer(str(task.id), _bpmn_id(task), fire_at))
+            elif isinstance(definition, MessageEventDefinition):
+                subs.append(
+                    Subscription(
+                        str(task.id),
+                        _bpmn_id(task),
+                        definition.name,
+                        _correlation_of_waiting(workflow, task, definition),
+                    )
                 )
-            )
+    if not workflow.completed:
+        anchor = workflow.last_task if workflow.last_task is not None else workflow.task_tree
+        for start, definition in _event_subprocess_starts(workflow):
+            subs.append(Subscription(str(workflow.task_tree.id), start.bpmn_id, definition.name,
+                                     _correlation_of_waiting(workflow, anchor, definition)))
     thrown = [
-        ThrownMessage(
-            event.event_definition.name,
-            _flatten_correlations(event.correlations),
-            event.payload if isinstance(event.payload, dict) else {"payload": event.payload},
-        )
+        _thrown_message(workflow, event)
         for event in workflow.get_events()
         if isinstance(event.event_definition, MessageEventDefinition)
     ]
@@ -206,6 +273,45 @@ def _instance_data(workflow: BpmnWorkflow) -> dict:
 
 
 def _run(workflow: BpmnWorkflow, ran: list[dict], action) -> StepResult:
+    # Any step may fire a due timer (do_engine_steps refreshes timers), not only the worker's:
+    # report each firing so the audit trail shows it whoever's step it happened in.
+    waiting = _waiting_timers(workflow)
+    result = _steps(workflow, ran, action)
+    result.fired = _fired_timers(waiting)
+    return result
+
+
+def _waiting_timers(workflow: BpmnWorkflow) -> list[tuple[Any, int | None]]:
+    """The waiting timer tasks with, for cycle timers, how many cycles they had left."""
+    waiting = []
+    for task in workflow.event_manager.tasks.values():
+        definitions = _waiting_definitions(task.task_spec.event_definition)
+        if any(isinstance(definition, TimerEventDefinition) for definition in definitions):
+            value = task._get_internal_data("event_value")
+            waiting.append((task, value.get("cycles") if isinstance(value, dict) else None))
+    return waiting
+
+
+def _fired_timers(waiting: list[tuple[Any, int | None]]) -> list[dict]:
+    fired = []
+    for task, cycles_before in waiting:
+        if cycles_before is not None:  # a cycle timer fires once per elapsed period
+            value = task._get_internal_data("event_value")
+            cycles_after = value.get("cycles", 0) if isinstance(value, dict) else 0
+            count = cycles_before - cycles_after  # also right for endless cycles, counting down from -1
+        elif isinstance(task.task_spec.event_definition, MultipleEventDefinition):
+            # An event-based gateway also leaves WAITING when a message wins: count its timer only
+            # when the gateway saw the timer's event.
+            seen = task.internal_data.get("seen_events") or []
+            count = int(any(isinstance(event.event_definition, TimerEventDefinition) for event in seen))
+        else:  # a one-off timer left WAITING only by firing (a cancelled one is CANCELLED)
+            count = int(task.state in (TaskState.READY, TaskState.STARTED, TaskState.COMPLETED))
+        name = task.task_spec.bpmn_name or _bpmn_id(task)
+        fired.extend({"element_id": _bpmn_id(task), "name": name} for _ in range(max(0, count)))
+    return fired
+
+
+def _steps(workflow: BpmnWorkflow, ran: list[dict], action) -> StepResult:
     try:
         action()
         workflow.do_engine_steps(did_complete_task=_record(ran))
@@ -287,25 +393,34 @@ def deliver_message(
     workflow = load(state, spec, subprocess_specs)
     ran: list[dict] = []
     waiting = [
-        t
+        (t, definition)
         for t in workflow.event_manager.tasks.values()
-        if isinstance(t.task_spec.event_definition, MessageEventDefinition)
-        and t.task_spec.event_definition.name == name
+        for definition in _waiting_definitions(t.task_spec.event_definition)
+        if isinstance(definition, MessageEventDefinition) and definition.name == name
     ]
+    if not waiting:  # an event subprocess's message start event: its subprocess starts on the catch
+        waiting = [(None, d) for _, d in _event_subprocess_starts(workflow) if d.name == name]
     if not waiting:
         raise TaskNotReady(name)
-    definition = waiting[0].task_spec.event_definition
+    waiting_task, definition = waiting[0]
 
     def act():
         # Correlation was matched by the caller against the subscription table; present the
         # instance's own keys so SpiffWorkflow's check agrees, plus what the sender gave.
-        correlations = copy.deepcopy(waiting[0].workflow.correlations)
+        correlations = copy.deepcopy((waiting_task.workflow if waiting_task else workflow).correlations)
         for prop in definition.correlation_properties:
             if prop.name in correlation:
                 for key in prop.correlation_keys:
                     correlations.setdefault(key, {})[prop.name] = correlation[prop.name]
-        event = BpmnEvent(definition, payload=copy.deepcopy(payload), correlations=correlations)
-        if workflow.event_manager.catch(event, internal=False) == 0:
+        event = BpmnEvent(definition, payload=_engine_payload(definition, payload, correlation),
+                          correlations=correlations)
+        try:
+            caught = workflow.event_manager.catch(event, internal=False)
+        except SpiffWorkflowException:
+            raise
+        except Exception as exc:  # a correlation retrieval expression failed on the payload
+            raise EngineError(f"message {name!r} could not be correlated: {exc}") from exc
+        if caught == 0:
             raise EngineError(f"instance is not waiting for message {name!r}")
 
     return _run(workflow, ran, act)

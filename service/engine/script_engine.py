@@ -23,7 +23,8 @@ class VinhDanhScriptEngine(PythonScriptEngine):
             result = handler(copy.deepcopy(task.data), **params)
             return json.dumps(result)
         except Exception as exc:
-            raise WorkflowTaskException(f"service task {operation_name!r} failed: {exc}", task=task, exception=exc)
+            raise WorkflowTaskException(
+                f"service task {operation_name!r} failed: {exc}", task=task, exception=exc) from exc
 
 
 _environment = SandboxedEnvironment()

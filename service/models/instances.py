@@ -31,7 +31,7 @@ class ProcessInstance(Base):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     # A lost race is a StaleDataError -> 409, never a silent overwrite.
-    __mapper_args__ = {"version_id_col": lock_version}
+    __mapper_args__ = {"version_id_col": lock_version}  # noqa: RUF012 - SQLAlchemy's declarative hook
 
     org_unit = relationship("OrgUnit")
     started_by = relationship("User")

@@ -19,6 +19,7 @@ from ..engine import runtime
 from ..engine.serialization import spec_cache
 from ..engine.service_tasks import StepContext, step_context
 from ..models import Deployment, HumanTask, MessageSubscription, ProcessInstance, ProcessVersion, TaskOffer, Timer, User
+from ..nomination import config as nomination_config
 from . import assignment, audit
 
 MAX_MESSAGE_HOPS = 1_000  # a ping-pong of messages between instances must not loop forever
@@ -79,7 +80,12 @@ def apply_result(session: Session, instance: ProcessInstance, result: runtime.St
     for timer in result.fired:  # fired by whichever step found it due; the timer, not the actor, did it
         audit.record(session, action="timer.fired", actor=None, instance_id=instance.id,
                      element_id=timer["element_id"], task_name=timer["name"])
-    _sync_human_tasks(session, instance, result, actor)
+    unassignable = _sync_human_tasks(session, instance, result, actor)
+    if unassignable is not None and result.status != "error":
+        # The engine moved on but a new task can be offered to nobody (org_unit_from names an unknown
+        # unit): an incident, repaired by a retry with corrected data, which offers the task then.
+        instance.status = "error"
+        instance.error = unassignable
     _sync_timers(session, instance, result)
     _sync_subscriptions(session, instance, result)
 
@@ -89,10 +95,10 @@ def apply_result(session: Session, instance: ProcessInstance, result: runtime.St
             audit.record(session, action="element.completed", actor=name, instance_id=instance.id,
                          element_id=element["element_id"], task_name=element["name"],
                          details={"kind": element["kind"]})
-    if result.status == "error" and previous_status != "error":
+    if instance.status == "error" and previous_status != "error":
         audit.record(session, action="instance.error", actor=name, instance_id=instance.id,
-                     element_id=(result.error or {}).get("element_id"),
-                     task_name=(result.error or {}).get("task_name"), details=result.error or {})
+                     element_id=(instance.error or {}).get("element_id"),
+                     task_name=(instance.error or {}).get("task_name"), details=instance.error or {})
     if result.status == "completed" and previous_status != "completed":
         audit.record(session, action="instance.completed", actor=name, instance_id=instance.id)
     for message in result.thrown:
@@ -104,7 +110,9 @@ def apply_result(session: Session, instance: ProcessInstance, result: runtime.St
 
 
 def _sync_human_tasks(session: Session, instance: ProcessInstance, result: runtime.StepResult,
-                      actor: User | None) -> None:
+                      actor: User | None) -> dict | None:
+    """Open rows for new ready tasks, cancel vanished ones; the error of a task nobody can be offered."""
+    unassignable = None
     ready = {task.task_id: task for task in result.human_tasks}
     open_rows = session.scalars(
         select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state == "open")
@@ -116,13 +124,22 @@ def _sync_human_tasks(session: Session, instance: ProcessInstance, result: runti
     known = {row.id for row in open_rows}
     version = session.get(ProcessVersion, instance.process_version_id)
     metadata = version.task_metadata if version else {}
+    calendar = None
     for task in result.human_tasks:
         if task.task_id in known:
             continue
         meta = (metadata.get(task.process_id) or {}).get(task.element_id) or {
             "lane": task.lane, "name": task.name,
         }
-        resolved = assignment.resolve(session, meta=meta, data=task.data, instance=instance)
+        if calendar is None:  # built once per step, and only when a task is new
+            calendar = nomination_config.calendar(session)
+        try:
+            resolved = assignment.resolve(
+                session, meta=meta, data=task.data, instance=instance, calendar=calendar,
+                working_days_param=lambda key: nomination_config.working_days_param(session, key))
+        except LookupError as exc:
+            unassignable = {"message": str(exc), "element_id": task.element_id, "task_name": task.name}
+            continue
         row = HumanTask(
             id=task.task_id, instance_id=instance.id, process_key=instance.process_key,
             element_id=task.element_id, name=task.name, lane=task.lane or resolved.lane,
@@ -138,6 +155,7 @@ def _sync_human_tasks(session: Session, instance: ProcessInstance, result: runti
                      element_id=task.element_id, task_name=task.name,
                      details={"task_id": task.task_id, "role": resolved.role_key,
                               "due_at": resolved.due_at.isoformat() if resolved.due_at else None})
+    return unassignable
 
 
 def _sync_timers(session: Session, instance: ProcessInstance, result: runtime.StepResult) -> None:
@@ -164,7 +182,7 @@ def matches(subscription_correlation: dict, correlation: dict, instance_data: di
         if key in subscription_correlation:
             if subscription_correlation[key] != value:
                 return False
-        elif (key in instance_data and instance_data[key] != value) or (key not in subscription_correlation and key not in instance_data):
+        elif key not in instance_data or instance_data[key] != value:
             return False
     return True
 

@@ -70,13 +70,15 @@ def test_three_lanes_walkthrough(client, org, login):
     assert twice.status_code == 409
 
     # The officer may see the task of the head's lane? No: not offered to them.
-    assert client.post(f"/api/v1/tasks/{task2['id']}/complete", json={}, headers=login("officer")).status_code in (403, 404)
+    refused = client.post(f"/api/v1/tasks/{task2['id']}/complete", json={}, headers=login("officer"))
+    assert refused.status_code in (403, 404)
     done2 = client.post(f"/api/v1/tasks/{task2['id']}/complete", json={"data": {}}, headers=login("head"))
     [task3] = done2.get_json()["instance"]["tasks"]
     assert task3["role"] == "superior_head"  # explicit role property on the lane
 
     # Administrators may not complete someone else's task.
-    assert client.post(f"/api/v1/tasks/{task3['id']}/complete", json={}, headers=login("sysadmin")).status_code in (403, 404)
+    refused = client.post(f"/api/v1/tasks/{task3['id']}/complete", json={}, headers=login("sysadmin"))
+    assert refused.status_code in (403, 404)
     final = client.post(f"/api/v1/tasks/{task3['id']}/complete", json={"data": {}}, headers=login("superior"))
     assert final.status_code == 200
     assert final.get_json()["instance"]["status"] == "completed"
