@@ -117,6 +117,8 @@ def parse_bundle(bpmn_files: dict[str, bytes], dmn_files: dict[str, bytes], form
         dialect = "spiff" if detect_dialect(root) == "spiff" else "camunda"
         roots[name] = root
         problems.extend(_interrupting_event_subprocesses(name, root))
+        if dialect == "camunda":
+            problems.extend(_camunda_message_throws_without_payload(name, root))
         try:
             parsers[dialect].add_bpmn_xml(root, filename=name)
         except ValidationException as exc:
@@ -185,6 +187,28 @@ def _interrupting_event_subprocesses(filename: str, root: etree._Element) -> lis
                     "bộ máy SpiffWorkflow 3.2.0 không ngắt được luồng chính. / Event subprocess start events "
                     "must be non-interrupting (isInterrupting=\"false\"): SpiffWorkflow 3.2.0 cannot "
                     "interrupt the main flow.",
+                ))
+    return problems
+
+
+def _camunda_message_throws_without_payload(filename: str, root: etree._Element) -> list[dict]:
+    """Camunda message throw events without camunda:expression: refused.
+
+    SpiffWorkflow's Camunda dialect evaluates camunda:expression as the message payload when such an
+    event fires; without one every firing fails with "Error evaluating expression 'None'". A send
+    task needs none (it sends the task data).
+    """
+    problems = []
+    for tag in ("intermediateThrowEvent", "endEvent"):
+        for event in root.iter(f"{{{BPMN_NS}}}{tag}"):
+            definition = event.find(f"{{{BPMN_NS}}}messageEventDefinition")
+            if definition is not None and not definition.get(f"{{{CAMUNDA_NS}}}expression"):
+                problems.append(_problem(
+                    filename, event.get("id"), event.sourceline,
+                    "Sự kiện gửi thông điệp cần camunda:expression (biểu thức cho nội dung gửi) trên "
+                    "messageEventDefinition; hoặc dùng sendTask để gửi dữ liệu của bước. / A message throw "
+                    "event needs camunda:expression (the payload) on its messageEventDefinition, or use a "
+                    "send task, which sends the task data.",
                 ))
     return problems
 
