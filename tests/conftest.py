@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from flask.testing import FlaskClient
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -18,6 +19,7 @@ from service.bootstrap import ensure_roles
 from service.config import Settings
 from service.db import Base, make_engine, make_session_factory
 from service.operations import admin, deployments
+from service.operations import auth as auth_operations
 
 TESTS_DIR = Path(__file__).resolve().parent
 FIXTURES = TESTS_DIR / "fixtures"
@@ -29,6 +31,17 @@ def _test_database_url() -> str:
     if url:
         return url
     return f"sqlite:///{tempfile.mkdtemp(prefix='vinhdanh-test-')}/test.db"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing():
+    """Argon2 with production cost takes ~0.5 s a hash here; tests create hundreds of users.
+
+    The hash format records its own cost, so verification still runs the real algorithm.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(auth_operations, "_hasher", PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+        yield
 
 
 @pytest.fixture(scope="session")

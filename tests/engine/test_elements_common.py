@@ -10,10 +10,7 @@ import io
 import time
 from dataclasses import dataclass
 
-from argon2 import PasswordHasher
 from flask.testing import FlaskClient
-
-from service.operations import admin
 
 ELEMENTS = "elements/"
 
@@ -32,12 +29,10 @@ USERS = {
 
 # Argon2 with the production cost takes ~0.5 s per user on the test machine; these tests are about the
 # engine, not passwords. Verification reads the cost from the stored hash, so logins stay real.
-_CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 
-def build_org(create_org_unit, create_user, monkeypatch) -> None:
-    """The units and users every element test uses (cheaply hashed passwords)."""
-    monkeypatch.setattr(admin, "hash_password", _CHEAP_HASHER.hash)
+def build_org(create_org_unit, create_user) -> None:
+    """The units and users every element test uses."""
     create_org_unit("CITY", kind="city_peoples_committee")
     create_org_unit("DEPT", parent_code="CITY")
     create_org_unit("OTHER", parent_code="CITY")

@@ -19,8 +19,8 @@ def _double(data: dict, **params) -> dict:
 
 
 @pytest.fixture
-def api(client, login, create_org_unit, create_user, monkeypatch) -> Api:
-    build_org(create_org_unit, create_user, monkeypatch)
+def api(client, login, create_org_unit, create_user) -> Api:
+    build_org(create_org_unit, create_user)
     return Api(client, login)
 
 

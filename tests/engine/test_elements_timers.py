@@ -15,8 +15,8 @@ from tests.engine.test_elements_common import Api, build_org, fixture_names, onl
 
 
 @pytest.fixture
-def api(client, login, create_org_unit, create_user, monkeypatch) -> Api:
-    build_org(create_org_unit, create_user, monkeypatch)
+def api(client, login, create_org_unit, create_user) -> Api:
+    build_org(create_org_unit, create_user)
     return Api(client, login)
 
 
