@@ -1,0 +1,52 @@
+"""CPU seconds used by processes, read from /proc: a cost that does not depend on how busy the
+machine is (wall-clock latency on a shared machine does)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int) -> list[str] | None:
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    # The command name is in parentheses and may hold spaces: split after its closing one.
+    return text[text.rindex(")") + 2:].split()
+
+
+def process_cpu(pid: int) -> float:
+    """User + system CPU seconds of one process (0 when it is gone)."""
+    fields = _stat(pid)
+    if fields is None:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _TICKS  # utime, stime (fields 14 and 15 of stat)
+
+
+def descendants(pid: int) -> list[int]:
+    """`pid` and every process below it."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            fields = _stat(int(entry.name))
+            if fields is not None:
+                children.setdefault(int(fields[1]), []).append(int(entry.name))
+    found, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        found.append(current)
+        pending.extend(children.get(current, []))
+    return found
+
+
+def tree_cpu(pid: int) -> dict[int, float]:
+    """CPU seconds of `pid` and its descendants, per process id."""
+    return {member: process_cpu(member) for member in descendants(pid)}
+
+
+def spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds used between two readings (processes born in between count from zero)."""
+    return sum(value - before.get(pid, 0.0) for pid, value in after.items())
