@@ -69,4 +69,12 @@ def make_engine(url: str) -> Engine:
 
 
 def make_session_factory(engine: Engine) -> sessionmaker:
-    return sessionmaker(bind=engine, expire_on_commit=False, future=True)
+    factory = sessionmaker(bind=engine, expire_on_commit=False, future=True)
+
+    @event.listens_for(factory, "after_transaction_end")
+    def _forget_transaction_caches(session, transaction):
+        # session.info holds per-transaction lookups (see operations/versions.py): drop them with it.
+        if transaction.parent is None:
+            session.info.pop("vinhdanh_versions", None)
+
+    return factory

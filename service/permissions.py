@@ -6,7 +6,7 @@ functions only answer yes or no; they never raise.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, false, or_, select
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select
 from sqlalchemy.orm import Session
 
 from .models import HumanTask, OrgUnit, ProcessInstance, TaskOffer, User
@@ -53,8 +53,8 @@ def can_reassign_task(user: User) -> bool:
     return is_system_admin(user) or is_process_admin(user)
 
 
-def offer_filter(user: User) -> ColumnElement[bool]:
-    """SQL condition on TaskOffer rows that reach `user`."""
+def offer_conditions(user: User) -> list[ColumnElement[bool]]:
+    """Each way an offer can reach `user`, as a separate SQL condition on TaskOffer."""
     scopes = _roles_by_scope(user)
     conditions = [TaskOffer.user_id == user.id]
     if scopes["any"]:
@@ -64,19 +64,34 @@ def offer_filter(user: User) -> ColumnElement[bool]:
     if scopes["parent_unit"] and user.org_unit_id is not None:
         children = select(OrgUnit.id).where(OrgUnit.parent_id == user.org_unit_id).scalar_subquery()
         conditions.append(and_(TaskOffer.role_key.in_(scopes["parent_unit"]), TaskOffer.org_unit_id.in_(children)))
-    return or_(*conditions)
+    return conditions
 
 
-def actionable_tasks_filter(user: User) -> ColumnElement[bool]:
-    """SQL condition on HumanTask: open, and assigned to the user or unassigned and offered to them."""
-    offered = select(TaskOffer.task_id).where(offer_filter(user))
-    return and_(
-        HumanTask.state == "open",
-        or_(
-            HumanTask.assignee_id == user.id,
-            and_(HumanTask.assignee_id.is_(None), HumanTask.id.in_(offered)),
-        ),
-    )
+def offer_filter(user: User) -> ColumnElement[bool]:
+    """SQL condition on TaskOffer rows that reach `user`."""
+    return or_(*offer_conditions(user))
+
+
+def inbox_queries(user: User, *, process_key: str | None = None, instance_id: int | None = None) -> list[Select]:
+    """The inbox as index-friendly parts, each selecting (id, created_at): one per way an available
+    offer reaches the user, and the tasks assigned to them. One OR over all of them makes SQLite and
+    PostgreSQL scan every open offer; each part alone reads only its own index range, in order.
+    """
+    task_filters = []
+    if process_key:
+        task_filters.append(HumanTask.process_key == process_key)
+    if instance_id is not None:
+        task_filters.append(HumanTask.instance_id == instance_id)
+    parts = []
+    for condition in offer_conditions(user):
+        part = select(TaskOffer.task_id.label("id"), TaskOffer.created_at).where(TaskOffer.available.is_(True),
+                                                                                 condition)
+        if task_filters:
+            part = part.join(HumanTask, HumanTask.id == TaskOffer.task_id).where(*task_filters)
+        parts.append(part)
+    parts.append(select(HumanTask.id, HumanTask.created_at)
+                 .where(HumanTask.assignee_id == user.id, HumanTask.state == "open", *task_filters))
+    return parts
 
 
 def is_offered_to(session: Session, user: User, task: HumanTask) -> bool:

@@ -81,6 +81,7 @@ class StepResult:
     ran: list[dict] = field(default_factory=list)  # {element_id, name, kind} of engine-run elements
     error: dict | None = None
     fired: list[dict] = field(default_factory=list)  # {element_id, name}, once per timer firing in this step
+    waits_changed: bool = True  # False when timers and subscriptions are exactly as before the step
 
 
 class EngineError(Exception):
@@ -212,8 +213,6 @@ def _flatten_correlations(correlations: dict) -> dict:
 
 def _result(workflow: BpmnWorkflow, ran: list[dict], error: dict | None = None) -> StepResult:
     human: list[HumanTask] = []
-    timers: list[Timer] = []
-    subs: list[Subscription] = []
     for task in workflow.get_tasks(state=TaskState.READY, manual=True, max_depth=MAX_DEPTH):
         human.append(
             HumanTask(
@@ -225,6 +224,29 @@ def _result(workflow: BpmnWorkflow, ran: list[dict], error: dict | None = None) 
                 data=task.data,
             )
         )
+    timers, subs = _waits(workflow)
+    thrown = [
+        _thrown_message(workflow, event)
+        for event in workflow.get_events()
+        if isinstance(event.event_definition, MessageEventDefinition)
+    ]
+    if error is not None:
+        status = "error"
+    elif workflow.completed:
+        status = "completed"
+    elif human:
+        status = "running"
+    else:
+        status = "waiting"
+    data = _instance_data(workflow)
+    compact(workflow)
+    return StepResult(workflow_to_dict(workflow), status, data, human, timers, subs, thrown, ran, error)
+
+
+def _waits(workflow: BpmnWorkflow) -> tuple[list[Timer], list[Subscription]]:
+    """What the instance waits for: due timers and message subscriptions (event subprocesses too)."""
+    timers: list[Timer] = []
+    subs: list[Subscription] = []
     for task in list(workflow.event_manager.tasks.values()):
         for definition in _waiting_definitions(task.task_spec.event_definition):
             if isinstance(definition, TimerEventDefinition):
@@ -245,22 +267,15 @@ def _result(workflow: BpmnWorkflow, ran: list[dict], error: dict | None = None) 
         for start, definition in _event_subprocess_starts(workflow):
             subs.append(Subscription(str(workflow.task_tree.id), start.bpmn_id, definition.name,
                                      _correlation_of_waiting(workflow, anchor, definition)))
-    thrown = [
-        _thrown_message(workflow, event)
-        for event in workflow.get_events()
-        if isinstance(event.event_definition, MessageEventDefinition)
-    ]
-    if error is not None:
-        status = "error"
-    elif workflow.completed:
-        status = "completed"
-    elif human:
-        status = "running"
-    else:
-        status = "waiting"
-    data = _instance_data(workflow)
-    compact(workflow)
-    return StepResult(workflow_to_dict(workflow), status, data, human, timers, subs, thrown, ran, error)
+    return timers, subs
+
+
+def _wait_signature(timers: list[Timer], subs: list[Subscription]) -> tuple:
+    return (
+        tuple(sorted((t.task_id, t.element_id, t.fire_at.isoformat()) for t in timers)),
+        tuple(sorted((s.task_id, s.element_id, s.message_name, repr(sorted(s.correlation.items())))
+                     for s in subs)),
+    )
 
 
 def _instance_data(workflow: BpmnWorkflow) -> dict:
@@ -272,12 +287,15 @@ def _instance_data(workflow: BpmnWorkflow) -> dict:
     return dict(workflow.data)
 
 
-def _run(workflow: BpmnWorkflow, ran: list[dict], action) -> StepResult:
+def _run(workflow: BpmnWorkflow, ran: list[dict], action, *, fresh: bool = False) -> StepResult:
     # Any step may fire a due timer (do_engine_steps refreshes timers), not only the worker's:
     # report each firing so the audit trail shows it whoever's step it happened in.
     waiting = _waiting_timers(workflow)
+    # Most steps leave the timers and subscriptions as they were: the caller skips rewriting them.
+    before = ((), ()) if fresh else _wait_signature(*_waits(workflow))
     result = _steps(workflow, ran, action)
     result.fired = _fired_timers(waiting)
+    result.waits_changed = _wait_signature(result.timers, result.subscriptions) != before
     return result
 
 
@@ -344,7 +362,7 @@ def start(spec, subprocess_specs: dict, data: dict | None = None) -> StepResult:
             for child in workflow.task_tree.children:
                 child.data.update(copy.deepcopy(data))
 
-    return _run(workflow, ran, seed)
+    return _run(workflow, ran, seed, fresh=True)
 
 
 def load(state: dict, spec, subprocess_specs: dict) -> BpmnWorkflow:

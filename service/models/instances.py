@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, UTCDateTime, utcnow
@@ -26,6 +26,10 @@ class ProcessInstance(Base):
     data: Mapped[dict] = mapped_column(JSON)
     error: Mapped[dict | None] = mapped_column(JSON)
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Head of the instance's audit chain, kept on the row every step writes anyway: appending an
+    # event needs no read of the previous one, and a concurrent append fails the version check.
+    audit_seq: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    audit_hash: Mapped[str] = mapped_column(String(64), default="0" * 64, server_default="0" * 64)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -66,6 +70,25 @@ class HumanTask(Base):
     instance: Mapped[ProcessInstance] = relationship()
     org_unit = relationship("OrgUnit", foreign_keys=[org_unit_id])
     assignee = relationship("User", foreign_keys=[assignee_id])
+    offers: Mapped[list[TaskOffer]] = relationship(back_populates="task", cascade="all, delete-orphan")
+
+    def close(self, state: str, at: datetime) -> None:
+        """Leave the open state (completed or cancelled); its offers leave the inbox."""
+        self.state = state
+        self.completed_at = at
+        self._sync_offers()
+
+    def assign(self, user, *, claimed: bool) -> None:
+        """Give the task to `user` (None: back to its candidates); offers follow."""
+        self.assignee = user
+        self.assignee_id = user.id if user is not None else None  # readable before the flush
+        self.claimed = claimed
+        self._sync_offers()
+
+    def _sync_offers(self) -> None:
+        available = self.state == "open" and self.assignee_id is None
+        for offer in self.offers:
+            offer.available = available
 
     def is_overdue(self, now: datetime | None = None) -> bool:
         return self.state == "open" and self.due_at is not None and self.due_at < (now or utcnow())
@@ -111,15 +134,30 @@ class AuditEvent(Base):
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 
+    # Orders the flush: the instance's versioned UPDATE runs before its new events are inserted, so
+    # a lost race surfaces as StaleDataError rather than as a duplicate chain position.
+    instance: Mapped[ProcessInstance | None] = relationship()
+
 
 class TaskOffer(Base):
     """Who a task is offered to: a role within an org unit's scope, or a named user."""
 
     __tablename__ = "task_offers"
-    __table_args__ = (Index("ix_task_offers_role_unit", "role_key", "org_unit_id"),)
+    # The inbox reads available offers by role and unit, or by user, oldest first.
+    __table_args__ = (
+        Index("ix_task_offers_available_role_unit", "available", "role_key", "org_unit_id", "created_at"),
+        Index("ix_task_offers_available_user", "available", "user_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[str] = mapped_column(ForeignKey("human_tasks.id", ondelete="CASCADE"), index=True)
     role_key: Mapped[str | None] = mapped_column(String(64))
     org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # True while the task is open and nobody holds it: what the inbox lists. Closed or claimed tasks'
+    # offers stay (they answer "who was offered it") outside the indexes' hot range.
+    available: Mapped[bool] = mapped_column(default=True, server_default=true())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # the task's, for inbox order
+
+    # Lets the unit of work insert a new task before its offers without an intermediate flush.
+    task: Mapped[HumanTask] = relationship(back_populates="offers")

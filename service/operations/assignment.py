@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..db import utcnow
 from ..engine.timing import parse_due
-from ..models import OrgUnit, ProcessInstance, Role, User
+from ..models import OrgUnit, ProcessInstance, User
 
 _EXPRESSION = re.compile(r"^\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}$")
 
@@ -33,10 +34,9 @@ class Assignment:
     due_at: datetime | None = None
 
 
-def _role_key(session: Session, name: str) -> str:
-    """Lane names match role keys case-insensitively; unknown names are kept (nobody is offered)."""
-    key = session.scalar(select(Role.key).where(func.lower(Role.key) == name.strip().lower()))
-    return key or name.strip().lower()
+def _role_key(name: str) -> str:
+    """Lane names match role keys case-insensitively: role keys are lower-case by validation."""
+    return name.strip().lower()
 
 
 def _user_id(session: Session, reference: str, data: dict, instance: ProcessInstance) -> int | None:
@@ -61,16 +61,20 @@ def _scope_unit(session: Session, meta: dict, data: dict, instance: ProcessInsta
 
 
 def resolve(session: Session, *, meta: dict, data: dict, instance: ProcessInstance,
-            calendar=None) -> Assignment:
-    """The offers and assignee for a human task described by its deployment metadata."""
+            calendar=None, working_days_param: Callable[[str], int] | None = None) -> Assignment:
+    """The offers and assignee for a human task described by its deployment metadata.
+
+    The due date is `dueDate`, else `due_in_working_days`, else property `due_param` (a parameter key holding
+    a number of working days, read through `working_days_param`), counted on `calendar` when given.
+    """
     unit_id = _scope_unit(session, meta, data, instance)
     role_name = meta.get("role") or meta.get("lane")
-    role_key = _role_key(session, role_name) if role_name else None
+    role_key = _role_key(role_name) if role_name else None
     offers: list[Offer] = []
     if role_key:
         offers.append(Offer(role_key=role_key, org_unit_id=unit_id))
     for group in meta.get("candidate_groups") or []:
-        offers.append(Offer(role_key=_role_key(session, group), org_unit_id=unit_id))
+        offers.append(Offer(role_key=_role_key(group), org_unit_id=unit_id))
     for reference in meta.get("candidate_users") or []:
         user_id = _user_id(session, reference, data, instance)
         if user_id is not None:
@@ -81,6 +85,9 @@ def resolve(session: Session, *, meta: dict, data: dict, instance: ProcessInstan
     now = utcnow()
     due_at = parse_due(meta.get("due_date"), data, now)
     working_days = meta.get("due_in_working_days")
+    due_param = (meta.get("properties") or {}).get("due_param")
+    if due_at is None and not working_days and due_param and working_days_param is not None:
+        working_days = working_days_param(due_param)
     if due_at is None and working_days and calendar is not None:
         due_at = calendar.add_working_days(now, int(working_days))
     elif due_at is None and working_days:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..db import utcnow
-from ..models import AuditEvent
+from ..models import AuditEvent, ProcessInstance
 
 GENESIS = "0" * 64
 
@@ -30,11 +30,16 @@ def record(session: Session, *, action: str, actor: str | None, instance_id: int
            details: dict[str, Any] | None = None) -> AuditEvent:
     """Append an event to its stream, chained to the stream's previous event."""
     stream = f"instance:{instance_id}" if instance_id is not None else "system"
-    last = session.execute(
-        select(AuditEvent.seq, AuditEvent.hash).where(AuditEvent.stream == stream)
-        .order_by(AuditEvent.seq.desc()).limit(1)
-    ).first()
-    seq, prev_hash = (last.seq + 1, last.hash) if last else (1, GENESIS)
+    # The instance is nearly always in the session already (session.get reads the identity map).
+    instance = session.get(ProcessInstance, instance_id) if instance_id is not None else None
+    if instance is not None:
+        seq, prev_hash = (instance.audit_seq or 0) + 1, instance.audit_hash or GENESIS
+    else:
+        last = session.execute(
+            select(AuditEvent.seq, AuditEvent.hash).where(AuditEvent.stream == stream)
+            .order_by(AuditEvent.seq.desc()).limit(1)
+        ).first()
+        seq, prev_hash = (last.seq + 1, last.hash) if last else (1, GENESIS)
     at = utcnow()
     details = details or {}
     event = AuditEvent(
@@ -43,7 +48,8 @@ def record(session: Session, *, action: str, actor: str | None, instance_id: int
         hash=_digest(prev_hash, at, stream, seq, actor, action, element_id, details),
     )
     session.add(event)
-    session.flush()
+    if instance is not None:
+        instance.audit_seq, instance.audit_hash = seq, event.hash
     return event
 
 

@@ -6,7 +6,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ..errors import AuthenticationFailed
 from ..models import User
@@ -54,7 +54,8 @@ class TokenSigner:
             raise AuthenticationFailed("Phiên đăng nhập đã hết hạn. / Token expired.") from None
         except BadSignature:
             raise AuthenticationFailed("Mã truy cập không hợp lệ. / Invalid token.") from None
-        user = session.get(User, payload.get("uid"))
+        # One query for the user and its roles: every authenticated request pays for this.
+        user = session.scalar(select(User).options(joinedload(User.roles)).where(User.id == payload.get("uid")))
         if user is None or not user.active or user.token_generation != payload.get("gen"):
             raise AuthenticationFailed("Mã truy cập không hợp lệ. / Invalid token.")
         return user

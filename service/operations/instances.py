@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..db import utcnow
 from ..engine import runtime
 from ..errors import InvalidState, NotFound, PermissionDenied
 from ..models import AuditEvent, HumanTask, OrgUnit, ProcessInstance, User
@@ -103,7 +104,7 @@ def terminate_instance(session: Session, *, actor: User, instance_id: int, reaso
         raise InvalidState("Hồ sơ đã kết thúc. / The instance has already ended.")
     instance.status = "terminated"
     for task in open_tasks(session, instance):
-        task.state = "cancelled"
+        task.close("cancelled", utcnow())
     stepping.clear_waits(session, instance)
     audit.record(session, action="instance.terminated", actor=actor.username, instance_id=instance.id,
                  details={"reason": reason})

@@ -16,31 +16,19 @@ from sqlalchemy.orm import Session
 
 from ..db import utcnow
 from ..engine import runtime
-from ..engine.serialization import spec_cache
 from ..engine.service_tasks import StepContext, step_context
-from ..models import Deployment, HumanTask, MessageSubscription, ProcessInstance, ProcessVersion, TaskOffer, Timer, User
+from ..models import HumanTask, MessageSubscription, ProcessInstance, TaskOffer, Timer, User
 from ..nomination import config as nomination_config
 from . import assignment, audit
+from .versions import load_version
 
 MAX_MESSAGE_HOPS = 1_000  # a ping-pong of messages between instances must not loop forever
 
 
 def load_specs(session: Session, version_id: int):
-    """Deserialised specs for a process version (cached; versions never change)."""
-
-    def loader():
-        return session.scalar(select(ProcessVersion.spec).where(ProcessVersion.id == version_id))
-
-    # A row id alone can name another version after the database was emptied or a row id was reused
-    # (SQLite reuses the highest id): the key carries the deployed content too, so a cache entry can
-    # only ever be served for the very files it was built from.
-    identity = session.execute(
-        select(ProcessVersion.process_key, Deployment.content_hash)
-        .join(Deployment, Deployment.id == ProcessVersion.deployment_id)
-        .where(ProcessVersion.id == version_id)
-    ).one()
-    specs, subs = spec_cache.get((version_id, *identity), loader)
-    return specs, subs
+    """Parsed specs of a process version (cached; versions never change)."""
+    loaded = load_version(session, version_id)
+    return loaded.specs, loaded.subprocess_specs
 
 
 def spec_for(session: Session, instance: ProcessInstance):
@@ -66,6 +54,18 @@ def apply_result(session: Session, instance: ProcessInstance, result: runtime.St
     """Write the step's outcome for `instance` and deliver the messages it threw."""
     own_outbox = outbox is None
     outbox = deque() if outbox is None else outbox
+    # One UPDATE of the instance per step: everything below only changes objects in the session
+    # (no autoflush), then a single flush writes it all and checks the version — a lost race raises
+    # StaleDataError there and the whole transaction rolls back.
+    with session.no_autoflush:
+        _write_step(session, instance, result, actor, outbox)
+    session.flush()
+    if own_outbox:
+        drain(session, outbox, actor)
+
+
+def _write_step(session: Session, instance: ProcessInstance, result: runtime.StepResult,
+                actor: User | None, outbox: deque) -> None:
     now = utcnow()
     previous_status = instance.status
     instance.state = result.state
@@ -75,8 +75,6 @@ def apply_result(session: Session, instance: ProcessInstance, result: runtime.St
     instance.updated_at = now
     if result.status == "completed" and instance.completed_at is None:
         instance.completed_at = now
-    session.flush()  # the version check happens here: a lost race raises StaleDataError
-
     for timer in result.fired:  # fired by whichever step found it due; the timer, not the actor, did it
         audit.record(session, action="timer.fired", actor=None, instance_id=instance.id,
                      element_id=timer["element_id"], task_name=timer["name"])
@@ -86,8 +84,9 @@ def apply_result(session: Session, instance: ProcessInstance, result: runtime.St
         # unit): an incident, repaired by a retry with corrected data, which offers the task then.
         instance.status = "error"
         instance.error = unassignable
-    _sync_timers(session, instance, result)
-    _sync_subscriptions(session, instance, result)
+    if result.waits_changed or result.status in ("completed", "error"):
+        _sync_timers(session, instance, result)
+        _sync_subscriptions(session, instance, result)
 
     name = actor_name(actor)
     for element in result.ran:
@@ -105,8 +104,6 @@ def apply_result(session: Session, instance: ProcessInstance, result: runtime.St
         audit.record(session, action="message.sent", actor=name, instance_id=instance.id,
                      details={"name": message.name, "correlation": message.correlation})
         outbox.append((instance.id, message))
-    if own_outbox:
-        drain(session, outbox, actor)
 
 
 def _sync_human_tasks(session: Session, instance: ProcessInstance, result: runtime.StepResult,
@@ -114,23 +111,20 @@ def _sync_human_tasks(session: Session, instance: ProcessInstance, result: runti
     """Open rows for new ready tasks, cancel vanished ones; the error of a task nobody can be offered."""
     unassignable = None
     ready = {task.task_id: task for task in result.human_tasks}
-    open_rows = session.scalars(
+    # Rows changed in this step but not yet flushed (the task just completed) keep their new state.
+    open_rows = [row for row in session.scalars(
         select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state == "open")
-    ).all()
+    ) if row.state == "open"]
     for row in open_rows:
         if row.id not in ready:  # cancelled by a boundary event, an error or termination
-            row.state = "cancelled"
-            row.completed_at = utcnow()
+            row.close("cancelled", utcnow())
     known = {row.id for row in open_rows}
-    version = session.get(ProcessVersion, instance.process_version_id)
-    metadata = version.task_metadata if version else {}
+    version = load_version(session, instance.process_version_id)
     calendar = None
     for task in result.human_tasks:
         if task.task_id in known:
             continue
-        meta = (metadata.get(task.process_id) or {}).get(task.element_id) or {
-            "lane": task.lane, "name": task.name,
-        }
+        meta = version.task_meta(task.process_id, task.element_id) or {"lane": task.lane, "name": task.name}
         if calendar is None:  # built once per step, and only when a task is new
             calendar = nomination_config.calendar(session)
         try:
@@ -147,10 +141,10 @@ def _sync_human_tasks(session: Session, instance: ProcessInstance, result: runti
             state="open", created_at=utcnow(), due_at=resolved.due_at,
         )
         session.add(row)
-        session.flush()
         for offer in resolved.offers:
-            session.add(TaskOffer(task_id=row.id, role_key=offer.role_key, org_unit_id=offer.org_unit_id,
-                                  user_id=offer.user_id))
+            session.add(TaskOffer(task=row, role_key=offer.role_key, org_unit_id=offer.org_unit_id,
+                                  user_id=offer.user_id, available=row.assignee_id is None,
+                                  created_at=row.created_at))
         audit.record(session, action="task.created", actor=actor_name(actor), instance_id=instance.id,
                      element_id=task.element_id, task_name=task.name,
                      details={"task_id": task.task_id, "role": resolved.role_key,

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session
 
 from ..db import utcnow
 from ..engine import runtime
 from ..errors import Conflict, InvalidState, NotFound, PermissionDenied
 from ..forms import FormDefinition, FormDefinitionError, merge_submission, validate_submission
-from ..models import HumanTask, ProcessInstance, ProcessVersion, User
-from ..permissions import actionable_tasks_filter, can_act_on_task, can_reassign_task, can_see_task
+from ..models import HumanTask, ProcessInstance, User
+from ..permissions import can_act_on_task, can_reassign_task, can_see_task, inbox_queries
 from . import audit, stepping
 from .guards import GuardContext, run_guards
+from .versions import LoadedVersion, load_version
 
 TASK_NOT_FOUND = "Không tìm thấy công việc. / Task not found."
 ALREADY_DONE = "Công việc đã được xử lý. / The task is no longer open."
@@ -22,15 +23,21 @@ ALREADY_DONE = "Công việc đã được xử lý. / The task is no longer ope
 
 def list_tasks(session: Session, *, actor: User, process_key: str | None = None, instance_id: int | None = None,
                limit: int = 50, offset: int = 0) -> tuple[list[HumanTask], int]:
-    """Open tasks the actor may act on, oldest due first."""
-    query = select(HumanTask).where(actionable_tasks_filter(actor))
-    if process_key:
-        query = query.where(HumanTask.process_key == process_key)
-    if instance_id is not None:
-        query = query.where(HumanTask.instance_id == instance_id)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    items = session.scalars(query.order_by(HumanTask.created_at, HumanTask.id).limit(limit).offset(offset)).all()
-    return list(items), total
+    """Open tasks the actor may act on, oldest first."""
+    parts = inbox_queries(actor, process_key=process_key, instance_id=instance_id)
+    inbox = union(*parts).subquery()  # UNION, not ALL: a task offered twice is listed once
+    total = session.scalar(select(func.count()).select_from(inbox)) or 0
+    # Each part is read in order from its index up to the page's end; only those rows are merged.
+    window = offset + limit
+    firsts = union(*[
+        select(select(part.subquery()).order_by("created_at", "id").limit(window).subquery()) for part in parts
+    ]).subquery()
+    page = list(session.scalars(
+        select(firsts.c.id).order_by(firsts.c.created_at, firsts.c.id).limit(limit).offset(offset)))
+    if not page:
+        return [], total
+    rows = {task.id: task for task in session.scalars(select(HumanTask).where(HumanTask.id.in_(page)))}
+    return [rows[task_id] for task_id in page], total
 
 
 def _lock(session: Session) -> bool:
@@ -51,24 +58,15 @@ class TaskForm:
     initial_data: dict
 
 
-def task_metadata(session: Session, task: HumanTask) -> tuple[dict, ProcessVersion]:
-    version = session.get(ProcessVersion, task.instance.process_version_id)
-    metadata = version.task_metadata or {}
-    own = (metadata.get(task.process_key) or {}).get(task.element_id)
-    if own is None:  # the task lives in a called process or subprocess of the bundle
-        own = next((tasks[task.element_id] for tasks in metadata.values() if task.element_id in tasks), {})
-    return own, version
+def task_metadata(session: Session, task: HumanTask) -> tuple[dict, LoadedVersion]:
+    """The deployment metadata of a task's element, and its loaded version."""
+    version = load_version(session, task.instance.process_version_id)
+    return version.task_meta(task.process_key, task.element_id), version
 
 
 def form_of(session: Session, task: HumanTask) -> FormDefinition:
     meta, version = task_metadata(session, task)
-    if meta.get("form_ref"):
-        schema = (version.forms or {}).get(meta["form_ref"])
-        if schema is not None:
-            return FormDefinition(type="form-js", schema=schema)
-    if meta.get("form_data"):
-        return FormDefinition(type="camunda-formdata", schema=meta["form_data"])
-    return FormDefinition(type="none", schema=None)
+    return _form(version, meta, task)
 
 
 def _require_actionable(session: Session, actor: User, task: HumanTask) -> None:
@@ -85,8 +83,7 @@ def claim(session: Session, *, actor: User, task_id: str) -> HumanTask:
     if task.assignee_id == actor.id and task.state == "open":
         return task
     _require_actionable(session, actor, task)
-    task.assignee_id = actor.id
-    task.claimed = True
+    task.assign(actor, claimed=True)
     audit.record(session, action="task.claimed", actor=actor.username, instance_id=task.instance_id,
                  element_id=task.element_id, task_name=task.name, details={"task_id": task.id})
     return task
@@ -98,38 +95,62 @@ def unclaim(session: Session, *, actor: User, task_id: str) -> HumanTask:
         raise Conflict(ALREADY_DONE, code="task_not_open")
     if not task.claimed or task.assignee_id != actor.id:
         raise Conflict("Bạn không giữ công việc này. / You do not hold this task.", code="not_claimed")
-    task.assignee_id = None
-    task.claimed = False
+    task.assign(None, claimed=False)
     audit.record(session, action="task.unclaimed", actor=actor.username, instance_id=task.instance_id,
                  element_id=task.element_id, task_name=task.name, details={"task_id": task.id})
     return task
 
 
+def _task_to_act_on(session: Session, actor: User, task_id: str) -> HumanTask:
+    """The open task the actor may act on, row-locked; otherwise the right refusal (one query when allowed)."""
+    task = session.get(HumanTask, task_id, with_for_update=_lock(session))
+    if task is None:
+        raise NotFound(TASK_NOT_FOUND)
+    if can_act_on_task(session, actor, task):
+        return task
+    if not can_see_task(session, actor, task):
+        raise NotFound(TASK_NOT_FOUND)
+    _require_actionable(session, actor, task)
+    return task
+
+
+def _form(version: LoadedVersion, meta: dict, task: HumanTask) -> FormDefinition:
+    # The fingerprint names the deployed content, so validation schemas are built once per form.
+    fingerprint = f"{version.content_hash}:{version.id}:{task.element_id}"
+    if meta.get("form_ref"):
+        schema = version.forms.get(meta["form_ref"])
+        if schema is not None:
+            return FormDefinition(type="form-js", schema=schema, fingerprint=fingerprint)
+    if meta.get("form_data"):
+        return FormDefinition(type="camunda-formdata", schema=meta["form_data"], fingerprint=fingerprint)
+    return FormDefinition(type="none", schema=None)
+
+
 def complete(session: Session, *, actor: User, task_id: str, data: dict,
              expected_version: int | None = None, locale: str = "vi") -> ProcessInstance:
     """Validate the data against the task's form, complete the task and advance the instance."""
-    task = get_task(session, actor=actor, task_id=task_id, for_update=True)
-    _require_actionable(session, actor, task)
+    task = _task_to_act_on(session, actor, task_id)
+    # Task row first, then the instance row: the order every writer takes them in.
+    instance = session.get(ProcessInstance, task.instance_id, with_for_update=_lock(session))
+    version = load_version(session, instance.process_version_id)
+    meta = version.task_meta(task.process_key, task.element_id)
     try:
-        clean = validate_submission(form_of(session, task), data, locale=locale)
+        clean = validate_submission(_form(version, meta, task), data, locale=locale)
     except FormDefinitionError as exc:
         raise InvalidState(f"Biểu mẫu của bước này bị lỗi: {exc} / The task's form is broken.") from None
-    instance = session.get(ProcessInstance, task.instance_id, with_for_update=_lock(session))
-    meta, _version = task_metadata(session, task)
     run_guards((meta.get("properties") or {}).get("guard"),
                GuardContext(session=session, instance=instance, task=task, actor=actor, submitted=clean))
     if expected_version is not None and instance.lock_version != expected_version:
         raise Conflict("Hồ sơ đã thay đổi; hãy tải lại. / The instance changed; reload.", code="stale_version")
     if instance.status not in ("running", "waiting"):
         raise InvalidState("Hồ sơ không còn chạy. / The instance is not running.")
-    spec, subs = stepping.spec_for(session, instance)
     try:
         with stepping.running(session, instance, actor):
-            result = runtime.complete_task(instance.state, spec, subs, task.id, clean, merge=merge_submission)
+            result = runtime.complete_task(instance.state, version.specs[instance.process_key],
+                                           version.subprocess_specs, task.id, clean, merge=merge_submission)
     except runtime.TaskNotReady:
         raise Conflict(ALREADY_DONE, code="task_not_open") from None
-    task.state = "completed"
-    task.completed_at = utcnow()
+    task.close("completed", utcnow())
     task.completed_by_id = actor.id
     audit.record(session, action="task.completed", actor=actor.username, instance_id=instance.id,
                  element_id=task.element_id, task_name=task.name,
@@ -153,8 +174,7 @@ def reassign(session: Session, *, actor: User, task_id: str, username: str | Non
         if target is None:
             raise NotFound("Không tìm thấy người dùng. / User not found.")
     previous = task.assignee.username if task.assignee else None
-    task.assignee = target
-    task.claimed = target is not None
+    task.assign(target, claimed=target is not None)
     audit.record(session, action="task.reassigned", actor=actor.username, instance_id=task.instance_id,
                  element_id=task.element_id, task_name=task.name,
                  details={"task_id": task.id, "from": previous, "to": username, "reason": reason})
