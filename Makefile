@@ -27,6 +27,10 @@ assets: $(ASSETS)
 run: install
 	DEMO_DATA=$${DEMO_DATA:-1} $(BIN)/python run.py
 
+# One whole award round through the HTTP API as the demo users (self-started service, temporary SQLite).
+demo-round: install
+	$(BIN)/python -m service.nomination.demo_round $(DEMO_ROUND_ARGS)
+
 worker: install
 	$(BIN)/vinhdanh worker
 

@@ -1,0 +1,238 @@
+"""`make demo-round`: one whole award round driven through the HTTP API as the demo users.
+
+Without `--url` it starts the service itself on a temporary SQLite database (a real HTTP server on a free
+local port, with the in-process timer loop), loads a small organisation and one user per role, deploys the
+shipped workflows and walks: registrations, four unit dossiers (one returned by the lead agency and
+resubmitted), consolidation, appraisal, the public notice (shortened through the dated parameter
+`public_notice.duration`, never skipped) and the Chairman's decision; then prints the outcome per nominee.
+With `--url` it drives a running service that already holds these users (password `--password`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import secrets
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from ..models import User
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "demo-round-password"  # noqa: S105 - throwaway users of a temporary demo database
+ORG_UNITS = [  # code, name, kind, parent, abbreviation, parent confirms reports
+    ("UBND_DN", "Ủy ban nhân dân thành phố Đà Nẵng", "city_peoples_committee", None, "UBND", False),
+    ("SKHCN", "Sở Khoa học và Công nghệ", "department", "UBND_DN", "SKHCN", True),
+    ("SNV", "Sở Nội vụ", "department", "UBND_DN", "SNV", True),
+    ("STC", "Sở Tài chính", "department", "UBND_DN", "STC", False),
+    ("SYT", "Sở Y tế", "department", "UBND_DN", "SYT", False),
+    ("P_HAICHAU", "Ủy ban nhân dân phường Hải Châu", "commune_peoples_committee", "UBND_DN", "UBND", False),
+    ("DN_FPT", "Công ty Cổ phần Phần mềm FPT Đà Nẵng", "enterprise", "SKHCN", "FPTDN", False),
+]
+USERS = [("stc_officer", "STC", "unit_officer"), ("stc_head", "STC", "unit_head"),
+         ("syt_officer", "SYT", "unit_officer"), ("syt_head", "SYT", "unit_head"),
+         ("hc_officer", "P_HAICHAU", "unit_officer"), ("hc_head", "P_HAICHAU", "unit_head"),
+         ("fpt_officer", "DN_FPT", "unit_officer"), ("fpt_head", "DN_FPT", "unit_head"),
+         ("lead_reviewer", "SKHCN", "lead_reviewer"), ("lead_head", "SKHCN", "lead_head"),
+         ("ec_officer", "SNV", "ec_officer"), ("snv_director", "SNV", "home_affairs_head"),
+         ("council_member", "UBND_DN", "council_standing"), ("chairman", "UBND_DN", "chairman")]
+YEAR = 2026
+MOVEMENT = "CDS_2021_2030"
+
+
+class Api:
+    """A tiny JSON client: one bearer token per demo user."""
+
+    def __init__(self, base: str, password: str):
+        self.base, self.password, self.tokens = base.rstrip("/"), password, {}
+
+    def call(self, method: str, path: str, user: str | None = None, body: dict | None = None) -> dict:
+        headers = {"Content-Type": "application/json"}
+        if user:
+            headers["Authorization"] = f"Bearer {self.token(user)}"
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.base + path, data=data, headers=headers,  # noqa: S310
+                                         method=method)
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - http(s) URL we were given
+                return json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as exc:
+            raise SystemExit(f"{method} {path} as {user}: {exc.code} {exc.read().decode()}") from None
+
+    def token(self, user: str) -> str:
+        if user not in self.tokens:
+            reply = self.call("POST", "/api/v1/auth/token", body={"username": user, "password": self.password})
+            self.tokens[user] = reply["access_token"]
+        return self.tokens[user]
+
+    def act(self, user: str, instance_id: int, element_id: str, data: dict | None = None) -> dict:
+        """Complete the open task `element_id` of the instance as `user` (waits briefly for timers)."""
+        for _ in range(100):
+            tasks = self.call("GET", f"/api/v1/tasks?instance_id={instance_id}&limit=500", user)["items"]
+            found = [task for task in tasks if task["element_id"] == element_id]
+            if found:
+                return self.call("POST", f"/api/v1/tasks/{found[0]['id']}/complete", user, {"data": data or {}})
+            time.sleep(0.2)
+        raise SystemExit(f"no open task {element_id!r} for {user} in instance {instance_id}")
+
+
+def _prepare_database(url: str) -> None:
+    """Organisation, users, parameters (notice shortened), movement and the shipped workflows."""
+    from ..bootstrap import ensure_roles
+    from ..db import make_engine, make_session_factory
+    from ..migrate import upgrade
+    from ..models import LegalParameter
+    from ..operations import admin, deployments
+    from . import seed
+
+    upgrade(url)
+    engine = make_engine(url)
+    with make_session_factory(engine)() as session:
+        ensure_roles(session)
+        for code, name, kind, parent, abbreviation, confirms in ORG_UNITS:
+            admin.create_org_unit(session, actor=None, values={
+                "code": code, "name": name, "kind": kind, "parent_code": parent, "abbreviation": abbreviation,
+                "parent_confirms_reports": confirms})
+        for username, unit, role in [*USERS, ("deployer", "UBND_DN", "process_admin")]:
+            admin.create_user(session, actor=None, values={
+                "username": username, "password": PASSWORD, "full_name": username, "org_unit_code": unit,
+                "roles": [role]})
+        seed.seed(session)
+        session.add(LegalParameter(key="public_notice.duration", value="PT3S", valid_from=date(2024, 1, 1),
+                                   source="make demo-round: thời gian công khai rút ngắn để minh họa"))
+        files = {path.name: path.read_bytes() for pattern in ("workflows/*.bpmn", "workflows/*.dmn", "forms/*.form")
+                 for path in sorted(ROOT.glob(pattern)) if path.name not in ("demo_approval.bpmn", "demo_draft.form")}
+        deployer = session.scalar(select(User).where(User.username == "deployer"))
+        deployments.deploy(session, actor=deployer, files=files)
+        session.commit()
+    engine.dispose()
+
+
+def _serve(url: str) -> str:
+    """Start the app on a free local port in this process, with its timer loop; returns the base URL."""
+    from werkzeug.serving import make_server
+
+    from ..app import create_app
+    from ..config import Settings
+    from ..worker import TimerLoop
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request would drown the outcome
+    app = create_app(Settings(database_url=url, secret_key=secrets.token_hex(16)))
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    TimerLoop(app.extensions["vinhdanh"].session_factory, interval=0.5).start()
+    return f"http://127.0.0.1:{server.server_port}"
+
+
+def _nominee(kind: str, name: str, **extra) -> dict:
+    return {"kind": kind, "name": name, "achievement_key": f"CDS-{YEAR}-{name}", "award_form":
+            "city_chairman_certificate_of_merit", "achievement_summary": f"{name}: thành tích chuyển đổi số.", **extra}
+
+
+DOSSIERS = [  # officer, head, nominees, votes, clearances
+    ("stc_officer", "stc_head", [_nominee("collective", "Sở Tài chính", subject_org_unit_code="STC",
+                                          dx_index_score=88.0, tasks_completed=True, propose_state_level=True),
+                                 _nominee("individual", "Nguyễn Văn An", annual_rating="excellent", initiatives=[
+                                     {"title": "Số hóa hồ sơ", "recognised": True},
+                                     {"title": "Chữ ký số", "recognised": True}])], [8, 7], None),
+    ("hc_officer", "hc_head", [_nominee("collective", "Ủy ban nhân dân phường Hải Châu",
+                                        subject_org_unit_code="P_HAICHAU", dx_index_score=79.9,
+                                        tasks_completed=True)], [8], None),
+    ("fpt_officer", "fpt_head", [_nominee("enterprise", "Công ty Cổ phần Phần mềm FPT Đà Nẵng")], [8],
+     [{"tax_clearance": True, "social_insurance_clearance": True}]),
+    ("syt_officer", "syt_head", [_nominee("collective", "Sở Y tế", subject_org_unit_code="SYT",
+                                          dx_index_score=84.0, tasks_completed=True)], [8], None),
+]
+
+
+def _walk_dossier(api: Api, round_id: int, officer: str, head: str, rows: list, votes: list,
+                  clearances: list | None, *, returned: bool) -> int:
+    dossier = api.call("POST", "/api/v1/dossiers", officer, {"round_id": round_id})
+    instance = dossier["instance_id"]
+    for attempt in range(2 if returned else 1):
+        api.act(officer, instance, "draft", {"nominees": rows})
+        api.act(officer, instance, "council_minutes", {
+            "meeting_date": f"{YEAR}-11-20", "council_members_total": 9, "council_members_present": 8,
+            "nominees": [{"votes_for": count} for count in votes]})
+        api.act(head, instance, "head_sign", {"decision": "approve"})
+        if clearances is not None:
+            api.act(officer, instance, "clearances", {"nominees": clearances})
+        api.act(officer, instance, "submit", {})
+        if returned and attempt == 0:
+            api.act("lead_reviewer", instance, "lead_review",
+                    {"decision": "return", "return_reason": "Bổ sung biên bản họp xét có chữ ký"})
+            print(f"  {dossier['unit_name']}: trả lại, đơn vị bổ sung và gửi lại")
+    api.act("lead_reviewer", instance, "lead_review", {"decision": "accept"})
+    return dossier["id"]
+
+
+def run(api: Api) -> None:
+    rounds = api.call("GET", f"/api/v1/rounds?movement={MOVEMENT}&year={YEAR}", "lead_reviewer")["items"]
+    planned = next(item for item in rounds if item["kind"] == "annual")
+    from ..db import utcnow
+
+    opened = api.call("POST", f"/api/v1/rounds/{planned['id']}/open", "lead_reviewer", {
+        "deadline": (utcnow() + timedelta(days=14)).isoformat(), "total_quota": 3,
+        "quotas": [{"org_unit_code": "STC", "quota": 2}]})
+    round_id, round_instance = opened["id"], opened["instance_id"]
+    print(f"Đợt {opened['code']} mở; hạn nộp {opened['deadline']}")
+    for officer, head in (("hc_officer", "hc_head"), ("stc_officer", "stc_head")):
+        registration = api.call("POST", "/api/v1/registrations", officer, {"movement_code": MOVEMENT, "year": YEAR + 1})
+        api.act(officer, registration["instance_id"], "register",
+                {"titles": ["excellent_collective"], "commitments": "Hoàn thành 100% chỉ tiêu chuyển đổi số"})
+        api.act(head, registration["instance_id"], "unit_head_sign", {"decision": "approve"})
+        api.act("lead_reviewer", registration["instance_id"], "acknowledge", {"decision": "acknowledge"})
+    print("Đăng ký thi đua năm sau: 2 đơn vị đã được tiếp nhận")
+    for index, (officer, head, rows, votes, clearances) in enumerate(DOSSIERS):
+        _walk_dossier(api, round_id, officer, head, rows, votes, clearances, returned=index == 0)
+    api.call("POST", f"/api/v1/rounds/{round_id}/close", "lead_reviewer", {"reason": "Đã nhận đủ hồ sơ"})
+    api.act("lead_reviewer", round_instance, "review_consolidation", {"consolidation_note": "Đã rà soát"})
+    api.act("lead_head", round_instance, "lead_sign", {"decision": "approve"})
+    api.act("ec_officer", round_instance, "appraise", {"decision": "approve"})
+    print("Công khai danh sách (thời gian rút ngắn theo cấu hình)…")
+    for _ in range(150):  # the notice timer fires in the server's timer loop
+        tasks = api.call("GET", f"/api/v1/tasks?instance_id={round_instance}", "council_member")["items"] + \
+            api.call("GET", f"/api/v1/tasks?instance_id={round_instance}", "snv_director")["items"] + \
+            api.call("GET", f"/api/v1/tasks?instance_id={round_instance}", "ec_officer")["items"]
+        if tasks:
+            break
+        time.sleep(0.2)
+    open_now = {task["element_id"] for task in tasks}
+    if "review_comments" in open_now:
+        api.act("ec_officer", round_instance, "review_comments", {})
+    if "council_standing_review" in open_now or api.call(
+            "GET", f"/api/v1/tasks?instance_id={round_instance}", "council_member")["items"]:
+        api.act("council_member", round_instance, "council_standing_review", {"decision": "approve"})
+    api.act("snv_director", round_instance, "home_affairs_submit", {"decision": "approve"})
+    api.act("chairman", round_instance, "chairman_decide", {"decision": "approve_all", "signed_as": "chairman"})
+    shown = api.call("GET", f"/api/v1/rounds/{round_id}", "lead_reviewer")
+    print(f"Quyết định số {shown['decision_number']} ngày {shown['decision_date']}")
+    ranking = api.call("GET", f"/api/v1/rounds/{round_id}/ranking", "lead_reviewer")["items"]
+    print(f"{'Đối tượng':45} {'Kết quả':18} Lý do")
+    for row in ranking:
+        print(f"{row['name'][:45]:45} {row['outcome']:18} {row.get('outcome_reason') or ''}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Drive one award round through the HTTP API.")
+    parser.add_argument("--url", help="a running service (default: start one on a temporary SQLite database)")
+    parser.add_argument("--password", default=PASSWORD, help="the demo users' password on a running service")
+    args = parser.parse_args(argv)
+    if args.url:
+        run(Api(args.url, args.password))
+        return
+    database = f"sqlite:///{tempfile.mkdtemp(prefix='vinhdanh-demo-round-')}/demo.db"
+    _prepare_database(database)
+    run(Api(_serve(database), PASSWORD))
+
+
+if __name__ == "__main__":
+    main()
