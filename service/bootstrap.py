@@ -43,6 +43,13 @@ def bootstrap(session: Session, *, admin_password: str | None, demo_data: bool) 
         return []
     done = []
     ensure_roles(session)
+    from .nomination import seed  # legal parameters first; the movement follows once the org tree is loaded
+
+    done.extend(seed.seed(session))
+    from .operations.documents import ensure_templates  # version 1 of each document template, from document_templates/
+
+    if ensure_templates(session):
+        done.append("document templates")
     if admin_password:
         admin.create_user(session, actor=None, values={
             "username": "admin", "password": admin_password, "full_name": "Quản trị hệ thống",

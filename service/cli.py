@@ -94,17 +94,20 @@ def load_org_units_command(path: str | None) -> None:
     from .errors import ValidationFailed
     from .nomination import reference_import, seed
 
-    factory = make_session_factory(make_engine(Settings.from_env().database_url))
-    with factory() as session:
-        try:
-            result = reference_import.load_org_units(session, path)
-        except ValidationFailed as exc:
-            session.rollback()
-            for row in exc.details["rows"]:
-                click.echo(f"dòng/row {row['row']} {row['column'] or ''}: {row['message']}", err=True)
-            raise click.ClickException(exc.message) from None
-        seed.seed(session)  # the movement needs its lead agencies, which the tree brings
-        session.commit()
+    engine = make_engine(Settings.from_env().database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            try:
+                result = reference_import.load_org_units(session, path)
+            except ValidationFailed as exc:
+                session.rollback()
+                for row in exc.details["rows"]:
+                    click.echo(f"dòng/row {row['row']} {row['column'] or ''}: {row['message']}", err=True)
+                raise click.ClickException(exc.message) from None
+            seed.seed(session)  # the movement needs its lead agencies, which the tree brings
+            session.commit()
+    finally:
+        engine.dispose()
     click.echo(f"Đã nhập / imported: {result['created']} mới / new, {result['updated']} cập nhật / updated.")
 
 
@@ -113,10 +116,13 @@ def seed_nomination_command() -> None:
     """Add the missing legal parameters, DX editions and the QĐ 3970 movement (idempotent)."""
     from .nomination import seed
 
-    factory = make_session_factory(make_engine(Settings.from_env().database_url))
-    with factory() as session:
-        done = seed.seed(session)
-        session.commit()
+    engine = make_engine(Settings.from_env().database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            done = seed.seed(session)
+            session.commit()
+    finally:
+        engine.dispose()
     click.echo(f"Đã khởi tạo / seeded: {', '.join(done) or 'không có gì mới / nothing new'}")
 
 

@@ -10,7 +10,7 @@ from ..errors import AuthenticationFailed
 from ..models import User
 from .errors import STALE, error_response
 
-PUBLIC_PATHS = ("/api/v1/auth/token", "/api/v1/openapi.json", "/api/v1/docs", "/healthz")
+PUBLIC_PATHS = ("/api/v1/auth/token", "/api/v1/openapi.json", "/api/v1/docs", "/healthz", "/api/v1/public/")
 
 
 def db() -> Session:

@@ -1,0 +1,187 @@
+"""Unit dossiers and their typed nominees (scoped by org unit; outside scope is 404)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from ..models.nomination import NOMINEE_KINDS
+from ..nomination import dossiers
+from .context import current_user, db, json_body, page_args
+
+bp = Blueprint("nomination_dossiers", __name__, url_prefix="/api/v1/dossiers")
+
+
+class InitiativeIn(Schema):
+    name = fields.String(required=True, validate=validate.Length(1, 500))
+    recognised = fields.Boolean(load_default=False)
+    recognised_by = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=255))
+    recognised_on = fields.Date(load_default=None, allow_none=True)
+
+
+class NomineeIn(Schema):
+    kind = fields.String(required=True, validate=validate.OneOf(NOMINEE_KINDS))
+    name = fields.String(required=True, validate=validate.Length(1, 255))
+    identifier = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
+    subject_org_unit_code = fields.String(load_default=None, allow_none=True)
+    position = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=255))
+    unit_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=255))
+    sex = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(("male", "female")))
+    date_of_birth = fields.Date(load_default=None, allow_none=True)
+    achievement_summary = fields.String(load_default="", validate=validate.Length(max=20000))
+    achievement_key = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    award_form = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
+    tasks_completed = fields.Boolean(load_default=None, allow_none=True)
+    annual_rating = fields.String(load_default=None, allow_none=True,
+                                  validate=validate.OneOf(("excellent", "good", "completed", "not_completed")))
+    initiatives = fields.List(fields.Nested(InitiativeIn), load_default=list)
+    tax_clearance = fields.Boolean(load_default=None, allow_none=True)
+    social_insurance_clearance = fields.Boolean(load_default=None, allow_none=True)
+    environment_clearance_required = fields.Boolean(load_default=False)
+    environment_clearance = fields.Boolean(load_default=None, allow_none=True)
+    food_safety_clearance_required = fields.Boolean(load_default=False)
+    food_safety_clearance = fields.Boolean(load_default=None, allow_none=True)
+    dx_index_score = fields.Decimal(load_default=None, allow_none=True, places=2,
+                                    validate=validate.Range(min=0, max=100))
+    on_hold = fields.Boolean(load_default=False)
+    hold_reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+    propose_state_level = fields.Boolean(load_default=False)
+
+    @validates_schema
+    def _hold_needs_reason(self, data: dict, **_kwargs) -> None:
+        if data.get("on_hold") and not (data.get("hold_reason") or "").strip():
+            raise ValidationError({"hold_reason": ["Cần nêu lý do tạm dừng xét. / A hold needs a reason."]})
+
+
+class NomineePatch(NomineeIn):
+    class Meta:
+        partial = True
+
+
+class NomineeOut(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    name = fields.String()
+    identifier = fields.String(allow_none=True)
+    position = fields.String(allow_none=True)
+    unit_name = fields.String(allow_none=True)
+    sex = fields.String(allow_none=True)
+    date_of_birth = fields.Date(allow_none=True)
+    achievement_summary = fields.String()
+    achievement_key = fields.String()
+    award_form = fields.String()
+    dx_index_score = fields.Float(allow_none=True)
+    tasks_completed = fields.Boolean(allow_none=True)
+    annual_rating = fields.String(allow_none=True)
+    initiatives = fields.List(fields.Dict())
+    tax_clearance = fields.Boolean(allow_none=True)
+    social_insurance_clearance = fields.Boolean(allow_none=True)
+    environment_clearance_required = fields.Boolean()
+    environment_clearance = fields.Boolean(allow_none=True)
+    food_safety_clearance_required = fields.Boolean()
+    food_safety_clearance = fields.Boolean(allow_none=True)
+    on_hold = fields.Boolean()
+    hold_reason = fields.String(allow_none=True)
+    votes_for = fields.Integer(allow_none=True)
+    votes_present = fields.Integer(allow_none=True)
+    votes_total = fields.Integer(allow_none=True)
+    council_passed = fields.Boolean(allow_none=True)
+    eligible = fields.Boolean(allow_none=True)
+    eligibility_reasons = fields.List(fields.String())
+    outcome = fields.String()
+    outcome_reason = fields.String(allow_none=True)
+    rank = fields.Integer(allow_none=True)
+    propose_state_level = fields.Boolean()
+    public_comment_flag = fields.Boolean()
+    decision_number = fields.String(allow_none=True)
+
+
+class HoldIn(Schema):
+    on_hold = fields.Boolean(required=True)
+    hold_reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+
+
+class DossierIn(Schema):
+    round_id = fields.Integer(required=True)
+    org_unit_code = fields.String(load_default=None, allow_none=True)
+
+
+class DossierOut(Schema):
+    id = fields.Integer()
+    round_id = fields.Integer()
+    round_code = fields.Function(lambda d: d.round.code)
+    org_unit_code = fields.Function(lambda d: d.org_unit.code)
+    unit_name = fields.String()
+    unit_kind = fields.String()
+    status = fields.String()
+    instance_id = fields.Integer(allow_none=True)
+    council_members_total = fields.Integer(allow_none=True)
+    council_members_present = fields.Integer(allow_none=True)
+    council_quorum_met = fields.Boolean(allow_none=True)
+    submitted_at = fields.DateTime(allow_none=True)
+    return_reason = fields.String(allow_none=True)
+    return_count = fields.Integer()
+    nominees = fields.List(fields.Nested(NomineeOut))
+
+
+def _nominee_values(values: dict) -> dict:
+    if "initiatives" in values:
+        values["initiatives"] = [{**item, "recognised_on": item["recognised_on"].isoformat()
+                                  if item.get("recognised_on") else None} for item in values["initiatives"]]
+    return values
+
+
+@bp.post("")
+def create_dossier():
+    """Start the caller's unit's dossier for an open round; starts `unit_nomination` when deployed."""
+    values = DossierIn().load(json_body())
+    dossier = dossiers.create_dossier(db(), actor=current_user(), **values)
+    return jsonify(DossierOut().dump(dossier)), 201
+
+
+@bp.get("")
+def list_dossiers():
+    """Dossiers the caller may see (`?round_id=`, `?status=`)."""
+    limit, offset = page_args()
+    rows, total = dossiers.list_dossiers(db(), actor=current_user(), round_id=request.args.get("round_id", type=int),
+                                         status=request.args.get("status"), limit=limit, offset=offset)
+    return jsonify({"items": DossierOut(many=True).dump(rows), "total": total})
+
+
+@bp.get("/<int:dossier_id>")
+def get_dossier(dossier_id: int):
+    """A dossier with its nominees."""
+    return jsonify(DossierOut().dump(dossiers.get_dossier(db(), actor=current_user(), dossier_id=dossier_id)))
+
+
+@bp.post("/<int:dossier_id>/nominees")
+def add_nominee(dossier_id: int):
+    """Add a nominee to a draft or returned dossier (the unit's officer)."""
+    values = _nominee_values(NomineeIn().load(json_body()))
+    nominee = dossiers.add_nominee(db(), actor=current_user(), dossier_id=dossier_id, values=values)
+    return jsonify(NomineeOut().dump(nominee)), 201
+
+
+@bp.patch("/<int:dossier_id>/nominees/<int:nominee_id>")
+def update_nominee(dossier_id: int, nominee_id: int):
+    """Change a nominee of a draft or returned dossier."""
+    values = _nominee_values(NomineePatch().load(json_body(), partial=True))
+    nominee = dossiers.update_nominee(db(), actor=current_user(), dossier_id=dossier_id, nominee_id=nominee_id,
+                                      values=values)
+    return jsonify(NomineeOut().dump(nominee))
+
+
+@bp.delete("/<int:dossier_id>/nominees/<int:nominee_id>")
+def remove_nominee(dossier_id: int, nominee_id: int):
+    """Remove a nominee from a draft or returned dossier."""
+    dossiers.remove_nominee(db(), actor=current_user(), dossier_id=dossier_id, nominee_id=nominee_id)
+    return "", 204
+
+
+@bp.post("/<int:dossier_id>/nominees/<int:nominee_id>/hold")
+def set_hold(dossier_id: int, nominee_id: int):
+    """Place or lift a hold on a nominee, with the reason (the unit, the lead agency, Home Affairs)."""
+    values = HoldIn().load(json_body())
+    nominee = dossiers.set_hold(db(), actor=current_user(), dossier_id=dossier_id, nominee_id=nominee_id,
+                                on_hold=values["on_hold"], reason=values["hold_reason"])
+    return jsonify(NomineeOut().dump(nominee))

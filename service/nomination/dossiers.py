@@ -1,0 +1,278 @@
+"""Unit dossiers: draft with typed nominees, submit to the round (unit name kept as it was), return with a
+reason, accept. Creating one starts the `unit_nomination` process when it is deployed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..db import utcnow
+from ..errors import Conflict, InvalidState, NotFound, PermissionDenied, ValidationFailed
+from ..models import AwardRound, Dossier, Nominee, OrgUnit, User
+from ..operations import audit
+from . import nominees as nominee_values
+from . import permissions, processes, rounds
+
+NOT_FOUND = "Không tìm thấy hồ sơ đề nghị. / Dossier not found."
+NOMINEE_NOT_FOUND = "Không tìm thấy người/tập thể được đề nghị. / Nominee not found."
+RETURNABLE = ("submitted",)
+
+
+def _actor_name(actor: User | None) -> str | None:
+    return actor.username if actor else None
+
+
+def get_dossier(session: Session, *, actor: User | None, dossier_id: int, for_update: bool = False) -> Dossier:
+    """The dossier if the actor may see it (None: inside an engine step); NotFound otherwise."""
+    lock = for_update and session.get_bind().dialect.name == "postgresql"
+    dossier = session.get(Dossier, dossier_id, with_for_update=lock)
+    if dossier is None or (actor is not None and not permissions.can_see_dossier(session, actor, dossier)):
+        raise NotFound(NOT_FOUND)
+    return dossier
+
+
+def list_dossiers(session: Session, *, actor: User, round_id: int | None = None, status: str | None = None,
+                  limit: int = 50, offset: int = 0) -> tuple[list[Dossier], int]:
+    query = (select(Dossier).join(AwardRound, AwardRound.id == Dossier.round_id)
+             .where(permissions.visible_dossiers_filter(session, actor)))
+    if round_id is not None:
+        query = query.where(Dossier.round_id == round_id)
+    if status:
+        query = query.where(Dossier.status == status)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(Dossier.id).limit(limit).offset(offset))
+    return list(rows), total
+
+
+def create_dossier(session: Session, *, actor: User, round_id: int, org_unit_code: str | None = None) -> Dossier:
+    """Start the actor's unit's dossier for an open round (one per unit and round)."""
+    round_ = rounds.get_round(session, round_id)
+    unit = actor.org_unit if not org_unit_code else session.scalar(select(OrgUnit).where(OrgUnit.code == org_unit_code))
+    if unit is None or not permissions.can_start_dossier(actor, unit.id):
+        raise PermissionDenied("Chỉ cán bộ thi đua của đơn vị được lập hồ sơ. / Only the unit's officer may do this.")
+    rounds.require_accepting(round_)
+    if session.scalar(select(Dossier.id).where(Dossier.round_id == round_.id, Dossier.org_unit_id == unit.id)):
+        raise Conflict("Đơn vị đã có hồ sơ trong đợt này. / The unit already has a dossier in this round.",
+                       code="duplicate")
+    dossier = Dossier(round_id=round_.id, org_unit_id=unit.id, unit_name=unit.name, unit_kind=unit.kind,
+                      status="draft", created_by_id=actor.id, return_count=0)
+    session.add(dossier)
+    session.flush()
+    audit.record(session, action="dossier.created", actor=actor.username,
+                 details={"dossier_id": dossier.id, "round": round_.code, "org_unit_code": unit.code})
+    instance = processes.start_if_deployed(session, actor=actor, process_key=processes.UNIT_NOMINATION,
+                                           org_unit_code=unit.code, data=instance_data(session, dossier))
+    dossier.instance_id = instance.id if instance else None
+    return dossier
+
+
+def instance_data(session: Session, dossier: Dossier) -> dict:
+    """The `unit_nomination` instance data fields (design contract)."""
+    round_, unit = dossier.round, dossier.org_unit
+    parent = unit.parent
+    lead = round_.lead_org_unit
+    codes = processes.organisation_codes(session, on=round_.opens_on)
+    return {
+        "dossier_id": dossier.id,
+        "round_id": round_.id,
+        "round_code": round_.code,
+        "unit_org_unit_code": unit.code,
+        "unit_kind": unit.kind,
+        "parent_org_unit_code": parent.code if parent else None,
+        "parent_confirms_reports": bool(parent is not None and unit.parent_confirms_reports),
+        "lead_org_unit_code": lead.code if lead else None,
+        "home_affairs_org_unit_code": codes["home_affairs_org_unit_code"],
+        "ec_office_org_unit_code": codes["ec_office_org_unit_code"],
+        "deadline": round_.deadline.isoformat() if round_.deadline else None,
+        "is_enterprise": unit.kind == "enterprise",
+    }
+
+
+def _editable(session: Session, actor: User | None, dossier_id: int) -> Dossier:
+    dossier = get_dossier(session, actor=actor, dossier_id=dossier_id, for_update=True)
+    if actor is not None and not permissions.can_edit_dossier(actor, dossier):
+        if dossier.status not in ("draft", "returned"):
+            raise InvalidState("Hồ sơ đã nộp; không sửa được. / The dossier was submitted and cannot be changed.")
+        raise PermissionDenied("Chỉ cán bộ thi đua của đơn vị được sửa hồ sơ. / Only the unit's officer may edit.")
+    if dossier.status not in ("draft", "returned"):
+        raise InvalidState("Hồ sơ đã nộp; không sửa được. / The dossier was submitted and cannot be changed.")
+    return dossier
+
+
+def _nominee(dossier: Dossier, nominee_id: int) -> Nominee:
+    found = next((n for n in dossier.nominees if n.id == nominee_id), None)
+    if found is None:
+        raise NotFound(NOMINEE_NOT_FOUND)
+    return found
+
+
+def add_nominee(session: Session, *, actor: User | None, dossier_id: int, values: dict[str, Any]) -> Nominee:
+    dossier = _editable(session, actor, dossier_id)
+    nominee = nominee_values.new_nominee(session, dossier, values)
+    dossier.updated_at = utcnow()
+    return nominee
+
+
+def update_nominee(session: Session, *, actor: User | None, dossier_id: int, nominee_id: int,
+                   values: dict[str, Any]) -> Nominee:
+    dossier = _editable(session, actor, dossier_id)
+    nominee = nominee_values.apply_values(session, _nominee(dossier, nominee_id), dossier, values)
+    dossier.updated_at = utcnow()
+    session.flush()
+    return nominee
+
+
+def remove_nominee(session: Session, *, actor: User | None, dossier_id: int, nominee_id: int) -> None:
+    dossier = _editable(session, actor, dossier_id)
+    dossier.nominees.remove(_nominee(dossier, nominee_id))
+    dossier.updated_at = utcnow()
+    session.flush()
+
+
+def replace_nominees(session: Session, *, actor: User | None, dossier_id: int,
+                     items: list[dict[str, Any]]) -> list[Nominee]:
+    """Make the dossier's nominees equal to `items` (with `id`: update; without: add; missing: remove)."""
+    dossier = _editable(session, actor, dossier_id)
+    keep: list[Nominee] = []
+    for item in items:
+        values = {key: value for key, value in item.items() if key != "id"}
+        if item.get("id"):
+            keep.append(nominee_values.apply_values(session, _nominee(dossier, int(item["id"])), dossier, values))
+        else:
+            _require(values, ("kind", "name"))
+            keep.append(nominee_values.new_nominee(session, dossier, values))
+    for nominee in list(dossier.nominees):
+        if nominee not in keep:
+            dossier.nominees.remove(nominee)
+    dossier.updated_at = utcnow()
+    session.flush()
+    return keep
+
+
+def _require(values: dict, fields: tuple[str, ...]) -> None:
+    missing = {field: ["Giá trị bắt buộc. / Required."] for field in fields if not values.get(field)}
+    if missing:
+        raise ValidationFailed("Thiếu thông tin người được đề nghị. / Nominee fields missing.",
+                               details={"fields": missing})
+
+
+def submit_dossier(session: Session, *, actor: User | None, dossier_id: int, now: datetime | None = None) -> Dossier:
+    """Submit to the round while it accepts dossiers; the unit's name is kept as it is today."""
+    dossier = get_dossier(session, actor=actor, dossier_id=dossier_id, for_update=True)
+    if actor is not None and not permissions.can_edit_dossier(actor, dossier) and \
+            "unit_head" not in actor.role_keys():
+        raise PermissionDenied("Không được nộp hồ sơ này. / You may not submit this dossier.")
+    if dossier.status not in ("draft", "returned"):
+        raise InvalidState("Hồ sơ đã được nộp. / The dossier was already submitted.", code="already_submitted")
+    rounds.require_accepting(dossier.round, now)
+    active = [n for n in dossier.nominees if n.outcome not in ("dropped_by_council",)]
+    if not active:
+        raise InvalidState("Hồ sơ chưa có người/tập thể được đề nghị. / The dossier proposes nobody.",
+                           code="no_nominees")
+    moment = now or utcnow()
+    unit = dossier.org_unit
+    dossier.unit_name, dossier.unit_kind = unit.name, unit.kind
+    for nominee in dossier.nominees:
+        nominee.submitted_at = moment
+        nominee.unit_name = nominee.unit_name or unit.name
+    dossier.status = "submitted"
+    dossier.submitted_at = moment
+    dossier.updated_at = moment
+    session.flush()
+    audit.record(session, action="dossier.submitted", actor=_actor_name(actor), instance_id=dossier.instance_id,
+                 details={"dossier_id": dossier.id, "nominees": len(active)})
+    return dossier
+
+
+def return_dossier(session: Session, *, actor: User | None, dossier_id: int, reason: str,
+                   mode: str = "return") -> Dossier:
+    """Back to the unit with the reason, resubmittable until the deadline; or (`mode="reject"`) refused for
+    good: status `rejected`, every nominee `ineligible` with the reason."""
+    if not (reason or "").strip():
+        raise ValidationFailed("Cần nêu lý do trả lại. / A reason is required.",
+                               details={"fields": {"return_reason": ["Giá trị bắt buộc. / Required."]}})
+    dossier = get_dossier(session, actor=None, dossier_id=dossier_id, for_update=True)
+    if actor is not None and not permissions.can_manage_round(actor, dossier.round.lead_org_unit_id):
+        raise NotFound(NOT_FOUND)
+    if dossier.status not in RETURNABLE:
+        raise InvalidState("Chỉ trả lại được hồ sơ đã nộp. / Only a submitted dossier can be returned.")
+    if mode not in ("return", "reject"):
+        raise ValidationFailed("Chế độ trả lại không hợp lệ. / Invalid mode.",
+                               details={"fields": {"mode": ["return | reject"]}})
+    dossier.status = "returned" if mode == "return" else "rejected"
+    dossier.return_reason = reason.strip()
+    dossier.returned_at = utcnow()
+    dossier.return_count += 1
+    for nominee in dossier.nominees:
+        if mode == "reject" and nominee.outcome != "dropped_by_council":
+            nominee.outcome, nominee.outcome_reason = "ineligible", dossier.return_reason
+        elif nominee.outcome in ("eligible", "ineligible", "held"):
+            nominee.outcome = "proposed"
+    audit.record(session, action=f"dossier.{'returned' if mode == 'return' else 'rejected'}",
+                 actor=_actor_name(actor), instance_id=dossier.instance_id,
+                 details={"dossier_id": dossier.id, "reason": dossier.return_reason})
+    return dossier
+
+
+def accept_dossier(session: Session, *, actor: User | None, dossier_id: int) -> Dossier:
+    """The lead agency accepts the dossier: its eligible nominees go on to consolidation."""
+    dossier = get_dossier(session, actor=None, dossier_id=dossier_id, for_update=True)
+    if actor is not None and not permissions.can_manage_round(actor, dossier.round.lead_org_unit_id):
+        raise NotFound(NOT_FOUND)
+    if dossier.status != "submitted":
+        raise InvalidState("Chỉ tiếp nhận được hồ sơ đã nộp. / Only a submitted dossier can be accepted.")
+    dossier.status = "accepted"
+    dossier.accepted_at = utcnow()
+    for nominee in dossier.nominees:
+        if nominee.outcome == "eligible" or (nominee.outcome == "proposed" and nominee.eligible):
+            nominee.outcome = "accepted"
+    audit.record(session, action="dossier.accepted", actor=_actor_name(actor), instance_id=dossier.instance_id,
+                 details={"dossier_id": dossier.id})
+    return dossier
+
+
+HOLD_BLOCKS = ("proposed", "eligible", "accepted", "ranked", "proposed_to_city", "approved")
+
+
+def set_hold(session: Session, *, actor: User, dossier_id: int, nominee_id: int, on_hold: bool,
+             reason: str | None) -> Nominee:
+    """Place or lift a hold (discipline, inspection, complaint: NĐ 152 Art. 4) at any stage before the award.
+
+    The unit, the round's lead agency and Home Affairs may do it; a held nominee is `held` with the reason,
+    and goes back to `proposed` (to be judged again) when the hold is lifted.
+    """
+    dossier = get_dossier(session, actor=actor, dossier_id=dossier_id, for_update=True)
+    allowed = ((permissions.UNIT_ROLES & actor.role_keys() and actor.org_unit_id == dossier.org_unit_id)
+               or permissions.can_manage_round(actor, dossier.round.lead_org_unit_id)
+               or permissions.is_home_affairs(session, actor))
+    if not allowed:
+        raise PermissionDenied("Không được tạm dừng xét người này. / You may not change this hold.")
+    nominee = _nominee(dossier, nominee_id)
+    if on_hold and not (reason or "").strip():
+        raise ValidationFailed("Cần nêu lý do tạm dừng xét. / A hold needs a reason.",
+                               details={"fields": {"hold_reason": ["Giá trị bắt buộc. / Required."]}})
+    nominee.on_hold = on_hold
+    if on_hold:
+        nominee.hold_reason = reason.strip()
+        if nominee.outcome in HOLD_BLOCKS:
+            nominee.outcome, nominee.outcome_reason = "held", nominee.hold_reason
+    elif nominee.outcome == "held":
+        nominee.outcome, nominee.outcome_reason = "proposed", None
+    nominee.updated_at = utcnow()
+    session.flush()
+    audit.record(session, action="nominee.hold_placed" if on_hold else "nominee.hold_lifted", actor=actor.username,
+                 instance_id=dossier.instance_id,
+                 details={"dossier_id": dossier.id, "nominee_id": nominee.id, "reason": nominee.hold_reason})
+    return nominee
+
+
+def round_nominees(session: Session, *, round_id: int, outcome: str | None = None) -> list[Nominee]:
+    """Nominees of the round's submitted dossiers, with outcome and reason."""
+    query = (select(Nominee).join(Dossier, Dossier.id == Nominee.dossier_id)
+             .where(Nominee.round_id == round_id, Dossier.status != "draft"))
+    if outcome:
+        query = query.where(Nominee.outcome == outcome)
+    return list(session.scalars(query.order_by(Nominee.rank.is_(None), Nominee.rank, Nominee.id)))

@@ -1,0 +1,100 @@
+"""Nominee values: who a nominee is (identity across dossiers) and which achievement is proposed."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..db import utcnow
+from ..errors import ValidationFailed
+from ..models import AwardRound, Dossier, Nominee, OrgUnit
+
+EDITABLE_FIELDS = (
+    "kind", "name", "identifier", "position", "unit_name", "sex", "date_of_birth", "achievement_summary",
+    "achievement_key", "award_form", "award_type", "tasks_completed", "annual_rating", "initiatives",
+    "tax_clearance", "social_insurance_clearance", "environment_clearance_required", "environment_clearance",
+    "food_safety_clearance_required", "food_safety_clearance", "on_hold", "hold_reason", "propose_state_level",
+    "dx_index_score",
+)
+
+
+def normalise_name(name: str) -> str:
+    """Case- and spacing-insensitive, diacritics kept (Vietnamese names differ by them)."""
+    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+
+
+def identity_key(kind: str, *, name: str, identifier: str | None = None, subject_unit_code: str | None = None,
+                 date_of_birth: date | None = None, unit_name: str | None = None) -> str:
+    """The same person or collective proposed in two dossiers gets the same key."""
+    if identifier:
+        return f"{kind}:id:{identifier.strip().upper()}"
+    if subject_unit_code:
+        return f"unit:{subject_unit_code}"
+    if kind == "individual":
+        born = date_of_birth.isoformat() if date_of_birth else "?"
+        return f"individual:{normalise_name(name)}|{born}"
+    return f"{kind}:{normalise_name(name)}|{normalise_name(unit_name or '')}"
+
+
+def default_achievement_key(round_: AwardRound) -> str:
+    """One achievement per subject, movement, round kind and year (Law Art. 5(2)(c))."""
+    return f"{round_.movement.code}:{round_.kind}:{round_.year}"
+
+
+def apply_values(session: Session, nominee: Nominee, dossier: Dossier, values: dict[str, Any]) -> Nominee:
+    """Copy editable values onto the nominee and recompute its identity."""
+    for field in EDITABLE_FIELDS:
+        if field in values:
+            setattr(nominee, field, values[field])
+    if "subject_org_unit_code" in values:
+        nominee.subject_org_unit_id = _subject_unit_id(session, values["subject_org_unit_code"])
+    if nominee.kind == "collective" and nominee.subject_org_unit_id is None and nominee.name == dossier.unit_name:
+        nominee.subject_org_unit_id = dossier.org_unit_id  # the unit nominating itself
+    if not nominee.unit_name:
+        nominee.unit_name = dossier.unit_name
+    if not nominee.achievement_key:
+        nominee.achievement_key = default_achievement_key(dossier.round)
+    if not nominee.award_form:
+        nominee.award_form = dossier.round.award_form
+    subject_code = session.scalar(select(OrgUnit.code).where(OrgUnit.id == nominee.subject_org_unit_id)) \
+        if nominee.subject_org_unit_id else None
+    nominee.identity_key = identity_key(nominee.kind, name=nominee.name, identifier=nominee.identifier,
+                                        subject_unit_code=subject_code, date_of_birth=nominee.date_of_birth,
+                                        unit_name=nominee.unit_name)
+    nominee.updated_at = utcnow()
+    return nominee
+
+
+def _subject_unit_id(session: Session, code: str | None) -> int | None:
+    if not code:
+        return None
+    unit_id = session.scalar(select(OrgUnit.id).where(OrgUnit.code == code))
+    if unit_id is None:
+        raise ValidationFailed("Đơn vị không tồn tại. / Unknown org unit.", details={
+            "fields": {"subject_org_unit_code": [f"Không có đơn vị mã {code!r}. / Unknown org unit."]}})
+    return unit_id
+
+
+def new_nominee(session: Session, dossier: Dossier, values: dict[str, Any]) -> Nominee:
+    nominee = Nominee(dossier_id=dossier.id, round_id=dossier.round_id, kind=values["kind"], name=values["name"],
+                      achievement_summary="", achievement_key="", award_form="", identity_key="", initiatives=[],
+                      eligibility_reasons=[], outcome="proposed", on_hold=False, environment_clearance_required=False,
+                      food_safety_clearance_required=False, propose_state_level=False, public_comment_flag=False)
+    apply_values(session, nominee, dossier, values)
+    dossier.nominees.append(nominee)
+    session.flush()
+    return nominee
+
+
+def vote_share(nominee: Nominee) -> float | None:
+    if nominee.votes_for is None or not nominee.votes_present:
+        return None
+    return nominee.votes_for / nominee.votes_present
+
+
+def recognised_initiatives(nominee: Nominee) -> int:
+    return sum(1 for item in nominee.initiatives or [] if isinstance(item, dict) and item.get("recognised"))
