@@ -9,10 +9,29 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
-from .api import admin, auth, context, definitions, instances, messages, openapi, tasks
+from .api import (
+    admin,
+    auth,
+    context,
+    definitions,
+    documents,
+    instances,
+    messages,
+    nomination_dossiers,
+    nomination_public,
+    nomination_reference,
+    nomination_registers,
+    nomination_registrations,
+    nomination_rounds,
+    openapi,
+    tasks,
+)
 from .api.errors import register_error_handlers
 from .config import Settings
 from .db import make_engine, make_session_factory
+from .documents_worker import PdfConverter, install_after_commit, signing_key
+from .nomination import handlers as nomination_handlers
+from .operations import document_steps
 from .operations.auth import TokenSigner
 
 
@@ -23,6 +42,13 @@ class Services:
     token_signer: TokenSigner
     settings: Settings
     openapi_cache: dict = field(default_factory=dict)
+    pdf_converter: PdfConverter | None = None
+
+
+# The nomination diagrams' service handlers and completion guards register on import.
+REGISTERED_HANDLERS = nomination_handlers
+# `generate_document` (renders and stores the step's documents) replaces the nomination's numbering-only one.
+DOCUMENT_HANDLERS = document_steps
 
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> Flask:
@@ -39,9 +65,16 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         token_signer=TokenSigner(settings.secret_key, settings.token_max_age),
         settings=settings,
     )
+    if settings.pdf_background:  # generated documents become PDFs after commit, off the request path
+        services = app.extensions["vinhdanh"]
+        services.pdf_converter = PdfConverter(services.session_factory, signing=signing_key(
+            settings.signing_pkcs12_path, settings.signing_passphrase))
+        install_after_commit(services.session_factory, services.pdf_converter)
     register_error_handlers(app)
     context.install(app)
-    for blueprint in (auth.bp, admin.bp, definitions.bp, instances.bp, tasks.bp, messages.bp, openapi.bp):
+    for blueprint in (auth.bp, admin.bp, definitions.bp, instances.bp, tasks.bp, messages.bp, openapi.bp,
+                      nomination_reference.bp, nomination_rounds.bp, nomination_dossiers.bp,
+                      nomination_registrations.bp, nomination_registers.bp, nomination_public.bp, documents.bp):
         app.register_blueprint(blueprint)
 
     @app.get("/healthz")

@@ -19,7 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from .config import signing_from_env
 from .db import utcnow
-from .documents_worker import PdfConverter, signing_key
+from .documents_worker import PdfConverter, install_after_commit, signing_key
 from .operations import document_steps, timers
 
 log = logging.getLogger(__name__)
@@ -144,6 +144,7 @@ def run_forever(session_factory: sessionmaker, interval: float = 1.0, stop: thre
     signing = signing_from_env()
     converter = PdfConverter(session_factory, signing=signing_key(signing["signing_pkcs12_path"],
                                                                   signing["signing_passphrase"]))
+    install_after_commit(session_factory, converter)  # documents made by this worker's own timer steps
     converter.wake()
     try:
         run_until_stopped(session_factory, stop or threading.Event(), interval)

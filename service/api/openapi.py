@@ -8,7 +8,21 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, Flask, current_app, jsonify, render_template_string, send_from_directory
 
-from . import admin, auth, definitions, instances, messages, tasks
+from . import (
+    admin,
+    auth,
+    definitions,
+    documents,
+    instances,
+    messages,
+    nomination_dossiers,
+    nomination_public,
+    nomination_reference,
+    nomination_registers,
+    nomination_registrations,
+    nomination_rounds,
+    tasks,
+)
 
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
 
@@ -19,6 +33,18 @@ SCHEMAS = [
     admin.UserIn, admin.UserPatch, admin.UserOut, definitions.DeploymentOut, definitions.ProcessVersionOut,
     instances.StartIn, instances.InstanceOut, instances.HistoryOut, instances.RetryIn, instances.TerminateIn,
     tasks.TaskOut, tasks.CompleteIn, tasks.ReassignIn, messages.MessageIn,
+    nomination_reference.ImportOut, nomination_reference.ScoresImportOut, nomination_reference.ParameterIn,
+    nomination_reference.ParameterOut, nomination_reference.DxEditionOut, nomination_reference.DxScoreOut,
+    nomination_rounds.LeadIn, nomination_rounds.LeadOut, nomination_rounds.MovementIn, nomination_rounds.MovementOut,
+    nomination_rounds.RoundOpenIn, nomination_rounds.QuotasIn, nomination_rounds.CloseIn, nomination_rounds.RoundOut,
+    nomination_rounds.RankedOut, nomination_rounds.CommentOut, nomination_dossiers.NomineeIn,
+    nomination_dossiers.NomineePatch, nomination_dossiers.NomineeOut, nomination_dossiers.DossierIn,
+    nomination_dossiers.HoldIn,
+    nomination_dossiers.DossierOut, nomination_registrations.RegistrationIn, nomination_registrations.RegistrationOut,
+    nomination_registrations.RegistrationReportOut, nomination_registers.AwardRecordOut,
+    nomination_registers.RegisteredDocumentOut, nomination_public.PublicNoticeOut, nomination_public.PublicNomineeOut,
+    nomination_public.PublicCommentIn, nomination_public.PublicCommentOut,
+    documents.DocumentOut, documents.DocumentDetailOut, documents.TemplateOut,
 ]
 
 DOCS_PAGE = """<!doctype html>
@@ -49,7 +75,8 @@ def build_spec(app: Flask) -> dict:
                 "operationId": f"{rule.endpoint}.{method.lower()}",
                 "responses": {"200": {"description": "OK"}, "default": {"description": "Error body "
                               '{"error": {"code", "message", "details"}}'}},
-                **({} if rule.endpoint == "auth.issue_token" else {"security": [{"bearer": []}]}),
+                **({} if rule.endpoint == "auth.issue_token" or rule.endpoint.startswith("nomination_public.")
+                   else {"security": [{"bearer": []}]}),
             }
         spec.path(path=path, operations=operations)
     return spec.to_dict()

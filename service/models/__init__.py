@@ -1,20 +1,54 @@
 """All models, imported here so Alembic and the app see one metadata."""
 
 from .definitions import Deployment, DeploymentFile, ProcessVersion
+from .documents import DocumentTemplate, GeneratedDocument
 from .instances import AuditEvent, HumanTask, MessageSubscription, ProcessInstance, TaskOffer, Timer
+from .nomination import (
+    AwardRecord,
+    AwardRound,
+    DocumentCounter,
+    Dossier,
+    Movement,
+    MovementLead,
+    Nominee,
+    PublicComment,
+    PublicNotice,
+    RegisteredDocument,
+    Registration,
+    RoundQuota,
+)
 from .org import ROLE_SCOPES, OrgUnit, Role, User, user_roles
+from .reference import DxIndexEdition, DxScore, LegalParameter, RateLimitEvent
 
 __all__ = [
     "ROLE_SCOPES",
     "AuditEvent",
+    "AwardRecord",
+    "AwardRound",
     "Deployment",
     "DeploymentFile",
+    "DocumentCounter",
+    "DocumentTemplate",
+    "Dossier",
+    "DxIndexEdition",
+    "DxScore",
+    "GeneratedDocument",
     "HumanTask",
+    "LegalParameter",
     "MessageSubscription",
+    "Movement",
+    "MovementLead",
+    "Nominee",
     "OrgUnit",
     "ProcessInstance",
     "ProcessVersion",
+    "PublicComment",
+    "PublicNotice",
+    "RateLimitEvent",
+    "RegisteredDocument",
+    "Registration",
     "Role",
+    "RoundQuota",
     "TaskOffer",
     "Timer",
     "User",

@@ -1,0 +1,236 @@
+"""Generated documents: render with the active template version, store, list and read within the instance's scope.
+
+Templates are versioned rows seeded from document_templates/; uploading a template adds a version that the
+next generation uses, and each generated document keeps the template version and the context it was
+rendered from, so any document can be reproduced exactly. PDFs are not made here: a new document is queued
+(`pdf_status = "pending"`) and converted after commit by `service.documents_worker`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from docxtpl import DocxTemplate
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload, undefer
+
+from ..documents import DocumentKind, libreoffice_available, render
+from ..documents.rendering import DEFAULT_TEMPLATE_DIR, TEMPLATE_FILES, document_filename
+from ..errors import NotFound, PermissionDenied, ValidationFailed
+from ..models import DocumentTemplate, GeneratedDocument, ProcessInstance, User
+from ..permissions import can_see_instance, is_process_admin
+from . import audit
+
+DOCUMENT_NOT_FOUND = "Không tìm thấy văn bản. / Document not found."
+# Set on the session when a document waits for its PDF; the after-commit hook wakes the converter.
+PDF_PENDING_FLAG = "vinhdanh_pdf_pending"
+MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
+
+
+# --- templates -------------------------------------------------------------------------------------
+
+
+def _kind(kind: str) -> DocumentKind:
+    try:
+        return DocumentKind(kind)
+    except ValueError:
+        allowed = ", ".join(k.value for k in DocumentKind)
+        raise ValidationFailed(f"Loại văn bản không hợp lệ: {kind!r}. / Unknown document kind (one of {allowed}).",
+                               details={"fields": {"kind": [f"Một trong / one of: {allowed}"]}}) from None
+
+
+def _active(session: Session, kind: DocumentKind) -> DocumentTemplate | None:
+    return session.scalar(
+        select(DocumentTemplate).where(DocumentTemplate.kind == kind.value, DocumentTemplate.active.is_(True))
+        .order_by(DocumentTemplate.version.desc()).limit(1)
+    )
+
+
+def _seed_kind(session: Session, kind: DocumentKind) -> DocumentTemplate:
+    """Version 1 of a kind from the shipped file; a concurrent first use that seeded it already wins."""
+    content = (DEFAULT_TEMPLATE_DIR / TEMPLATE_FILES[kind]).read_bytes()
+    try:
+        with session.begin_nested():
+            template = DocumentTemplate(kind=kind.value, version=1, filename=TEMPLATE_FILES[kind], content=content,
+                                        sha256=hashlib.sha256(content).hexdigest(), active=True)
+            session.add(template)
+    except IntegrityError:
+        template = _active(session, kind)
+        if template is None:  # pragma: no cover - version 1 exists but was deactivated by an upload
+            raise
+    return template
+
+
+def ensure_templates(session: Session) -> list[str]:
+    """Seed version 1 of every kind that has no template yet (bootstrap); returns the kinds seeded."""
+    existing = set(session.scalars(select(DocumentTemplate.kind).distinct()))
+    seeded = []
+    for kind in DocumentKind:
+        if kind.value not in existing:
+            _seed_kind(session, kind)
+            seeded.append(kind.value)
+    return seeded
+
+
+def active_template(session: Session, kind: DocumentKind | str) -> DocumentTemplate:
+    """The template version the next document of `kind` is rendered with (seeded on first use)."""
+    kind = _kind(str(kind))
+    exists = session.scalar(select(func.count()).select_from(DocumentTemplate)
+                            .where(DocumentTemplate.kind == kind.value))
+    template = _active(session, kind)
+    if template is None and not exists:
+        template = _seed_kind(session, kind)
+    if template is None:  # pragma: no cover - uploads always leave one version active
+        raise NotFound("Chưa có mẫu văn bản đang dùng. / No active template.")
+    return template
+
+
+def list_templates(session: Session, *, kind: str | None = None) -> list[DocumentTemplate]:
+    query = select(DocumentTemplate)
+    if kind:
+        query = query.where(DocumentTemplate.kind == _kind(kind).value)
+    return list(session.scalars(query.order_by(DocumentTemplate.kind, DocumentTemplate.version)))
+
+
+def get_template(session: Session, *, template_id: int) -> DocumentTemplate:
+    template = session.scalar(select(DocumentTemplate).where(DocumentTemplate.id == template_id)
+                              .options(undefer(DocumentTemplate.content)))
+    if template is None:
+        raise NotFound("Không tìm thấy mẫu văn bản. / Template not found.")
+    return template
+
+
+def _check_template(content: bytes) -> None:
+    """A real .docx whose Jinja tags parse; rendering problems then only come from data."""
+    problem = None
+    if not content:
+        problem = "Tệp rỗng. / The file is empty."
+    elif len(content) > MAX_TEMPLATE_BYTES:
+        problem = "Tệp quá lớn (tối đa 10 MB). / The file is too large (10 MB at most)."
+    else:
+        try:
+            with zipfile.ZipFile(io.BytesIO(content)) as archive:
+                if "word/document.xml" not in archive.namelist():
+                    problem = "Không phải tệp .docx. / Not a .docx file."
+        except zipfile.BadZipFile:
+            problem = "Không phải tệp .docx. / Not a .docx file."
+    if problem is None:
+        try:
+            DocxTemplate(io.BytesIO(content)).get_undeclared_template_variables()
+        except Exception as exc:  # docxtpl raises Jinja's and lxml's errors as they come
+            problem = f"Mẫu có thẻ không hợp lệ / the template's tags do not parse: {exc}"[:500]
+    if problem:
+        raise ValidationFailed(problem, details={"fields": {"file": [problem]}})
+
+
+def upload_template(session: Session, *, actor: User, kind: str, filename: str, content: bytes) -> DocumentTemplate:
+    """Add a new active version of `kind`'s template (process administrators); earlier versions stay stored."""
+    if not is_process_admin(actor):
+        raise PermissionDenied("Chỉ quản trị quy trình được thay mẫu văn bản. / Only process admins may upload "
+                               "templates.")
+    kind_value = _kind(kind)
+    _check_template(content)
+    active_template(session, kind_value)  # the shipped version 1 comes first, so uploads start at 2
+    latest = session.scalar(select(func.max(DocumentTemplate.version))
+                            .where(DocumentTemplate.kind == kind_value.value)) or 0
+    session.execute(update(DocumentTemplate).where(DocumentTemplate.kind == kind_value.value)
+                    .values(active=False))
+    template = DocumentTemplate(kind=kind_value.value, version=latest + 1, filename=filename[:255] or "template.docx",
+                                content=content, sha256=hashlib.sha256(content).hexdigest(), active=True,
+                                uploaded_by_id=actor.id)
+    session.add(template)
+    session.flush()
+    audit.record(session, action="document_template.uploaded", actor=actor.username, instance_id=None,
+                 details={"kind": kind_value.value, "version": template.version, "sha256": template.sha256})
+    return template
+
+
+# --- generation ------------------------------------------------------------------------------------
+
+
+def json_safe(value: Any) -> Any:
+    """The context as stored: dates as ISO strings, decimals as strings, tuples as lists."""
+    if isinstance(value, dict):
+        return {str(key): json_safe(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(item) for item in value]
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def generate(session: Session, *, actor: User | None, instance_id: int, kind: DocumentKind | str,
+             context: dict[str, Any], element_id: str | None = None, task_id: str | None = None,
+             subject: str = "", number: int | None = None, symbol: str | None = None,
+             registered_document_id: int | None = None, sign: bool = False) -> GeneratedDocument:
+    """Render `kind` with the active template and store it as the next version for (instance, kind, subject).
+
+    `context` is the template context (from the builders in service.documents); it is stored as rendered.
+    `number`/`symbol` are the register's (None for a draft or an unnumbered kind).
+    `sign` asks for the PDF to be signed once converted (issued decisions), when a key is configured.
+    """
+    kind = _kind(str(kind))
+    template = active_template(session, kind)
+    stored_context = json_safe(context)
+    content = render(template.content, stored_context)
+    latest = session.scalar(
+        select(func.max(GeneratedDocument.version)).where(
+            GeneratedDocument.instance_id == instance_id, GeneratedDocument.kind == kind.value,
+            GeneratedDocument.subject == subject)
+    ) or 0
+    document = GeneratedDocument(
+        instance_id=instance_id, element_id=element_id, task_id=task_id, kind=kind.value, subject=subject,
+        version=latest + 1, filename=document_filename(kind, symbol or ""),
+        content=content, sha256=hashlib.sha256(content).hexdigest(), template_id=template.id,
+        context=stored_context, number=number, symbol=symbol,
+        registered_document_id=registered_document_id,
+        pdf_status="pending" if libreoffice_available() else "unavailable", sign_pdf=sign,
+        created_by_id=actor.id if actor else None,
+    )
+    session.add(document)
+    session.flush()
+    if document.pdf_status == "pending":
+        session.info[PDF_PENDING_FLAG] = True
+    audit.record(session, action="document.generated", actor=actor.username if actor else None,
+                 instance_id=instance_id, element_id=element_id,
+                 details={"document_id": document.id, "kind": kind.value, "version": document.version,
+                          "template_version": template.version, "symbol": document.symbol})
+    return document
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+
+def list_documents(session: Session, *, actor: User, instance_id: int) -> list[GeneratedDocument]:
+    """The instance's documents, oldest first; NotFound when the instance is outside the actor's scope."""
+    instance = session.get(ProcessInstance, instance_id)
+    if instance is None or not can_see_instance(session, actor, instance):
+        raise NotFound("Không tìm thấy hồ sơ quy trình. / Process instance not found.")
+    return list(session.scalars(
+        select(GeneratedDocument).where(GeneratedDocument.instance_id == instance_id)
+        .options(selectinload(GeneratedDocument.template))
+        .order_by(GeneratedDocument.created_at, GeneratedDocument.id)
+    ))
+
+
+def get_document(session: Session, *, actor: User, document_id: int, with_content: str | tuple[str, ...] = ()
+                 ) -> GeneratedDocument:
+    """One document if its instance is within the actor's scope (else NotFound); `with_content` loads blobs."""
+    query = select(GeneratedDocument).where(GeneratedDocument.id == document_id)
+    for column in (with_content,) if isinstance(with_content, str) else with_content:
+        query = query.options(undefer(getattr(GeneratedDocument, column)))
+    document = session.scalar(query)
+    if document is None:
+        raise NotFound(DOCUMENT_NOT_FOUND)
+    instance = session.get(ProcessInstance, document.instance_id)
+    if instance is None or not can_see_instance(session, actor, instance):
+        raise NotFound(DOCUMENT_NOT_FOUND)
+    return document
