@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, true
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, true, update
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from ..db import Base, UTCDateTime, utcnow
 
@@ -87,8 +87,14 @@ class HumanTask(Base):
 
     def _sync_offers(self) -> None:
         available = self.state == "open" and self.assignee_id is None
-        for offer in self.offers:
-            offer.available = available
+        session = object_session(self)
+        if session is None or self in session.new:
+            for offer in self.offers:
+                offer.available = available
+            return
+        # One UPDATE rather than loading every offer: this runs on each completion and claim.
+        session.execute(update(TaskOffer).where(TaskOffer.task_id == self.id).values(available=available)
+                        .execution_options(synchronize_session=False))
 
     def is_overdue(self, now: datetime | None = None) -> bool:
         return self.state == "open" and self.due_at is not None and self.due_at < (now or utcnow())

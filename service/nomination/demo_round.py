@@ -155,6 +155,7 @@ DOSSIERS = [  # officer, head, nominees, votes, clearances
 
 def _walk_dossier(api: Api, round_id: int, officer: str, head: str, rows: list, votes: list,
                   clearances: list | None, *, returned: bool) -> int:
+    """One unit's dossier from draft to the lead agency's acceptance; returns its instance id."""
     dossier = api.call("POST", "/api/v1/dossiers", officer, {"round_id": round_id})
     instance = dossier["instance_id"]
     for attempt in range(2 if returned else 1):
@@ -171,7 +172,7 @@ def _walk_dossier(api: Api, round_id: int, officer: str, head: str, rows: list, 
                     {"decision": "return", "return_reason": "Bổ sung biên bản họp xét có chữ ký"})
             print(f"  {dossier['unit_name']}: trả lại, đơn vị bổ sung và gửi lại")
     api.act("lead_reviewer", instance, "lead_review", {"decision": "accept"})
-    return dossier["id"]
+    return instance
 
 
 def run(api: Api) -> None:
@@ -191,8 +192,10 @@ def run(api: Api) -> None:
         api.act(head, registration["instance_id"], "unit_head_sign", {"decision": "approve"})
         api.act("lead_reviewer", registration["instance_id"], "acknowledge", {"decision": "acknowledge"})
     print("Đăng ký thi đua năm sau: 2 đơn vị đã được tiếp nhận")
-    for index, (officer, head, rows, votes, clearances) in enumerate(DOSSIERS):
+    dossier_instances = [
         _walk_dossier(api, round_id, officer, head, rows, votes, clearances, returned=index == 0)
+        for index, (officer, head, rows, votes, clearances) in enumerate(DOSSIERS)
+    ]
     api.call("POST", f"/api/v1/rounds/{round_id}/close", "lead_reviewer", {"reason": "Đã nhận đủ hồ sơ"})
     api.act("lead_reviewer", round_instance, "review_consolidation", {"consolidation_note": "Đã rà soát"})
     api.act("lead_head", round_instance, "lead_sign", {"decision": "approve"})
@@ -214,11 +217,43 @@ def run(api: Api) -> None:
     api.act("snv_director", round_instance, "home_affairs_submit", {"decision": "approve"})
     api.act("chairman", round_instance, "chairman_decide", {"decision": "approve_all", "signed_as": "chairman"})
     shown = api.call("GET", f"/api/v1/rounds/{round_id}", "lead_reviewer")
-    print(f"Quyết định số {shown['decision_number']} ngày {shown['decision_date']}")
+    decided = date.fromisoformat(str(shown["decision_date"])[:10])
+    print(f"Quyết định số {shown['decision_number']} ngày {decided:%d/%m/%Y}")
     ranking = api.call("GET", f"/api/v1/rounds/{round_id}/ranking", "lead_reviewer")["items"]
-    print(f"{'Đối tượng':45} {'Kết quả':18} Lý do")
+    print(f"{'Đối tượng':45} {'Kết quả':30} Lý do")
     for row in ranking:
-        print(f"{row['name'][:45]:45} {row['outcome']:18} {row.get('outcome_reason') or ''}")
+        label = OUTCOME_LABELS.get(row["outcome"], row["outcome"])
+        print(f"{row['name'][:45]:45} {label:30} {row.get('outcome_reason') or ''}")
+    state_level = api.call("GET", "/api/v1/process-instances?process_key=state_level_proposal", "chairman")["items"]
+    for proposal in state_level:  # the Chairman's submission to the Prime Minister, via the Ministry
+        api.act("ec_officer", proposal["id"], "prepare_state_dossier", {"state_award_form": "pm_certificate_of_merit"})
+        api.act("chairman", proposal["id"], "chairman_sign_state", {"decision": "approve"})
+        api.act("ec_officer", proposal["id"], "dispatch_to_ministry", {"dispatch_reference": "Gửi qua Bộ Nội vụ"})
+        print(f"Đề nghị cấp Nhà nước (hồ sơ {proposal['id']}): đã trình Thủ tướng qua Bộ Nội vụ, chờ kết quả")
+    _print_documents(api, [round_instance, *dossier_instances, *(item["id"] for item in state_level)])
+
+
+OUTCOME_LABELS = {  # what an officer reads; the API keeps the stable codes
+    "awarded": "Được khen thưởng",
+    "escalated": "Khen thưởng, đề nghị cấp Nhà nước",
+    "excluded": "Chủ tịch không phê duyệt",
+    "cut_by_quota": "Ngoài chỉ tiêu",
+    "ineligible": "Không đủ tiêu chuẩn",
+    "dropped_by_council": "Hội đồng không thông qua",
+    "duplicate": "Trùng thành tích",
+    "held": "Tạm dừng xét",
+    "not_awarded": "Không được khen thưởng",
+}
+
+
+def _print_documents(api: Api, instance_ids: list[int]) -> None:
+    """Every document the round produced, with the result of the Decree 30 format checks."""
+    print("\nVăn bản đã tạo (kiểm tra thể thức Nghị định 30/2020):")
+    for instance_id in instance_ids:
+        for item in api.call("GET", f"/api/v1/process-instances/{instance_id}/documents", "chairman")["items"]:
+            detail = api.call("GET", f"/api/v1/documents/{item['id']}", "chairman")
+            verdict = "đạt" if not detail["format_problems"] else "; ".join(detail["format_problems"])
+            print(f"  hồ sơ {instance_id:<4} {item['kind']:24} {item.get('symbol') or '(không số)':14} {verdict}")
 
 
 def main(argv: list[str] | None = None) -> None:

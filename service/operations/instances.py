@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ..db import utcnow
 from ..engine import runtime
@@ -64,10 +64,12 @@ def list_instances(session: Session, *, actor: User, process_key: str | None = N
 
 
 def open_tasks(session: Session, instance: ProcessInstance) -> list[HumanTask]:
+    """The instance's open tasks, with what their JSON shows (unit, assignee) in the same query."""
     return list(session.scalars(
         select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state == "open")
+        .options(joinedload(HumanTask.org_unit), joinedload(HumanTask.assignee))
         .order_by(HumanTask.created_at, HumanTask.id)
-    ))
+    ).unique())
 
 
 def history(session: Session, *, actor: User, instance_id: int) -> list[AuditEvent]:

@@ -106,6 +106,19 @@ def _write_step(session: Session, instance: ProcessInstance, result: runtime.Ste
         outbox.append((instance.id, message))
 
 
+class _LazyCalendar:
+    """The working-day calendar, read from the dated configuration only if a new task counts working days."""
+
+    def __init__(self, session: Session):
+        self._session = session
+        self._calendar = None
+
+    def add_working_days(self, start, days: int):
+        if self._calendar is None:
+            self._calendar = nomination_config.calendar(self._session)
+        return self._calendar.add_working_days(start, days)
+
+
 def _sync_human_tasks(session: Session, instance: ProcessInstance, result: runtime.StepResult,
                       actor: User | None) -> dict | None:
     """Open rows for new ready tasks, cancel vanished ones; the error of a task nobody can be offered."""
@@ -120,13 +133,11 @@ def _sync_human_tasks(session: Session, instance: ProcessInstance, result: runti
             row.close("cancelled", utcnow())
     known = {row.id for row in open_rows}
     version = load_version(session, instance.process_version_id)
-    calendar = None
+    calendar = _LazyCalendar(session)
     for task in result.human_tasks:
         if task.task_id in known:
             continue
         meta = version.task_meta(task.process_id, task.element_id) or {"lane": task.lane, "name": task.name}
-        if calendar is None:  # built once per step, and only when a task is new
-            calendar = nomination_config.calendar(session)
         try:
             resolved = assignment.resolve(
                 session, meta=meta, data=task.data, instance=instance, calendar=calendar,

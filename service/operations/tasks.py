@@ -150,8 +150,8 @@ def complete(session: Session, *, actor: User, task_id: str, data: dict,
                                            version.subprocess_specs, task.id, clean, merge=merge_submission)
     except runtime.TaskNotReady:
         raise Conflict(ALREADY_DONE, code="task_not_open") from None
-    task.close("completed", utcnow())
     task.completed_by_id = actor.id
+    task.close("completed", utcnow())
     audit.record(session, action="task.completed", actor=actor.username, instance_id=instance.id,
                  element_id=task.element_id, task_name=task.name,
                  details={"task_id": task.id, "data": clean})
