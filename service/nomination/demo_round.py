@@ -22,28 +22,9 @@ import urllib.request
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import select
-
-from ..models import User
+from ..demo import DEMO_PASSWORD as PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = "demo-round-password"  # noqa: S105 - throwaway users of a temporary demo database
-ORG_UNITS = [  # code, name, kind, parent, abbreviation, parent confirms reports
-    ("UBND_DN", "Ủy ban nhân dân thành phố Đà Nẵng", "city_peoples_committee", None, "UBND", False),
-    ("SKHCN", "Sở Khoa học và Công nghệ", "department", "UBND_DN", "SKHCN", True),
-    ("SNV", "Sở Nội vụ", "department", "UBND_DN", "SNV", True),
-    ("STC", "Sở Tài chính", "department", "UBND_DN", "STC", False),
-    ("SYT", "Sở Y tế", "department", "UBND_DN", "SYT", False),
-    ("P_HAICHAU", "Ủy ban nhân dân phường Hải Châu", "commune_peoples_committee", "UBND_DN", "UBND", False),
-    ("DN_FPT", "Công ty Cổ phần Phần mềm FPT Đà Nẵng", "enterprise", "SKHCN", "FPTDN", False),
-]
-USERS = [("stc_officer", "STC", "unit_officer"), ("stc_head", "STC", "unit_head"),
-         ("syt_officer", "SYT", "unit_officer"), ("syt_head", "SYT", "unit_head"),
-         ("hc_officer", "P_HAICHAU", "unit_officer"), ("hc_head", "P_HAICHAU", "unit_head"),
-         ("fpt_officer", "DN_FPT", "unit_officer"), ("fpt_head", "DN_FPT", "unit_head"),
-         ("lead_reviewer", "SKHCN", "lead_reviewer"), ("lead_head", "SKHCN", "lead_head"),
-         ("ec_officer", "SNV", "ec_officer"), ("snv_director", "SNV", "home_affairs_head"),
-         ("council_member", "UBND_DN", "council_standing"), ("chairman", "UBND_DN", "chairman")]
 YEAR = 2026
 MOVEMENT = "CDS_2021_2030"
 
@@ -85,33 +66,19 @@ class Api:
 
 
 def _prepare_database(url: str) -> None:
-    """Organisation, users, parameters (notice shortened), movement and the shipped workflows."""
-    from ..bootstrap import ensure_roles
+    """The product's own demo data (Da Nang's organisation, the README's demo users, the shipped workflows),
+    plus one dated parameter that shortens the public notice to seconds — shortened, never skipped."""
+    from ..bootstrap import bootstrap
     from ..db import make_engine, make_session_factory
     from ..migrate import upgrade
     from ..models import LegalParameter
-    from ..operations import admin, deployments
-    from . import seed
 
     upgrade(url)
     engine = make_engine(url)
     with make_session_factory(engine)() as session:
-        ensure_roles(session)
-        for code, name, kind, parent, abbreviation, confirms in ORG_UNITS:
-            admin.create_org_unit(session, actor=None, values={
-                "code": code, "name": name, "kind": kind, "parent_code": parent, "abbreviation": abbreviation,
-                "parent_confirms_reports": confirms})
-        for username, unit, role in [*USERS, ("deployer", "UBND_DN", "process_admin")]:
-            admin.create_user(session, actor=None, values={
-                "username": username, "password": PASSWORD, "full_name": username, "org_unit_code": unit,
-                "roles": [role]})
-        seed.seed(session)
+        bootstrap(session, admin_password=None, demo_data=True)
         session.add(LegalParameter(key="public_notice.duration", value="PT3S", valid_from=date(2024, 1, 1),
                                    source="make demo-round: thời gian công khai rút ngắn để minh họa"))
-        files = {path.name: path.read_bytes() for pattern in ("workflows/*.bpmn", "workflows/*.dmn", "forms/*.form")
-                 for path in sorted(ROOT.glob(pattern)) if path.name not in ("demo_approval.bpmn", "demo_draft.form")}
-        deployer = session.scalar(select(User).where(User.username == "deployer"))
-        deployments.deploy(session, actor=deployer, files=files)
         session.commit()
     engine.dispose()
 
@@ -137,23 +104,28 @@ def _nominee(kind: str, name: str, **extra) -> dict:
             "city_chairman_certificate_of_merit", "achievement_summary": f"{name}: thành tích chuyển đổi số.", **extra}
 
 
-DOSSIERS = [  # officer, head, nominees, votes, clearances
-    ("stc_officer", "stc_head", [_nominee("collective", "Sở Tài chính", subject_org_unit_code="STC",
-                                          dx_index_score=88.0, tasks_completed=True, propose_state_level=True),
+# Agencies' DX index scores are not typed here: eligibility reads the imported 2025 ranking of the demo data
+# (STC 88.40, Hải Châu 81.25, Thanh Khê 78.10 — below the threshold of 80).
+DOSSIERS = [  # officer, head, direct superior (confirms the reports), nominees, votes, clearances
+    ("officer_stc", "head_stc", "superior_city", [_nominee("collective", "Sở Tài chính", subject_org_unit_code="STC",
+                                          tasks_completed=True, propose_state_level=True),
                                  _nominee("individual", "Nguyễn Văn An", annual_rating="excellent", initiatives=[
                                      {"title": "Số hóa hồ sơ", "recognised": True},
                                      {"title": "Chữ ký số", "recognised": True}])], [8, 7], None),
-    ("hc_officer", "hc_head", [_nominee("collective", "Ủy ban nhân dân phường Hải Châu",
-                                        subject_org_unit_code="P_HAICHAU", dx_index_score=79.9,
+    ("officer_haichau", "head_haichau", "superior_city", [_nominee("collective", "Ủy ban nhân dân phường Hải Châu",
+                                        subject_org_unit_code="PX_HAI_CHAU",
                                         tasks_completed=True)], [8], None),
-    ("fpt_officer", "fpt_head", [_nominee("enterprise", "Công ty Cổ phần Phần mềm FPT Đà Nẵng")], [8],
+    ("officer_softech", "head_softech", "superior_skhcn",
+     [_nominee("enterprise", "Công ty Cổ phần Phần mềm Sông Hàn")], [8],
      [{"tax_clearance": True, "social_insurance_clearance": True}]),
-    ("syt_officer", "syt_head", [_nominee("collective", "Sở Y tế", subject_org_unit_code="SYT",
-                                          dx_index_score=84.0, tasks_completed=True)], [8], None),
+    ("officer_thanhkhe", "head_thanhkhe", "superior_city",
+     [_nominee("collective", "Ủy ban nhân dân phường Thanh Khê",
+                                                    subject_org_unit_code="PX_THANH_KHE",
+                                          tasks_completed=True)], [8], None),
 ]
 
 
-def _walk_dossier(api: Api, round_id: int, officer: str, head: str, rows: list, votes: list,
+def _walk_dossier(api: Api, round_id: int, officer: str, head: str, superior: str, rows: list, votes: list,
                   clearances: list | None, *, returned: bool) -> int:
     """One unit's dossier from draft to the lead agency's acceptance; returns its instance id."""
     dossier = api.call("POST", "/api/v1/dossiers", officer, {"round_id": round_id})
@@ -164,71 +136,72 @@ def _walk_dossier(api: Api, round_id: int, officer: str, head: str, rows: list, 
             "meeting_date": f"{YEAR}-11-20", "council_members_total": 9, "council_members_present": 8,
             "nominees": [{"votes_for": count} for count in votes]})
         api.act(head, instance, "head_sign", {"decision": "approve"})
+        api.act(superior, instance, "superior_confirm", {"decision": "approve"})
         if clearances is not None:
             api.act(officer, instance, "clearances", {"nominees": clearances})
         api.act(officer, instance, "submit", {})
         if returned and attempt == 0:
-            api.act("lead_reviewer", instance, "lead_review",
+            api.act("reviewer_skhcn", instance, "lead_review",
                     {"decision": "return", "return_reason": "Bổ sung biên bản họp xét có chữ ký"})
             print(f"  {dossier['unit_name']}: trả lại, đơn vị bổ sung và gửi lại")
-    api.act("lead_reviewer", instance, "lead_review", {"decision": "accept"})
+    api.act("reviewer_skhcn", instance, "lead_review", {"decision": "accept"})
     return instance
 
 
 def run(api: Api) -> None:
-    rounds = api.call("GET", f"/api/v1/rounds?movement={MOVEMENT}&year={YEAR}", "lead_reviewer")["items"]
+    rounds = api.call("GET", f"/api/v1/rounds?movement={MOVEMENT}&year={YEAR}", "reviewer_skhcn")["items"]
     planned = next(item for item in rounds if item["kind"] == "annual")
     from ..db import utcnow
 
-    opened = api.call("POST", f"/api/v1/rounds/{planned['id']}/open", "lead_reviewer", {
+    opened = api.call("POST", f"/api/v1/rounds/{planned['id']}/open", "reviewer_skhcn", {
         "deadline": (utcnow() + timedelta(days=14)).isoformat(), "total_quota": 3,
         "quotas": [{"org_unit_code": "STC", "quota": 2}]})
     round_id, round_instance = opened["id"], opened["instance_id"]
     print(f"Đợt {opened['code']} mở; hạn nộp {opened['deadline']}")
-    for officer, head in (("hc_officer", "hc_head"), ("stc_officer", "stc_head")):
+    for officer, head in (("officer_haichau", "head_haichau"), ("officer_stc", "head_stc")):
         registration = api.call("POST", "/api/v1/registrations", officer, {"movement_code": MOVEMENT, "year": YEAR + 1})
         api.act(officer, registration["instance_id"], "register",
                 {"titles": ["excellent_collective"], "commitments": "Hoàn thành 100% chỉ tiêu chuyển đổi số"})
         api.act(head, registration["instance_id"], "unit_head_sign", {"decision": "approve"})
-        api.act("lead_reviewer", registration["instance_id"], "acknowledge", {"decision": "acknowledge"})
+        api.act("reviewer_skhcn", registration["instance_id"], "acknowledge", {"decision": "acknowledge"})
     print("Đăng ký thi đua năm sau: 2 đơn vị đã được tiếp nhận")
     dossier_instances = [
-        _walk_dossier(api, round_id, officer, head, rows, votes, clearances, returned=index == 0)
-        for index, (officer, head, rows, votes, clearances) in enumerate(DOSSIERS)
+        _walk_dossier(api, round_id, officer, head, superior, rows, votes, clearances, returned=index == 0)
+        for index, (officer, head, superior, rows, votes, clearances) in enumerate(DOSSIERS)
     ]
-    api.call("POST", f"/api/v1/rounds/{round_id}/close", "lead_reviewer", {"reason": "Đã nhận đủ hồ sơ"})
-    api.act("lead_reviewer", round_instance, "review_consolidation", {"consolidation_note": "Đã rà soát"})
-    api.act("lead_head", round_instance, "lead_sign", {"decision": "approve"})
-    api.act("ec_officer", round_instance, "appraise", {"decision": "approve"})
+    api.call("POST", f"/api/v1/rounds/{round_id}/close", "reviewer_skhcn", {"reason": "Đã nhận đủ hồ sơ"})
+    api.act("reviewer_skhcn", round_instance, "review_consolidation", {"consolidation_note": "Đã rà soát"})
+    api.act("head_skhcn", round_instance, "lead_sign", {"decision": "approve"})
+    api.act("ec_snv", round_instance, "appraise", {"decision": "approve"})
     print("Công khai danh sách (thời gian rút ngắn theo cấu hình)…")
     for _ in range(150):  # the notice timer fires in the server's timer loop
-        tasks = api.call("GET", f"/api/v1/tasks?instance_id={round_instance}", "council_member")["items"] + \
-            api.call("GET", f"/api/v1/tasks?instance_id={round_instance}", "snv_director")["items"] + \
-            api.call("GET", f"/api/v1/tasks?instance_id={round_instance}", "ec_officer")["items"]
+        tasks = api.call("GET", f"/api/v1/tasks?instance_id={round_instance}", "council_city")["items"] + \
+            api.call("GET", f"/api/v1/tasks?instance_id={round_instance}", "director_snv")["items"] + \
+            api.call("GET", f"/api/v1/tasks?instance_id={round_instance}", "ec_snv")["items"]
         if tasks:
             break
         time.sleep(0.2)
     open_now = {task["element_id"] for task in tasks}
     if "review_comments" in open_now:
-        api.act("ec_officer", round_instance, "review_comments", {})
+        api.act("ec_snv", round_instance, "review_comments", {})
     if "council_standing_review" in open_now or api.call(
-            "GET", f"/api/v1/tasks?instance_id={round_instance}", "council_member")["items"]:
-        api.act("council_member", round_instance, "council_standing_review", {"decision": "approve"})
-    api.act("snv_director", round_instance, "home_affairs_submit", {"decision": "approve"})
+            "GET", f"/api/v1/tasks?instance_id={round_instance}", "council_city")["items"]:
+        api.act("council_city", round_instance, "council_standing_review", {"decision": "approve"})
+    api.act("director_snv", round_instance, "home_affairs_submit", {"decision": "approve"})
     api.act("chairman", round_instance, "chairman_decide", {"decision": "approve_all", "signed_as": "chairman"})
-    shown = api.call("GET", f"/api/v1/rounds/{round_id}", "lead_reviewer")
+    shown = api.call("GET", f"/api/v1/rounds/{round_id}", "reviewer_skhcn")
     decided = date.fromisoformat(str(shown["decision_date"])[:10])
     print(f"Quyết định số {shown['decision_number']} ngày {decided:%d/%m/%Y}")
-    ranking = api.call("GET", f"/api/v1/rounds/{round_id}/ranking", "lead_reviewer")["items"]
+    nominees = api.call("GET", f"/api/v1/rounds/{round_id}/nominees", "reviewer_skhcn")["items"]
     print(f"{'Đối tượng':45} {'Kết quả':30} Lý do")
-    for row in ranking:
+    for row in nominees:
         label = OUTCOME_LABELS.get(row["outcome"], row["outcome"])
         print(f"{row['name'][:45]:45} {label:30} {row.get('outcome_reason') or ''}")
     state_level = api.call("GET", "/api/v1/process-instances?process_key=state_level_proposal", "chairman")["items"]
     for proposal in state_level:  # the Chairman's submission to the Prime Minister, via the Ministry
-        api.act("ec_officer", proposal["id"], "prepare_state_dossier", {"state_award_form": "pm_certificate_of_merit"})
+        api.act("ec_snv", proposal["id"], "prepare_state_dossier", {"state_award_form": "pm_certificate_of_merit"})
         api.act("chairman", proposal["id"], "chairman_sign_state", {"decision": "approve"})
-        api.act("ec_officer", proposal["id"], "dispatch_to_ministry", {"dispatch_reference": "Gửi qua Bộ Nội vụ"})
+        api.act("ec_snv", proposal["id"], "dispatch_to_ministry", {"dispatch_reference": "Gửi qua Bộ Nội vụ"})
         print(f"Đề nghị cấp Nhà nước (hồ sơ {proposal['id']}): đã trình Thủ tướng qua Bộ Nội vụ, chờ kết quả")
     _print_documents(api, [round_instance, *dossier_instances, *(item["id"] for item in state_level)])
 
