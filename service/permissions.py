@@ -100,13 +100,21 @@ def is_offered_to(session: Session, user: User, task: HumanTask) -> bool:
     ) is not None
 
 
-def can_act_on_task(session: Session, user: User, task: HumanTask) -> bool:
-    """May complete or claim: assigned to the user, or unassigned and offered to them."""
+def offered_clause(user: User) -> ColumnElement[bool]:
+    """SQL EXISTS, correlated with HumanTask: one of the task's offers reaches `user`."""
+    return select(TaskOffer.id).where(TaskOffer.task_id == HumanTask.id, offer_filter(user)).exists()
+
+
+def can_act_on_task(session: Session, user: User, task: HumanTask, *, offered: bool | None = None) -> bool:
+    """May complete or claim: assigned to the user, or unassigned and offered to them.
+
+    `offered` is the value of `offered_clause` when the caller read it with the task (saves a query).
+    """
     if not user.active or task.state != "open":
         return False
     if task.assignee_id is not None:
         return task.assignee_id == user.id
-    return is_offered_to(session, user, task)
+    return offered if offered is not None else is_offered_to(session, user, task)
 
 
 def can_see_task(session: Session, user: User, task: HumanTask) -> bool:

@@ -20,6 +20,7 @@ from service.config import Settings
 from service.db import Base, make_engine, make_session_factory
 from service.operations import admin, deployments
 from service.operations import auth as auth_operations
+from service.operations.versions import version_cache
 
 TESTS_DIR = Path(__file__).resolve().parent
 FIXTURES = TESTS_DIR / "fixtures"
@@ -65,6 +66,7 @@ def engine(database_url):
 
 
 def _empty_tables(engine) -> None:
+    version_cache.clear()  # row ids restart with the emptied tables: cached versions would be stale
     tables = [table.name for table in reversed(Base.metadata.sorted_tables)]
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":

@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, union
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from ..db import utcnow
 from ..engine import runtime
 from ..errors import Conflict, InvalidState, NotFound, PermissionDenied
 from ..forms import FormDefinition, FormDefinitionError, merge_submission, validate_submission
 from ..models import HumanTask, ProcessInstance, User
-from ..permissions import can_act_on_task, can_reassign_task, can_see_task, inbox_queries
+from ..permissions import can_act_on_task, can_reassign_task, can_see_task, inbox_queries, offered_clause
 from . import audit, stepping
 from .guards import GuardContext, run_guards
 from .versions import LoadedVersion, load_version
@@ -36,7 +36,9 @@ def list_tasks(session: Session, *, actor: User, process_key: str | None = None,
         select(firsts.c.id).order_by(firsts.c.created_at, firsts.c.id).limit(limit).offset(offset)))
     if not page:
         return [], total
-    rows = {task.id: task for task in session.scalars(select(HumanTask).where(HumanTask.id.in_(page)))}
+    rows = {task.id: task for task in session.scalars(
+        select(HumanTask).where(HumanTask.id.in_(page))
+        .options(joinedload(HumanTask.org_unit), joinedload(HumanTask.assignee))).unique()}
     return [rows[task_id] for task_id in page], total
 
 
@@ -103,10 +105,14 @@ def unclaim(session: Session, *, actor: User, task_id: str) -> HumanTask:
 
 def _task_to_act_on(session: Session, actor: User, task_id: str) -> HumanTask:
     """The open task the actor may act on, row-locked; otherwise the right refusal (one query when allowed)."""
-    task = session.get(HumanTask, task_id, with_for_update=_lock(session))
-    if task is None:
+    query = select(HumanTask, offered_clause(actor).label("offered")).where(HumanTask.id == task_id)
+    if _lock(session):
+        query = query.with_for_update(of=HumanTask)
+    found = session.execute(query).first()
+    if found is None:
         raise NotFound(TASK_NOT_FOUND)
-    if can_act_on_task(session, actor, task):
+    task, offered = found
+    if can_act_on_task(session, actor, task, offered=bool(offered)):
         return task
     if not can_see_task(session, actor, task):
         raise NotFound(TASK_NOT_FOUND)
