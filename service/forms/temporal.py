@@ -28,65 +28,69 @@ def _parse_time(value: str) -> time:
     return time.fromisoformat(value)
 
 
-class IsoDate(FormField):
+class _IsoTemporal(FormField):
+    """An ISO string of one shape that must also parse; optionally not a day in the past (Vietnam time).
+
+    Subclasses give the shape, the parser (returning the calendar day, or None when there is none)
+    and the error key.
+    """
+
+    pattern: re.Pattern[str]
+    error_key: str
+
+    def __init__(self, *, disallow_past: bool = False, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.disallow_past = disallow_past
+
+    @staticmethod
+    def day_of(value: str) -> date | None:
+        raise NotImplementedError
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str | None:
+        if value == "":
+            self.allow_empty()
+            return None
+        if not isinstance(value, str) or not self.pattern.match(value):
+            raise self.error(self.error_key)
+        try:
+            day = self.day_of(value)
+        except ValueError:
+            raise self.error(self.error_key) from None
+        # form-js only blocks past *days* in its picker, so compare the calendar date as entered.
+        if self.disallow_past and day is not None and day < today_in_vietnam():
+            raise self.error("past_date")
+        return value
+
+
+class IsoDate(_IsoTemporal):
     """form-js datetime, subtype date: "YYYY-MM-DD"."""
 
-    def __init__(self, *, disallow_past: bool = False, **kwargs: Any):
-        super().__init__(**kwargs)
-        self.disallow_past = disallow_past
+    pattern, error_key = _DATE_RE, "invalid_date"
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str | None:
-        if value == "":
-            self.allow_empty()
-            return None
-        if not isinstance(value, str) or not _DATE_RE.match(value):
-            raise self.error("invalid_date")
-        try:
-            day = date.fromisoformat(value)
-        except ValueError:
-            raise self.error("invalid_date") from None
-        if self.disallow_past and day < today_in_vietnam():
-            raise self.error("past_date")
-        return value
+    @staticmethod
+    def day_of(value: str) -> date | None:
+        return date.fromisoformat(value)
 
 
-class IsoTime(FormField):
+class IsoTime(_IsoTemporal):
     """form-js datetime, subtype time: "HH:mm" with an optional zone."""
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str | None:
-        if value == "":
-            self.allow_empty()
-            return None
-        if not isinstance(value, str) or not _TIME_RE.match(value):
-            raise self.error("invalid_time")
-        try:
-            _parse_time(value)
-        except ValueError:
-            raise self.error("invalid_time") from None
-        return value
+    pattern, error_key = _TIME_RE, "invalid_time"
+
+    @staticmethod
+    def day_of(value: str) -> date | None:
+        _parse_time(value)
+        return None
 
 
-class IsoDateTime(FormField):
+class IsoDateTime(_IsoTemporal):
     """form-js datetime, subtype datetime: "YYYY-MM-DDTHH:mm" with an optional zone."""
 
-    def __init__(self, *, disallow_past: bool = False, **kwargs: Any):
-        super().__init__(**kwargs)
-        self.disallow_past = disallow_past
+    pattern, error_key = _DATETIME_RE, "invalid_datetime"
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str | None:
-        if value == "":
-            self.allow_empty()
-            return None
-        if not isinstance(value, str) or not _DATETIME_RE.match(value):
-            raise self.error("invalid_datetime")
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            raise self.error("invalid_datetime") from None
-        # form-js only blocks past *days* in its picker, so compare the calendar date as entered.
-        if self.disallow_past and moment.date() < today_in_vietnam():
-            raise self.error("past_date")
-        return value
+    @staticmethod
+    def day_of(value: str) -> date | None:
+        return datetime.fromisoformat(value).date()
 
 
 def parse_camunda_date(value: str) -> date | None:
