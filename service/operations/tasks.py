@@ -136,8 +136,14 @@ def complete(session: Session, *, actor: User, task_id: str, data: dict,
              expected_version: int | None = None, locale: str = "vi") -> ProcessInstance:
     """Validate the data against the task's form, complete the task and advance the instance."""
     task = _task_to_act_on(session, actor, task_id)
-    # Task row first, then the instance row: the order every writer takes them in.
-    instance = session.get(ProcessInstance, task.instance_id, with_for_update=_lock(session))
+    # Task row first, then the instance row: the order every writer takes them in. The unit and the
+    # starter come in the same query (the response shows them); only the instance row is locked.
+    query = (select(ProcessInstance).where(ProcessInstance.id == task.instance_id)
+             .options(joinedload(ProcessInstance.org_unit),
+                      joinedload(ProcessInstance.started_by).lazyload(User.roles)))
+    if _lock(session):
+        query = query.with_for_update(of=ProcessInstance)
+    instance = session.scalars(query).one()
     version = load_version(session, instance.process_version_id)
     meta = version.task_meta(task.process_key, task.element_id)
     try:
