@@ -40,7 +40,7 @@ DEMO_USERS = [
     ("superior_skhcn", "Bùi Thị Thu", "SKHCN", ["superior_head"]),
     ("reviewer_skhcn", "Ngô Văn Nam", "SKHCN", ["lead_reviewer"]),
     ("head_skhcn", "Đỗ Thị Hằng", "SKHCN", ["lead_head"]),
-    ("ec_snv", "Huỳnh Văn Tâm", "SNV", ["ec_officer"]),  # Home Affairs lanes resolve to SNV itself
+    ("ec_snv", "Huỳnh Văn Tâm", "SNV_TDKT", ["ec_officer"]),
     ("director_snv", "Lương Thị Ngọc", "SNV", ["home_affairs_head"]),
     ("council_city", "Trịnh Văn Sơn", "UBND_DN", ["council_standing"]),
     ("chairman", "Lê Trung Chinh", "UBND_DN", ["chairman"]),

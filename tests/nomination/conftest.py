@@ -64,7 +64,7 @@ USERS = [
     ("khcn_superior", "SKHCN", ["superior_head"]),
     ("lead_reviewer", "SKHCN", ["lead_reviewer"]),
     ("lead_head", "SKHCN", ["lead_head"]),
-    ("ec_officer", "SNV", ["ec_officer"]),
+    ("ec_officer", "SNV_TDKT", ["ec_officer"]),
     ("snv_director", "SNV", ["home_affairs_head"]),
     ("council_member", "UBND_DN", ["council_standing"]),
     ("chairman", "UBND_DN", ["chairman"]),
