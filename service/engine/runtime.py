@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -463,11 +462,3 @@ def update_data(state: dict, spec, subprocess_specs: dict, values: dict) -> Step
     for task in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.ERROR, max_depth=MAX_DEPTH):
         task.data.update(copy.deepcopy(values))
     return _result(workflow, [])
-
-
-def json_size(state: dict) -> int:
-    return len(json.dumps(state, separators=(",", ":")))
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)

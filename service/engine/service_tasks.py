@@ -70,10 +70,6 @@ def get_handler(name: str) -> Handler:
         raise UnknownServiceHandler(f"no service handler registered under {name!r}") from None
 
 
-def registered_names() -> list[str]:
-    return sorted(_handlers)
-
-
 @register_service("echo")
 def _echo(data: dict, **params: Any) -> dict:
     """Returns its parameters: a harmless handler for demos and tests."""
