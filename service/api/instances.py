@@ -51,10 +51,8 @@ class HistoryOut(Schema):
 
 
 def instance_json(instance) -> dict:
-    # Open tasks first: their query loads the org units the instance's own JSON then finds in the session.
-    tasks = TaskOut(many=True).dump(instances.open_tasks(db(), instance))
     body = InstanceOut().dump(instance)
-    body["tasks"] = tasks
+    body["tasks"] = TaskOut(many=True).dump(instances.open_task_views(db(), instance))
     return body
 
 

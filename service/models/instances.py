@@ -72,6 +72,14 @@ class HumanTask(Base):
     assignee = relationship("User", foreign_keys=[assignee_id])
     offers: Mapped[list[TaskOffer]] = relationship(back_populates="task", cascade="all, delete-orphan")
 
+    @property
+    def org_unit_code(self) -> str | None:
+        return self.org_unit.code if self.org_unit is not None else None
+
+    @property
+    def assignee_username(self) -> str | None:
+        return self.assignee.username if self.assignee is not None else None
+
     def close(self, state: str, at: datetime) -> None:
         """Leave the open state (completed or cancelled); its offers leave the inbox."""
         self.state = state

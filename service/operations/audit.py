@@ -7,13 +7,16 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import event, insert, select
 from sqlalchemy.orm import Session
 
 from ..db import utcnow
 from ..models import AuditEvent, ProcessInstance
 
 GENESIS = "0" * 64
+_PENDING = "vinhdanh_audit_pending"  # session.info: instance events not yet inserted
+_INSERT = insert(AuditEvent.__table__)
+_MARKS = "vinhdanh_audit_marks"  # session.info: pending count when each open savepoint began
 
 
 def _digest(prev_hash: str, at: datetime, stream: str, seq: int, actor: str | None, action: str,
@@ -27,30 +30,76 @@ def _digest(prev_hash: str, at: datetime, stream: str, seq: int, actor: str | No
 
 def record(session: Session, *, action: str, actor: str | None, instance_id: int | None = None,
            element_id: str | None = None, task_name: str | None = None,
-           details: dict[str, Any] | None = None) -> AuditEvent:
+           details: dict[str, Any] | None = None) -> None:
     """Append an event to its stream, chained to the stream's previous event."""
     stream = f"instance:{instance_id}" if instance_id is not None else "system"
     # The instance is nearly always in the session already (session.get reads the identity map).
     instance = session.get(ProcessInstance, instance_id) if instance_id is not None else None
-    if instance is not None:
-        seq, prev_hash = (instance.audit_seq or 0) + 1, instance.audit_hash or GENESIS
-    else:
+    at = utcnow()
+    details = details or {}
+    if instance is None:
         last = session.execute(
             select(AuditEvent.seq, AuditEvent.hash).where(AuditEvent.stream == stream)
             .order_by(AuditEvent.seq.desc()).limit(1)
         ).first()
         seq, prev_hash = (last.seq + 1, last.hash) if last else (1, GENESIS)
-    at = utcnow()
-    details = details or {}
-    event = AuditEvent(
-        stream=stream, seq=seq, at=at, actor=actor, action=action, instance_id=instance_id,
-        element_id=element_id, task_name=task_name, details=details, prev_hash=prev_hash,
-        hash=_digest(prev_hash, at, stream, seq, actor, action, element_id, details),
-    )
-    session.add(event)
-    if instance is not None:
-        instance.audit_seq, instance.audit_hash = seq, event.hash
-    return event
+        session.add(AuditEvent(stream=stream, seq=seq, at=at, actor=actor, action=action, instance_id=instance_id,
+                               element_id=element_id, task_name=task_name, details=details, prev_hash=prev_hash,
+                               hash=_digest(prev_hash, at, stream, seq, actor, action, element_id, details)))
+        return
+    # An instance's chain head lives on its row, written with the instance (version-checked). The
+    # event rows wait until that UPDATE has gone out (`write_pending`), so a lost race stops at the
+    # version check rather than at the (stream, seq) key.
+    seq, prev_hash = (instance.audit_seq or 0) + 1, instance.audit_hash or GENESIS
+    digest = _digest(prev_hash, at, stream, seq, actor, action, element_id, details)
+    session.info.setdefault(_PENDING, []).append({
+        "stream": stream, "seq": seq, "at": at, "actor": actor, "action": action, "instance_id": instance_id,
+        "element_id": element_id, "task_name": task_name, "details": details, "prev_hash": prev_hash,
+        "hash": digest})
+    instance.audit_seq, instance.audit_hash = seq, digest
+
+
+def write_pending(session: Session) -> None:
+    """Insert the instance events recorded since the last write (one statement for all of them)."""
+    rows = session.info.pop(_PENDING, None)
+    if rows:
+        session.connection().execute(_INSERT, rows)
+
+
+# Events recorded outside an engine step (claim, reassign, terminate...) move their instance's chain
+# head through the ORM: they are written right after the flush that writes the head, or at commit.
+@event.listens_for(Session, "after_flush_postexec")
+def _after_flush(session: Session, _flush_context) -> None:
+    write_pending(session)
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    if session.info.get(_PENDING):
+        session.flush()
+        write_pending(session)
+
+
+@event.listens_for(Session, "after_transaction_create")
+def _mark_savepoint(session: Session, transaction) -> None:
+    if transaction.nested:
+        session.info.setdefault(_MARKS, {})[id(transaction)] = len(session.info.get(_PENDING, ()))
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_rolled_back(session: Session, previous_transaction) -> None:
+    # Events recorded inside a savepoint that was rolled back never happened.
+    if previous_transaction.nested:
+        mark = session.info.get(_MARKS, {}).pop(id(previous_transaction), None)
+        if mark is not None and session.info.get(_PENDING):
+            del session.info[_PENDING][mark:]
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_transaction(session: Session, transaction) -> None:
+    if transaction.parent is None:  # committed (everything was written) or rolled back
+        session.info.pop(_PENDING, None)
+        session.info.pop(_MARKS, None)
 
 
 def verify_stream(session: Session, stream: str) -> list[int]:
@@ -58,10 +107,10 @@ def verify_stream(session: Session, stream: str) -> list[int]:
     broken: list[int] = []
     prev = GENESIS
     events = session.scalars(select(AuditEvent).where(AuditEvent.stream == stream).order_by(AuditEvent.seq))
-    for event in events:
-        expected = _digest(prev, event.at, event.stream, event.seq, event.actor, event.action,
-                           event.element_id, event.details)
-        if event.prev_hash != prev or event.hash != expected:
-            broken.append(event.id)
-        prev = event.hash
+    for stored in events:
+        expected = _digest(prev, stored.at, stored.stream, stored.seq, stored.actor, stored.action,
+                           stored.element_id, stored.details)
+        if stored.prev_hash != prev or stored.hash != expected:
+            broken.append(stored.id)
+        prev = stored.hash
     return broken

@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 from ..db import utcnow
 from ..engine import runtime
 from ..engine.service_tasks import StepContext, step_context
-from ..models import HumanTask, MessageSubscription, ProcessInstance, TaskOffer, Timer, User
+from ..models import HumanTask, MessageSubscription, ProcessInstance, Timer, User
 from ..nomination import config as nomination_config
-from . import assignment, audit
+from . import assignment, audit, step_writes
 from .versions import load_version
 
 MAX_MESSAGE_HOPS = 1_000  # a ping-pong of messages between instances must not loop forever
@@ -50,60 +50,63 @@ def actor_name(actor: User | None) -> str | None:
 
 
 def apply_result(session: Session, instance: ProcessInstance, result: runtime.StepResult,
-                 *, actor: User | None, outbox: deque | None = None) -> None:
-    """Write the step's outcome for `instance` and deliver the messages it threw."""
+                 *, actor: User | None, outbox: deque | None = None, completed: HumanTask | None = None) -> None:
+    """Write the step's outcome for `instance` and deliver the messages it threw.
+
+    `completed` is the human task whose completion this step is; it is closed with the step.
+    """
     own_outbox = outbox is None
     outbox = deque() if outbox is None else outbox
-    # One UPDATE of the instance per step: everything below only changes objects in the session
-    # (no autoflush), then a single flush writes it all and checks the version — a lost race raises
-    # StaleDataError there and the whole transaction rolls back.
-    with session.no_autoflush:
-        _write_step(session, instance, result, actor, outbox)
-    session.flush()
+    _write_step(session, instance, result, actor, outbox, completed)
     if own_outbox:
         drain(session, outbox, actor)
 
 
 def _write_step(session: Session, instance: ProcessInstance, result: runtime.StepResult,
-                actor: User | None, outbox: deque) -> None:
+                actor: User | None, outbox: deque, completed: HumanTask | None) -> None:
     now = utcnow()
     previous_status = instance.status
-    instance.state = result.state
-    instance.data = result.data
-    instance.status = result.status
-    instance.error = result.error
-    instance.updated_at = now
-    if result.status == "completed" and instance.completed_at is None:
-        instance.completed_at = now
+    name = actor_name(actor)
     for timer in result.fired:  # fired by whichever step found it due; the timer, not the actor, did it
         audit.record(session, action="timer.fired", actor=None, instance_id=instance.id,
                      element_id=timer["element_id"], task_name=timer["name"])
-    unassignable = _sync_human_tasks(session, instance, result, actor)
-    if unassignable is not None and result.status != "error":
+    closing, new_tasks, new_offers, unassignable = _human_task_changes(session, instance, result, actor, completed,
+                                                                       now)
+    status, error = result.status, result.error
+    if unassignable is not None and status != "error":
         # The engine moved on but a new task can be offered to nobody (org_unit_from names an unknown
         # unit): an incident, repaired by a retry with corrected data, which offers the task then.
-        instance.status = "error"
-        instance.error = unassignable
-    if result.waits_changed or result.status in ("completed", "error"):
-        _sync_timers(session, instance, result)
-        _sync_subscriptions(session, instance, result)
-
-    name = actor_name(actor)
+        status, error = "error", unassignable
     for element in result.ran:
         if element["kind"] in ("ScriptTask", "ServiceTask", "BusinessRuleTask", "CallActivity", "SubWorkflowTask"):
             audit.record(session, action="element.completed", actor=name, instance_id=instance.id,
                          element_id=element["element_id"], task_name=element["name"],
                          details={"kind": element["kind"]})
-    if instance.status == "error" and previous_status != "error":
+    if status == "error" and previous_status != "error":
         audit.record(session, action="instance.error", actor=name, instance_id=instance.id,
-                     element_id=(instance.error or {}).get("element_id"),
-                     task_name=(instance.error or {}).get("task_name"), details=instance.error or {})
-    if result.status == "completed" and previous_status != "completed":
+                     element_id=(error or {}).get("element_id"), task_name=(error or {}).get("task_name"),
+                     details=error or {})
+    if status == "completed" and previous_status != "completed":
         audit.record(session, action="instance.completed", actor=name, instance_id=instance.id)
     for message in result.thrown:
         audit.record(session, action="message.sent", actor=name, instance_id=instance.id,
                      details={"name": message.name, "correlation": message.correlation})
         outbox.append((instance.id, message))
+
+    # The versioned UPDATE of the instance goes first: a lost race stops the step before its rows.
+    values = {"state": result.state, "data": result.data, "status": status, "error": error, "updated_at": now}
+    if status == "completed" and instance.completed_at is None:
+        values["completed_at"] = now
+    step_writes.update_instance(session, instance, values)
+    step_writes.close_tasks(session, closing, now)
+    step_writes.insert_tasks(session, new_tasks, new_offers)
+    if result.waits_changed or status in ("completed", "error"):
+        step_writes.replace_waits(
+            session, instance.id,
+            [{"instance_id": instance.id, "task_id": t.task_id, "element_id": t.element_id, "fire_at": t.fire_at}
+             for t in result.timers],
+            [{"instance_id": instance.id, "task_id": s.task_id, "element_id": s.element_id,
+              "message_name": s.message_name, "correlation": s.correlation} for s in result.subscriptions])
 
 
 class _LazyCalendar:
@@ -119,21 +122,23 @@ class _LazyCalendar:
         return self._calendar.add_working_days(start, days)
 
 
-def _sync_human_tasks(session: Session, instance: ProcessInstance, result: runtime.StepResult,
-                      actor: User | None) -> dict | None:
-    """Open rows for new ready tasks, cancel vanished ones; the error of a task nobody can be offered."""
+def _human_task_changes(session: Session, instance: ProcessInstance, result: runtime.StepResult,
+                        actor: User | None, completed: HumanTask | None, now):
+    """What the step does to the open-task table: tasks to close, rows to insert, and the error of a
+    new task nobody can be offered (None when every task found its people)."""
     unassignable = None
-    ready = {task.task_id: task for task in result.human_tasks}
-    # Rows changed in this step but not yet flushed (the task just completed) keep their new state.
-    open_rows = [row for row in session.scalars(
-        select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state == "open")
-    ) if row.state == "open"]
-    for row in open_rows:
-        if row.id not in ready:  # cancelled by a boundary event, an error or termination
-            row.close("cancelled", utcnow())
-    known = {row.id for row in open_rows}
+    ready = {task.task_id for task in result.human_tasks}
+    closing: list[tuple[str, str, int | None]] = []
+    if completed is not None:
+        closing.append((completed.id, "completed", actor.id if actor is not None else None))
+    known = set(step_writes.open_task_ids(session, instance.id))
+    for task_id in sorted(known - ready):
+        if completed is None or task_id != completed.id:  # cancelled by a boundary event, an error or termination
+            closing.append((task_id, "cancelled", None))
     version = load_version(session, instance.process_version_id)
     calendar = _LazyCalendar(session)
+    new_tasks: list[dict] = []
+    new_offers: list[dict] = []
     for task in result.human_tasks:
         if task.task_id in known:
             continue
@@ -145,36 +150,21 @@ def _sync_human_tasks(session: Session, instance: ProcessInstance, result: runti
         except LookupError as exc:
             unassignable = {"message": str(exc), "element_id": task.element_id, "task_name": task.name}
             continue
-        row = HumanTask(
-            id=task.task_id, instance_id=instance.id, process_key=instance.process_key,
-            element_id=task.element_id, name=task.name, lane=task.lane or resolved.lane,
-            role_key=resolved.role_key, org_unit_id=resolved.org_unit_id, assignee_id=resolved.assignee_id,
-            state="open", created_at=utcnow(), due_at=resolved.due_at,
-        )
-        session.add(row)
-        for offer in resolved.offers:
-            session.add(TaskOffer(task=row, role_key=offer.role_key, org_unit_id=offer.org_unit_id,
-                                  user_id=offer.user_id, available=row.assignee_id is None,
-                                  created_at=row.created_at))
+        new_tasks.append({
+            "id": task.task_id, "instance_id": instance.id, "process_key": instance.process_key,
+            "element_id": task.element_id, "name": task.name, "lane": task.lane or resolved.lane,
+            "role_key": resolved.role_key, "org_unit_id": resolved.org_unit_id, "assignee_id": resolved.assignee_id,
+            "claimed": False, "state": "open", "created_at": now, "due_at": resolved.due_at,
+            "completed_at": None, "completed_by_id": None,
+        })
+        new_offers.extend({"task_id": task.task_id, "role_key": offer.role_key, "org_unit_id": offer.org_unit_id,
+                           "user_id": offer.user_id, "available": resolved.assignee_id is None, "created_at": now}
+                          for offer in resolved.offers)
         audit.record(session, action="task.created", actor=actor_name(actor), instance_id=instance.id,
                      element_id=task.element_id, task_name=task.name,
                      details={"task_id": task.task_id, "role": resolved.role_key,
                               "due_at": resolved.due_at.isoformat() if resolved.due_at else None})
-    return unassignable
-
-
-def _sync_timers(session: Session, instance: ProcessInstance, result: runtime.StepResult) -> None:
-    session.execute(delete(Timer).where(Timer.instance_id == instance.id))
-    for timer in result.timers:
-        session.add(Timer(instance_id=instance.id, task_id=timer.task_id, element_id=timer.element_id,
-                          fire_at=timer.fire_at))
-
-
-def _sync_subscriptions(session: Session, instance: ProcessInstance, result: runtime.StepResult) -> None:
-    session.execute(delete(MessageSubscription).where(MessageSubscription.instance_id == instance.id))
-    for sub in result.subscriptions:
-        session.add(MessageSubscription(instance_id=instance.id, task_id=sub.task_id, element_id=sub.element_id,
-                                        message_name=sub.message_name, correlation=sub.correlation))
+    return closing, new_tasks, new_offers, unassignable
 
 
 def matches(subscription_correlation: dict, correlation: dict, instance_data: dict) -> bool:

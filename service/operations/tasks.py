@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session, joinedload
 
-from ..db import utcnow
 from ..engine import runtime
 from ..errors import Conflict, InvalidState, NotFound, PermissionDenied
 from ..forms import FormDefinition, FormDefinitionError, merge_submission, validate_submission
@@ -162,12 +161,10 @@ def complete(session: Session, *, actor: User, task_id: str, data: dict,
                                            version.subprocess_specs, task.id, clean, merge=merge_submission)
     except runtime.TaskNotReady:
         raise Conflict(ALREADY_DONE, code="task_not_open") from None
-    task.completed_by_id = actor.id
-    task.close("completed", utcnow())
     audit.record(session, action="task.completed", actor=actor.username, instance_id=instance.id,
                  element_id=task.element_id, task_name=task.name,
                  details={"task_id": task.id, "data": clean})
-    stepping.apply_result(session, instance, result, actor=actor)
+    stepping.apply_result(session, instance, result, actor=actor, completed=task)
     return instance
 
 

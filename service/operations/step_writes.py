@@ -1,0 +1,102 @@
+"""The SQL one engine step sends, as prebuilt Core statements.
+
+A completion is the service's hottest path. Going through the ORM unit of work for its handful of
+rows cost more than the engine itself (object state tracking, flush ordering, statement building);
+these statements are built once, compiled once per dialect, and executed with plain parameters.
+ORM objects of the same rows that are already in the session are brought up to date with
+`set_committed_value`, so code reading them later in the transaction sees what was written and the
+unit of work has nothing left to flush for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, delete, false, insert, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.orm.util import identity_key
+
+from ..models import HumanTask, MessageSubscription, ProcessInstance, TaskOffer, Timer
+from . import audit
+
+_instances = ProcessInstance.__table__
+_tasks = HumanTask.__table__
+_offers = TaskOffer.__table__
+
+# The SET clause comes from the parameters' keys; the WHERE parameters are prefixed so they never
+# collide with a column name.
+_UPDATE_INSTANCE = update(_instances).where(
+    _instances.c.id == bindparam("where_id"), _instances.c.lock_version == bindparam("where_version"))
+_OPEN_TASK_IDS = select(_tasks.c.id).where(_tasks.c.instance_id == bindparam("instance_id"),
+                                          _tasks.c.state == "open")
+_CLOSE_TASK = update(_tasks).where(_tasks.c.id == bindparam("where_id")).values(
+    state=bindparam("state"), completed_at=bindparam("completed_at"), completed_by_id=bindparam("completed_by_id"))
+_WITHDRAW_OFFERS = update(_offers).where(_offers.c.task_id == bindparam("where_id")).values(available=false())
+_INSERT_TASK = insert(_tasks)
+_INSERT_OFFER = insert(_offers)
+_INSERT_TIMER = insert(Timer.__table__)
+_INSERT_SUBSCRIPTION = insert(MessageSubscription.__table__)
+
+
+def update_instance(session: Session, instance: ProcessInstance, values: dict[str, Any]) -> None:
+    """Write `values` to the instance row if nobody else wrote it since it was read (else StaleDataError).
+
+    The audit chain head the step's events moved is written with them, and the version goes up by one.
+    """
+    expected = instance.lock_version
+    values = values | {"audit_seq": instance.audit_seq, "audit_hash": instance.audit_hash,
+                       "lock_version": expected + 1}
+    written = session.connection().execute(_UPDATE_INSTANCE, values | {"where_id": instance.id,
+                                                                        "where_version": expected})
+    if written.rowcount != 1:
+        raise StaleDataError(f"process instance {instance.id} changed since version {expected} was read")
+    for key, value in values.items():
+        set_committed_value(instance, key, value)
+    audit.write_pending(session)  # after the version check, so a lost race stops before them
+
+
+def open_task_ids(session: Session, instance_id: int) -> list[str]:
+    return list(session.connection().execute(_OPEN_TASK_IDS, {"instance_id": instance_id}).scalars())
+
+
+def close_tasks(session: Session, closing: Sequence[tuple[str, str, int | None]], at: datetime) -> None:
+    """Close tasks `(id, 'completed' | 'cancelled', completed_by_id)`; their offers leave the inbox."""
+    if not closing:
+        return
+    connection = session.connection()
+    connection.execute(_CLOSE_TASK, [{"where_id": task_id, "state": state, "completed_at": at,
+                                      "completed_by_id": by} for task_id, state, by in closing])
+    connection.execute(_WITHDRAW_OFFERS, [{"where_id": task_id} for task_id, _, _ in closing])
+    for task_id, state, by in closing:
+        loaded = session.identity_map.get(identity_key(HumanTask, task_id))
+        if loaded is not None:
+            set_committed_value(loaded, "state", state)
+            set_committed_value(loaded, "completed_at", at)
+            set_committed_value(loaded, "completed_by_id", by)
+
+
+def insert_tasks(session: Session, tasks: list[dict[str, Any]], offers: list[dict[str, Any]]) -> None:
+    connection = session.connection()
+    if tasks:
+        connection.execute(_INSERT_TASK, tasks)
+    if offers:
+        connection.execute(_INSERT_OFFER, offers)
+
+
+
+def replace_waits(session: Session, instance_id: int, timers: Iterable[dict[str, Any]],
+                  subscriptions: Iterable[dict[str, Any]]) -> None:
+    """The instance's due timers and message subscriptions become exactly these."""
+    # ORM deletes: rows of these the session holds leave it too (steps that change waits are rare).
+    session.execute(delete(Timer).where(Timer.instance_id == instance_id))
+    session.execute(delete(MessageSubscription).where(MessageSubscription.instance_id == instance_id))
+    connection = session.connection()
+    timers, subscriptions = list(timers), list(subscriptions)
+    if timers:
+        connection.execute(_INSERT_TIMER, timers)
+    if subscriptions:
+        connection.execute(_INSERT_SUBSCRIPTION, subscriptions)
