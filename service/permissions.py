@@ -6,7 +6,9 @@ functions only answer yes or no; they never raise.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, and_, false, or_, select
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Select, and_, bindparam, false, or_, select
 from sqlalchemy.orm import Session
 
 from .models import HumanTask, OrgUnit, ProcessInstance, TaskOffer, User
@@ -53,17 +55,49 @@ def can_reassign_task(user: User) -> bool:
     return is_system_admin(user) or is_process_admin(user)
 
 
+@dataclass(frozen=True)
+class OfferRoutes:
+    """Every way an offer can reach a user: one rule, rendered as SQL (`offer_conditions`, for lists)
+    and as a predicate (`reaches`, for the one task a request acts on)."""
+
+    user_id: int
+    org_unit_id: int | None
+    any_roles: frozenset[str]  # roles of scope "any": offers of that role anywhere
+    unit_roles: frozenset[str]  # scope "unit": offers of that role in the user's own unit
+    parent_roles: frozenset[str]  # scope "parent_unit": offers of that role in the units directly below
+
+    def reaches(self, role_key: str | None, org_unit_id: int | None, user_id: int | None,
+                unit_parent_id: int | None) -> bool:
+        """Does an offer (its role, unit, named user and that unit's parent) reach the user?"""
+        if user_id is not None and user_id == self.user_id:
+            return True
+        if role_key is None:
+            return False
+        if role_key in self.any_roles:
+            return True
+        if self.org_unit_id is None or org_unit_id is None:
+            return False
+        return ((role_key in self.unit_roles and org_unit_id == self.org_unit_id)
+                or (role_key in self.parent_roles and unit_parent_id == self.org_unit_id))
+
+
+def offer_routes(user: User) -> OfferRoutes:
+    scopes = _roles_by_scope(user)
+    return OfferRoutes(user_id=user.id, org_unit_id=user.org_unit_id, any_roles=frozenset(scopes["any"]),
+                       unit_roles=frozenset(scopes["unit"]), parent_roles=frozenset(scopes["parent_unit"]))
+
+
 def offer_conditions(user: User) -> list[ColumnElement[bool]]:
     """Each way an offer can reach `user`, as a separate SQL condition on TaskOffer."""
-    scopes = _roles_by_scope(user)
+    routes = offer_routes(user)
     conditions = [TaskOffer.user_id == user.id]
-    if scopes["any"]:
-        conditions.append(TaskOffer.role_key.in_(scopes["any"]))
-    if scopes["unit"] and user.org_unit_id is not None:
-        conditions.append(and_(TaskOffer.role_key.in_(scopes["unit"]), TaskOffer.org_unit_id == user.org_unit_id))
-    if scopes["parent_unit"] and user.org_unit_id is not None:
-        children = select(OrgUnit.id).where(OrgUnit.parent_id == user.org_unit_id).scalar_subquery()
-        conditions.append(and_(TaskOffer.role_key.in_(scopes["parent_unit"]), TaskOffer.org_unit_id.in_(children)))
+    if routes.any_roles:
+        conditions.append(TaskOffer.role_key.in_(routes.any_roles))
+    if routes.unit_roles and routes.org_unit_id is not None:
+        conditions.append(and_(TaskOffer.role_key.in_(routes.unit_roles), TaskOffer.org_unit_id == routes.org_unit_id))
+    if routes.parent_roles and routes.org_unit_id is not None:
+        children = select(OrgUnit.id).where(OrgUnit.parent_id == routes.org_unit_id).scalar_subquery()
+        conditions.append(and_(TaskOffer.role_key.in_(routes.parent_roles), TaskOffer.org_unit_id.in_(children)))
     return conditions
 
 
@@ -94,27 +128,28 @@ def inbox_queries(user: User, *, process_key: str | None = None, instance_id: in
     return parts
 
 
+_offers, _units = TaskOffer.__table__, OrgUnit.__table__
+_TASK_OFFERS = (
+    select(_offers.c.role_key, _offers.c.org_unit_id, _offers.c.user_id, _units.c.parent_id)
+    .select_from(_offers.outerjoin(_units, _units.c.id == _offers.c.org_unit_id))
+    .where(_offers.c.task_id == bindparam("task_id"))
+)
+
+
 def is_offered_to(session: Session, user: User, task: HumanTask) -> bool:
-    return session.scalar(
-        select(TaskOffer.id).where(TaskOffer.task_id == task.id, offer_filter(user)).limit(1)
-    ) is not None
+    """One of the task's offers reaches the user (read with one prebuilt statement: every action asks)."""
+    session.flush()  # offers added in this transaction count
+    routes = offer_routes(user)
+    return any(routes.reaches(*offer) for offer in session.connection().execute(_TASK_OFFERS, {"task_id": task.id}))
 
 
-def offered_clause(user: User) -> ColumnElement[bool]:
-    """SQL EXISTS, correlated with HumanTask: one of the task's offers reaches `user`."""
-    return select(TaskOffer.id).where(TaskOffer.task_id == HumanTask.id, offer_filter(user)).exists()
-
-
-def can_act_on_task(session: Session, user: User, task: HumanTask, *, offered: bool | None = None) -> bool:
-    """May complete or claim: assigned to the user, or unassigned and offered to them.
-
-    `offered` is the value of `offered_clause` when the caller read it with the task (saves a query).
-    """
+def can_act_on_task(session: Session, user: User, task: HumanTask) -> bool:
+    """May complete or claim: assigned to the user, or unassigned and offered to them."""
     if not user.active or task.state != "open":
         return False
     if task.assignee_id is not None:
         return task.assignee_id == user.id
-    return offered if offered is not None else is_offered_to(session, user, task)
+    return is_offered_to(session, user, task)
 
 
 def can_see_task(session: Session, user: User, task: HumanTask) -> bool:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, false, insert, select, update
+from sqlalchemy import bindparam, delete, false, insert, inspect, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
@@ -56,6 +56,13 @@ def update_instance(session: Session, instance: ProcessInstance, values: dict[st
         raise StaleDataError(f"process instance {instance.id} changed since version {expected} was read")
     for key, value in values.items():
         set_committed_value(instance, key, value)
+    state = inspect(instance)
+    if not state.committed_state:
+        # Every change the object carried is now in the row: clear its "modified" mark too, or each
+        # autoflush until the commit would walk the unit of work for nothing. (SQLAlchemy has no
+        # public call for this; `_commit_all` is what a flush itself does. The version is pinned and
+        # tests/engine/test_step_writes.py checks no flush follows a step.)
+        state._commit_all(state.dict, session.identity_map)
     audit.write_pending(session)  # after the version check, so a lost race stops before them
 
 

@@ -1,0 +1,77 @@
+"""One rule, two renderings: the SQL offer filter (lists) and the predicate (the task acted on) agree;
+and the cached principal of a token follows every change to its user at once."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from sqlalchemy import select
+
+from service.models import HumanTask, OrgUnit, TaskOffer, User
+from service.operations import instances
+from service.permissions import offer_filter, offer_routes
+
+ROLES = ["unit_officer", "superior_head", "council_standing", "lead_reviewer", None]
+
+
+@pytest.fixture
+def tree(create_org_unit, create_user, deploy):
+    create_org_unit("CITY", kind="city_peoples_committee")
+    for code, parent in (("DEPT", "CITY"), ("DEPT2", "CITY"), ("SUB", "DEPT"), ("SUB2", "DEPT2")):
+        create_org_unit(code, parent_code=parent)
+    deploy("three_lanes.bpmn")
+    return [
+        create_user("officer", "DEPT", ["unit_officer"]),
+        create_user("sub_officer", "SUB", ["unit_officer", "lead_reviewer"]),
+        create_user("superior", "DEPT", ["superior_head"]),
+        create_user("city_superior", "CITY", ["superior_head", "unit_officer"]),
+        create_user("council", "DEPT2", ["council_standing"]),
+        create_user("nobody", None, ["superior_head", "unit_officer"]),
+        create_user("no_roles", "SUB2", []),
+    ]
+
+
+def test_sql_filter_and_predicate_agree_on_every_offer(session, tree):
+    instance = instances.start_instance(session, actor=tree[0], process_key="three_lanes")
+    task_id = session.scalar(select(HumanTask.id).where(HumanTask.instance_id == instance.id))
+    units = {unit.id: unit.parent_id for unit in session.scalars(select(OrgUnit))}
+    for role, unit_id, user in itertools.product(ROLES, [*units, None], [None, tree[0], tree[4]]):
+        session.add(TaskOffer(task_id=task_id, role_key=role, org_unit_id=unit_id,
+                              user_id=user.id if user else None, available=True))
+    session.flush()
+    offers = session.scalars(select(TaskOffer).where(TaskOffer.task_id == task_id)).all()
+    assert len(offers) > 80
+
+    for user in session.scalars(select(User)).all():
+        by_sql = set(session.scalars(select(TaskOffer.id).where(TaskOffer.task_id == task_id, offer_filter(user))))
+        routes = offer_routes(user)
+        by_predicate = {offer.id for offer in offers
+                        if routes.reaches(offer.role_key, offer.org_unit_id, offer.user_id,
+                                          units.get(offer.org_unit_id))}
+        assert by_sql == by_predicate, user.username
+        if user.username in ("nobody", "no_roles", "deployer"):  # no unit, no roles, or only process_admin
+            assert by_sql == set(), user.username
+        else:
+            assert 0 < len(by_sql) < len(offers), user.username  # reached by some offers, not all
+
+
+def test_a_token_follows_role_and_status_changes_at_once(client, tree, create_user, login):
+    create_user("sysadmin", "CITY", ["system_admin"])
+    started = client.post("/api/v1/process-instances", json={"process_key": "three_lanes"}, headers=login("officer"))
+    assert started.status_code == 201
+    officer = login("officer")
+    assert client.get("/api/v1/tasks", headers=officer).get_json()["total"] == 1
+
+    patched = client.patch("/api/v1/admin/users/officer", json={"roles": ["unit_head"]}, headers=login("sysadmin"))
+    assert patched.status_code == 200
+    assert client.get("/api/v1/tasks", headers=officer).get_json()["total"] == 0  # same token, new roles
+
+    client.patch("/api/v1/admin/users/officer", json={"roles": ["unit_officer"]}, headers=login("sysadmin"))
+    assert client.get("/api/v1/tasks", headers=officer).get_json()["total"] == 1
+
+    client.patch("/api/v1/admin/users/officer", json={"org_unit_code": "DEPT2"}, headers=login("sysadmin"))
+    assert client.get("/api/v1/tasks", headers=officer).get_json()["total"] == 0  # another unit's task
+
+    client.patch("/api/v1/admin/users/officer", json={"active": False}, headers=login("sysadmin"))
+    assert client.get("/api/v1/tasks", headers=officer).status_code == 401

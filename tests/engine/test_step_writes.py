@@ -1,0 +1,102 @@
+"""How a step is written: Core statements, nothing left for the unit of work, audit after the version check."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event, select
+
+from service.models import AuditEvent, HumanTask, ProcessInstance, TaskOffer
+from service.operations import audit, instances, tasks
+
+
+@pytest.fixture
+def people(create_org_unit, create_user, deploy):
+    create_org_unit("CITY", kind="city_peoples_committee")
+    create_org_unit("DEPT", parent_code="CITY")
+    deploy("three_lanes.bpmn")
+    return {
+        "officer": create_user("officer", "DEPT", ["unit_officer"]),
+        "head": create_user("head", "DEPT", ["unit_head"]),
+    }
+
+
+@pytest.fixture
+def statements(session):
+    sent: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        sent.append(statement)
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", count)
+    yield sent
+    event.remove(engine, "before_cursor_execute", count)
+
+
+def _open_task(session, instance_id: int) -> HumanTask:
+    return session.scalars(select(HumanTask).where(HumanTask.instance_id == instance_id,
+                                                   HumanTask.state == "open")).one()
+
+
+def test_a_completion_leaves_nothing_for_the_unit_of_work(session, people, statements):
+    instance = instances.start_instance(session, actor=people["officer"], process_key="three_lanes")
+    session.commit()
+    first = _open_task(session, instance.id)
+    version = instance.lock_version
+
+    statements.clear()
+    tasks.complete(session, actor=people["officer"], task_id=first.id, data={"lane": 0})
+    sent_by_step = len(statements)
+    assert instance not in session.dirty and not session.new
+    session.flush()
+    assert len(statements) == sent_by_step, statements[sent_by_step:]  # the flush had nothing to write
+    session.commit()
+
+    # The objects the session holds agree with the rows.
+    assert instance.lock_version == version + 1 and first.state == "completed"
+    assert first.completed_by_id == people["officer"].id and first.completed_at is not None
+    session.expire_all()
+    stored = session.get(ProcessInstance, instance.id)
+    assert stored.lock_version == version + 1
+    assert session.get(HumanTask, first.id).state == "completed"
+    assert session.scalars(select(TaskOffer.available).where(TaskOffer.task_id == first.id)).all() == [False]
+    second = _open_task(session, instance.id)
+    assert second.element_id != first.element_id and second.role_key == "unit_head"
+    assert session.scalars(select(TaskOffer.available).where(TaskOffer.task_id == second.id)).all() == [True]
+    actions = session.scalars(select(AuditEvent.action).where(AuditEvent.instance_id == instance.id)
+                              .order_by(AuditEvent.seq)).all()
+    assert actions[-2:] == ["task.completed", "task.created"]
+    assert stored.audit_seq == len(actions)
+    assert audit.verify_stream(session, f"instance:{instance.id}") == []
+
+
+def test_events_of_a_rolled_back_savepoint_are_not_written(session, people):
+    instance = instances.start_instance(session, actor=people["officer"], process_key="three_lanes")
+    session.commit()
+    before = instance.audit_seq
+    audit.record(session, action="note.kept", actor="officer", instance_id=instance.id)
+    with pytest.raises(RuntimeError), session.begin_nested():
+        audit.record(session, action="note.dropped", actor="officer", instance_id=instance.id)
+        raise RuntimeError("the savepoint's work is undone")
+    audit.record(session, action="note.after", actor="officer", instance_id=instance.id)
+    session.commit()
+
+    actions = session.scalars(select(AuditEvent.action).where(AuditEvent.instance_id == instance.id)
+                              .order_by(AuditEvent.seq)).all()
+    assert actions[before:] == ["note.kept", "note.after"]
+    assert session.get(ProcessInstance, instance.id).audit_seq == before + 2
+    assert audit.verify_stream(session, f"instance:{instance.id}") == []
+
+
+def test_events_recorded_outside_a_step_are_written_with_their_instance(session, people):
+    instance = instances.start_instance(session, actor=people["officer"], process_key="three_lanes")
+    session.commit()
+    task = _open_task(session, instance.id)
+    tasks.claim(session, actor=people["officer"], task_id=task.id)
+    # Read back in the same transaction: the claim's event is there, after the head it moved.
+    claimed = session.scalars(select(AuditEvent).where(AuditEvent.instance_id == instance.id,
+                                                       AuditEvent.action == "task.claimed")).one()
+    assert claimed.seq == instance.audit_seq
+    session.rollback()
+    assert session.scalars(select(AuditEvent).where(AuditEvent.action == "task.claimed")).all() == []
+    assert audit.verify_stream(session, f"instance:{instance.id}") == []
