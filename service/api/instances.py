@@ -7,7 +7,7 @@ from marshmallow import Schema, fields, validate
 
 from ..operations import instances
 from .context import current_user, db, json_body, page_args
-from .tasks import TaskOut
+from .tasks import TASKS
 
 bp = Blueprint("instances", __name__, url_prefix="/api/v1/process-instances")
 
@@ -50,16 +50,25 @@ class HistoryOut(Schema):
     details = fields.Dict()
 
 
+# Schemas hold no request state: one instance each (see tasks.py).
+INSTANCE = InstanceOut()
+INSTANCES = InstanceOut(many=True)
+HISTORY = HistoryOut(many=True)
+START_IN = StartIn()
+RETRY_IN = RetryIn()
+TERMINATE_IN = TerminateIn()
+
+
 def instance_json(instance) -> dict:
-    body = InstanceOut().dump(instance)
-    body["tasks"] = TaskOut(many=True).dump(instances.open_task_views(db(), instance))
+    body = INSTANCE.dump(instance)
+    body["tasks"] = TASKS.dump(instances.open_task_views(db(), instance))
     return body
 
 
 @bp.post("")
 def start():
     """Start an instance; it runs until every path waits."""
-    values = StartIn().load(json_body())
+    values = START_IN.load(json_body())
     instance = instances.start_instance(db(), actor=current_user(), **values)
     return jsonify(instance_json(instance)), 201
 
@@ -70,7 +79,7 @@ def list_instances():
     limit, offset = page_args()
     items, total = instances.list_instances(db(), actor=current_user(), process_key=request.args.get("process_key"),
                                             status=request.args.get("status"), limit=limit, offset=offset)
-    return jsonify({"items": InstanceOut(many=True).dump(items), "total": total})
+    return jsonify({"items": INSTANCES.dump(items), "total": total})
 
 
 @bp.get("/<int:instance_id>")
@@ -83,13 +92,13 @@ def get_instance(instance_id: int):
 def history(instance_id: int):
     """The instance's audit events, in order."""
     events = instances.history(db(), actor=current_user(), instance_id=instance_id)
-    return jsonify({"items": HistoryOut(many=True).dump(events), "total": len(events)})
+    return jsonify({"items": HISTORY.dump(events), "total": len(events)})
 
 
 @bp.post("/<int:instance_id>/retry")
 def retry(instance_id: int):
     """Re-run the failed step of an instance in error, optionally with corrected data."""
-    values = RetryIn().load(json_body())
+    values = RETRY_IN.load(json_body())
     instance = instances.retry_instance(db(), actor=current_user(), instance_id=instance_id, data=values["data"])
     return jsonify(instance_json(instance))
 
@@ -97,6 +106,6 @@ def retry(instance_id: int):
 @bp.post("/<int:instance_id>/terminate")
 def terminate(instance_id: int):
     """End an instance early, with a reason (administrators)."""
-    values = TerminateIn().load(json_body())
+    values = TERMINATE_IN.load(json_body())
     instance = instances.terminate_instance(db(), actor=current_user(), instance_id=instance_id, **values)
     return jsonify(instance_json(instance))

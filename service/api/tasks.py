@@ -37,6 +37,14 @@ class ReassignIn(Schema):
     reason = fields.String(load_default="", validate=validate.Length(max=2000))
 
 
+# Schemas hold no request state: one instance each, built at import (building one per request cost
+# more than using it).
+TASK = TaskOut()
+TASKS = TaskOut(many=True)
+COMPLETE_IN = CompleteIn()
+REASSIGN_IN = ReassignIn()
+
+
 @bp.get("")
 def inbox():
     """Open tasks the caller may act on."""
@@ -44,7 +52,7 @@ def inbox():
     instance_id = request.args.get("instance_id", type=int)
     items, total = tasks.list_tasks(db(), actor=current_user(), process_key=request.args.get("process_key"),
                                     instance_id=instance_id, limit=limit, offset=offset)
-    return jsonify({"items": TaskOut(many=True).dump(items), "total": total})
+    return jsonify({"items": TASKS.dump(items), "total": total})
 
 
 @bp.get("/<task_id>")
@@ -53,7 +61,7 @@ def get_task(task_id: str):
     session = db()
     task = tasks.get_task(session, actor=current_user(), task_id=task_id)
     form = tasks.form_of(session, task)
-    body = TaskOut().dump(task)
+    body = TASK.dump(task)
     body["form"] = {"type": form.type, "schema": form.schema}
     body["data"] = task.instance.data if task.state == "open" else {}
     return jsonify(body)
@@ -62,21 +70,21 @@ def get_task(task_id: str):
 @bp.post("/<task_id>/claim")
 def claim(task_id: str):
     """Take an offered task; 409 if someone else holds it."""
-    return jsonify(TaskOut().dump(tasks.claim(db(), actor=current_user(), task_id=task_id)))
+    return jsonify(TASK.dump(tasks.claim(db(), actor=current_user(), task_id=task_id)))
 
 
 @bp.post("/<task_id>/unclaim")
 def unclaim(task_id: str):
     """Give a claimed task back to its candidates."""
-    return jsonify(TaskOut().dump(tasks.unclaim(db(), actor=current_user(), task_id=task_id)))
+    return jsonify(TASK.dump(tasks.unclaim(db(), actor=current_user(), task_id=task_id)))
 
 
 @bp.post("/<task_id>/complete")
 def complete(task_id: str):
     """Complete a task with form data; returns the instance and its new open tasks."""
-    from .instances import instance_json  # instances imports TaskOut from here
+    from .instances import instance_json  # instances imports TASKS from here
 
-    values = CompleteIn().load(json_body())
+    values = COMPLETE_IN.load(json_body())
     locale = "en" if request.accept_languages.best_match(["vi", "en"]) == "en" else "vi"
     instance = tasks.complete(db(), actor=current_user(), task_id=task_id, data=values["data"],
                               expected_version=values["expected_version"], locale=locale)
@@ -86,6 +94,6 @@ def complete(task_id: str):
 @bp.post("/<task_id>/reassign")
 def reassign(task_id: str):
     """Give a task to another user (administrators; audited)."""
-    values = ReassignIn().load(json_body())
+    values = REASSIGN_IN.load(json_body())
     task = tasks.reassign(db(), actor=current_user(), task_id=task_id, **values)
-    return jsonify(TaskOut().dump(task))
+    return jsonify(TASK.dump(task))

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from ..db import utcnow
@@ -13,7 +10,8 @@ from ..engine import runtime
 from ..errors import InvalidState, NotFound, PermissionDenied
 from ..models import AuditEvent, HumanTask, OrgUnit, ProcessInstance, User
 from ..permissions import can_see_instance, is_process_admin, is_system_admin, visible_instances_filter
-from . import audit, deployments, stepping
+from . import audit, deployments, stepping, task_views
+from .task_views import TaskView
 
 NOT_FOUND = "Không tìm thấy hồ sơ quy trình. / Process instance not found."
 
@@ -75,44 +73,9 @@ def open_tasks(session: Session, instance: ProcessInstance) -> list[HumanTask]:
     ).unique())
 
 
-@dataclass(frozen=True)
-class TaskView:
-    """An open task as lists and responses show it (read with plain SQL: no ORM objects to build)."""
-
-    id: str
-    name: str
-    element_id: str
-    process_key: str
-    instance_id: int
-    lane: str | None
-    role_key: str | None
-    org_unit_code: str | None
-    assignee_username: str | None
-    state: str
-    created_at: datetime
-    due_at: datetime | None
-
-    def is_overdue(self, now: datetime | None = None) -> bool:
-        return self.due_at is not None and self.due_at < (now or utcnow())
-
-
-_tasks, _units, _users = HumanTask.__table__, OrgUnit.__table__, User.__table__
-_OPEN_TASK_VIEWS = (
-    select(_tasks.c.id, _tasks.c.name, _tasks.c.element_id, _tasks.c.process_key, _tasks.c.instance_id,
-           _tasks.c.lane, _tasks.c.role_key, _units.c.code, _users.c.username, _tasks.c.state, _tasks.c.created_at,
-           _tasks.c.due_at)
-    .select_from(_tasks.outerjoin(_units, _units.c.id == _tasks.c.org_unit_id)
-                 .outerjoin(_users, _users.c.id == _tasks.c.assignee_id))
-    .where(_tasks.c.instance_id == bindparam("instance_id"), _tasks.c.state == "open")
-    .order_by(_tasks.c.created_at, _tasks.c.id)
-)
-
-
 def open_task_views(session: Session, instance: ProcessInstance) -> list[TaskView]:
     """The instance's open tasks for a response (after a step: the tasks it left open)."""
-    session.flush()  # ORM changes to tasks in this transaction (terminate closes them) come first
-    rows = session.connection().execute(_OPEN_TASK_VIEWS, {"instance_id": instance.id})
-    return [TaskView(*row) for row in rows]
+    return task_views.open_of_instance(session, instance.id)
 
 
 def history(session: Session, *, actor: User, instance_id: int) -> list[AuditEvent]:

@@ -100,7 +100,7 @@ def _write_step(session: Session, instance: ProcessInstance, result: runtime.Ste
     step_writes.update_instance(session, instance, values)
     step_writes.close_tasks(session, closing, now)
     step_writes.insert_tasks(session, new_tasks, new_offers)
-    if result.waits_changed or status in ("completed", "error"):
+    if result.waits_changed or status == "error":
         step_writes.replace_waits(
             session, instance.id,
             [{"instance_id": instance.id, "task_id": t.task_id, "element_id": t.element_id, "fire_at": t.fire_at}

@@ -12,8 +12,9 @@ from ..errors import Conflict, InvalidState, NotFound, PermissionDenied
 from ..forms import FormDefinition, FormDefinitionError, merge_submission, validate_submission
 from ..models import HumanTask, ProcessInstance, User
 from ..permissions import can_act_on_task, can_reassign_task, can_see_task, inbox_queries
-from . import audit, stepping
+from . import audit, stepping, task_views
 from .guards import GuardContext, run_guards
+from .task_views import TaskView
 from .versions import LoadedVersion, load_version
 
 TASK_NOT_FOUND = "Không tìm thấy công việc. / Task not found."
@@ -21,7 +22,7 @@ ALREADY_DONE = "Công việc đã được xử lý. / The task is no longer ope
 
 
 def list_tasks(session: Session, *, actor: User, process_key: str | None = None, instance_id: int | None = None,
-               limit: int = 50, offset: int = 0) -> tuple[list[HumanTask], int]:
+               limit: int = 50, offset: int = 0) -> tuple[list[TaskView], int]:
     """Open tasks the actor may act on, oldest first."""
     parts = inbox_queries(actor, process_key=process_key, instance_id=instance_id)
     inbox = union(*parts).subquery()  # UNION, not ALL: a task offered twice is listed once
@@ -33,12 +34,7 @@ def list_tasks(session: Session, *, actor: User, process_key: str | None = None,
     ]).subquery()
     page = list(session.scalars(
         select(firsts.c.id).order_by(firsts.c.created_at, firsts.c.id).limit(limit).offset(offset)))
-    if not page:
-        return [], total
-    rows = {task.id: task for task in session.scalars(
-        select(HumanTask).where(HumanTask.id.in_(page))
-        .options(joinedload(HumanTask.org_unit), joinedload(HumanTask.assignee))).unique()}
-    return [rows[task_id] for task_id in page], total
+    return (task_views.by_ids(session, page) if page else []), total
 
 
 def _lock(session: Session) -> bool:

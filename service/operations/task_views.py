@@ -1,0 +1,62 @@
+"""Open tasks as lists and responses show them, read with plain SQL (no ORM objects to build).
+
+The inbox and every step's response list tasks; loading them as ORM objects with their unit and
+assignee cost more than the rest of those requests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
+
+from ..db import utcnow
+from ..models import HumanTask, OrgUnit, User
+
+
+@dataclass(frozen=True)
+class TaskView:
+    """A task with its unit's code and its assignee's username (the attributes TaskOut reads)."""
+
+    id: str
+    name: str
+    element_id: str
+    process_key: str
+    instance_id: int
+    lane: str | None
+    role_key: str | None
+    org_unit_code: str | None
+    assignee_username: str | None
+    state: str
+    created_at: datetime
+    due_at: datetime | None
+
+    def is_overdue(self, now: datetime | None = None) -> bool:
+        return self.state == "open" and self.due_at is not None and self.due_at < (now or utcnow())
+
+
+_tasks, _units, _users = HumanTask.__table__, OrgUnit.__table__, User.__table__
+_VIEWS = (
+    select(_tasks.c.id, _tasks.c.name, _tasks.c.element_id, _tasks.c.process_key, _tasks.c.instance_id,
+           _tasks.c.lane, _tasks.c.role_key, _units.c.code, _users.c.username, _tasks.c.state, _tasks.c.created_at,
+           _tasks.c.due_at)
+    .select_from(_tasks.outerjoin(_units, _units.c.id == _tasks.c.org_unit_id)
+                 .outerjoin(_users, _users.c.id == _tasks.c.assignee_id))
+)
+_OPEN_OF_INSTANCE = (_VIEWS.where(_tasks.c.instance_id == bindparam("instance_id"), _tasks.c.state == "open")
+                     .order_by(_tasks.c.created_at, _tasks.c.id))
+_BY_IDS = _VIEWS.where(_tasks.c.id.in_(bindparam("ids", expanding=True)))
+
+
+def open_of_instance(session: Session, instance_id: int) -> list[TaskView]:
+    session.flush()  # ORM changes to tasks in this transaction (terminate closes them) come first
+    return [TaskView(*row) for row in session.connection().execute(_OPEN_OF_INSTANCE, {"instance_id": instance_id})]
+
+
+def by_ids(session: Session, ids: list[str]) -> list[TaskView]:
+    """The tasks with these ids, in the order given."""
+    session.flush()
+    found = {row.id: TaskView(*row) for row in session.connection().execute(_BY_IDS, {"ids": ids})}
+    return [found[task_id] for task_id in ids if task_id in found]
