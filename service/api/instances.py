@@ -7,7 +7,8 @@ from marshmallow import Schema, fields, validate
 
 from ..operations import instances
 from .context import current_user, db, json_body, page_args
-from .tasks import TASKS
+from .dumping import compiled_dump
+from .tasks import task_body
 
 bp = Blueprint("instances", __name__, url_prefix="/api/v1/process-instances")
 
@@ -52,6 +53,7 @@ class HistoryOut(Schema):
 
 # Schemas hold no request state: one instance each (see tasks.py).
 INSTANCE = InstanceOut()
+instance_body = compiled_dump(INSTANCE)  # every step's response
 INSTANCES = InstanceOut(many=True)
 HISTORY = HistoryOut(many=True)
 START_IN = StartIn()
@@ -60,8 +62,8 @@ TERMINATE_IN = TerminateIn()
 
 
 def instance_json(instance) -> dict:
-    body = INSTANCE.dump(instance)
-    body["tasks"] = TASKS.dump(instances.open_task_views(db(), instance))
+    body = instance_body(instance)
+    body["tasks"] = [task_body(task) for task in instances.open_task_views(db(), instance)]
     return body
 
 
