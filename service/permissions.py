@@ -6,6 +6,7 @@ functions only answer yes or no; they never raise.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, false, or_, select
@@ -143,13 +144,20 @@ def is_offered_to(session: Session, user: User, task: HumanTask) -> bool:
     return any(routes.reaches(*offer) for offer in session.connection().execute(_TASK_OFFERS, {"task_id": task.id}))
 
 
-def can_act_on_task(session: Session, user: User, task: HumanTask) -> bool:
-    """May complete or claim: assigned to the user, or unassigned and offered to them."""
+def can_act_on_task(session: Session, user: User, task: HumanTask, *, offers: Iterable[tuple] | None = None) -> bool:
+    """May complete or claim: assigned to the user, or unassigned and offered to them.
+
+    `offers` are the task's offers as (role_key, org_unit_id, user_id, parent of org_unit_id) when the
+    caller read them with the task (saves a query).
+    """
     if not user.active or task.state != "open":
         return False
     if task.assignee_id is not None:
         return task.assignee_id == user.id
-    return is_offered_to(session, user, task)
+    if offers is None:
+        return is_offered_to(session, user, task)
+    routes = offer_routes(user)
+    return any(routes.reaches(*offer) for offer in offers)
 
 
 def can_see_task(session: Session, user: User, task: HumanTask) -> bool:

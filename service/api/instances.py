@@ -61,9 +61,12 @@ RETRY_IN = RetryIn()
 TERMINATE_IN = TerminateIn()
 
 
-def instance_json(instance) -> dict:
+def instance_json(instance, open_tasks=None) -> dict:
+    """The instance with its open tasks (given by the step that just ran, or read)."""
     body = instance_body(instance)
-    body["tasks"] = [task_body(task) for task in instances.open_task_views(db(), instance)]
+    if open_tasks is None:
+        open_tasks = instances.open_task_views(db(), instance)
+    body["tasks"] = [task_body(task) for task in open_tasks]
     return body
 
 

@@ -87,9 +87,9 @@ def complete(task_id: str):
 
     values = COMPLETE_IN.load(json_body())
     locale = "en" if request.accept_languages.best_match(["vi", "en"]) == "en" else "vi"
-    instance = tasks.complete(db(), actor=current_user(), task_id=task_id, data=values["data"],
-                              expected_version=values["expected_version"], locale=locale)
-    return jsonify({"instance": instance_json(instance)})
+    outcome = tasks.complete(db(), actor=current_user(), task_id=task_id, data=values["data"],
+                             expected_version=values["expected_version"], locale=locale)
+    return jsonify({"instance": instance_json(outcome.instance, outcome.open_tasks)})
 
 
 @bp.post("/<task_id>/reassign")

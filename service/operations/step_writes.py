@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, false, insert, inspect, select, update
+from sqlalchemy import bindparam, delete, false, insert, inspect, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
@@ -31,8 +31,6 @@ _offers = TaskOffer.__table__
 # collide with a column name.
 _UPDATE_INSTANCE = update(_instances).where(
     _instances.c.id == bindparam("where_id"), _instances.c.lock_version == bindparam("where_version"))
-_OPEN_TASK_IDS = select(_tasks.c.id).where(_tasks.c.instance_id == bindparam("instance_id"),
-                                          _tasks.c.state == "open")
 _CLOSE_TASK = update(_tasks).where(_tasks.c.id == bindparam("where_id")).values(
     state=bindparam("state"), completed_at=bindparam("completed_at"), completed_by_id=bindparam("completed_by_id"))
 _WITHDRAW_OFFERS = update(_offers).where(_offers.c.task_id == bindparam("where_id")).values(available=false())
@@ -64,10 +62,6 @@ def update_instance(session: Session, instance: ProcessInstance, values: dict[st
         # tests/engine/test_step_writes.py checks no flush follows a step.)
         state._commit_all(state.dict, session.identity_map)
     audit.write_pending(session)  # after the version check, so a lost race stops before them
-
-
-def open_task_ids(session: Session, instance_id: int) -> list[str]:
-    return list(session.connection().execute(_OPEN_TASK_IDS, {"instance_id": instance_id}).scalars())
 
 
 def close_tasks(session: Session, closing: Sequence[tuple[str, str, int | None]], at: datetime) -> None:

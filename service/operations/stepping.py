@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -17,9 +18,10 @@ from sqlalchemy.orm import Session
 from ..db import utcnow
 from ..engine import runtime
 from ..engine.service_tasks import StepContext, step_context
-from ..models import HumanTask, MessageSubscription, ProcessInstance, Timer, User
+from ..models import HumanTask, MessageSubscription, OrgUnit, ProcessInstance, Timer, User
 from ..nomination import config as nomination_config
-from . import assignment, audit, step_writes
+from . import assignment, audit, step_writes, task_views
+from .task_views import TaskView
 from .versions import load_version
 
 MAX_MESSAGE_HOPS = 1_000  # a ping-pong of messages between instances must not loop forever
@@ -49,17 +51,28 @@ def actor_name(actor: User | None) -> str | None:
     return actor.username if actor is not None else None
 
 
+@dataclass
+class StepOutcome:
+    """An instance after a step, and the tasks that step left open (what a response lists)."""
+
+    instance: ProcessInstance
+    open_tasks: list[TaskView]
+
+
 def apply_result(session: Session, instance: ProcessInstance, result: runtime.StepResult,
-                 *, actor: User | None, outbox: deque | None = None, completed: HumanTask | None = None) -> None:
-    """Write the step's outcome for `instance` and deliver the messages it threw.
+                 *, actor: User | None, outbox: deque | None = None,
+                 completed: HumanTask | None = None) -> list[TaskView]:
+    """Write the step's outcome for `instance`, deliver the messages it threw; the open tasks it left.
 
     `completed` is the human task whose completion this step is; it is closed with the step.
     """
     own_outbox = outbox is None
     outbox = deque() if outbox is None else outbox
-    _write_step(session, instance, result, actor, outbox, completed)
-    if own_outbox:
-        drain(session, outbox, actor)
+    open_tasks = _write_step(session, instance, result, actor, outbox, completed)
+    if own_outbox and instance.id in drain(session, outbox, actor):
+        # A chain of messages came back to this instance and moved it again: read what is open now.
+        open_tasks = task_views.open_of_instance(session, instance.id)
+    return open_tasks
 
 
 def _write_step(session: Session, instance: ProcessInstance, result: runtime.StepResult,
@@ -70,8 +83,8 @@ def _write_step(session: Session, instance: ProcessInstance, result: runtime.Ste
     for timer in result.fired:  # fired by whichever step found it due; the timer, not the actor, did it
         audit.record(session, action="timer.fired", actor=None, instance_id=instance.id,
                      element_id=timer["element_id"], task_name=timer["name"])
-    closing, new_tasks, new_offers, unassignable = _human_task_changes(session, instance, result, actor, completed,
-                                                                       now)
+    still_open, closing, new_tasks, new_offers, unassignable = _human_task_changes(
+        session, instance, result, actor, completed, now)
     status, error = result.status, result.error
     if unassignable is not None and status != "error":
         # The engine moved on but a new task can be offered to nobody (org_unit_from names an unknown
@@ -107,6 +120,19 @@ def _write_step(session: Session, instance: ProcessInstance, result: runtime.Ste
              for t in result.timers],
             [{"instance_id": instance.id, "task_id": s.task_id, "element_id": s.element_id,
               "message_name": s.message_name, "correlation": s.correlation} for s in result.subscriptions])
+    # The order a read would give: oldest first, then by id (the new ones share their creation time).
+    return still_open + sorted((_view(session, row) for row in new_tasks), key=lambda view: view.id)
+
+
+def _view(session: Session, row: dict) -> TaskView:
+    """A new task's view from the row just written (its unit and assignee are in the session already)."""
+    unit = session.get(OrgUnit, row["org_unit_id"]) if row["org_unit_id"] is not None else None
+    assignee = session.get(User, row["assignee_id"]) if row["assignee_id"] is not None else None
+    return TaskView(id=row["id"], name=row["name"], element_id=row["element_id"], process_key=row["process_key"],
+                    instance_id=row["instance_id"], lane=row["lane"], role_key=row["role_key"],
+                    org_unit_code=unit.code if unit is not None else None,
+                    assignee_username=assignee.username if assignee is not None else None, state="open",
+                    created_at=row["created_at"], due_at=row["due_at"])
 
 
 class _LazyCalendar:
@@ -124,17 +150,19 @@ class _LazyCalendar:
 
 def _human_task_changes(session: Session, instance: ProcessInstance, result: runtime.StepResult,
                         actor: User | None, completed: HumanTask | None, now):
-    """What the step does to the open-task table: tasks to close, rows to insert, and the error of a
-    new task nobody can be offered (None when every task found its people)."""
+    """What the step does to the open-task table: the open tasks it keeps, tasks to close, rows to
+    insert, and the error of a new task nobody can be offered (None when every task found its people)."""
     unassignable = None
     ready = {task.task_id for task in result.human_tasks}
     closing: list[tuple[str, str, int | None]] = []
     if completed is not None:
         closing.append((completed.id, "completed", actor.id if actor is not None else None))
-    known = set(step_writes.open_task_ids(session, instance.id))
+    open_before = task_views.open_of_instance(session, instance.id, flush=False)
+    known = {view.id for view in open_before}
     for task_id in sorted(known - ready):
         if completed is None or task_id != completed.id:  # cancelled by a boundary event, an error or termination
             closing.append((task_id, "cancelled", None))
+    still_open = [view for view in open_before if view.id in ready]
     version = load_version(session, instance.process_version_id)
     calendar = _LazyCalendar(session)
     new_tasks: list[dict] = []
@@ -164,7 +192,7 @@ def _human_task_changes(session: Session, instance: ProcessInstance, result: run
                      element_id=task.element_id, task_name=task.name,
                      details={"task_id": task.task_id, "role": resolved.role_key,
                               "due_at": resolved.due_at.isoformat() if resolved.due_at else None})
-    return closing, new_tasks, new_offers, unassignable
+    return still_open, closing, new_tasks, new_offers, unassignable
 
 
 def matches(subscription_correlation: dict, correlation: dict, instance_data: dict) -> bool:
@@ -209,8 +237,10 @@ def deliver(session: Session, instance_id: int, name: str, correlation: dict, pa
     apply_result(session, instance, result, actor=actor, outbox=outbox)
 
 
-def drain(session: Session, outbox: deque, actor: User | None) -> None:
+def drain(session: Session, outbox: deque, actor: User | None) -> set[int]:
+    """Deliver every message in the outbox (and those their receivers throw); the receivers' ids."""
     hops = 0
+    delivered: set[int] = set()
     while outbox:
         hops += 1
         if hops > MAX_MESSAGE_HOPS:
@@ -223,6 +253,8 @@ def drain(session: Session, outbox: deque, actor: User | None) -> None:
         for receiver in receivers:
             deliver(session, receiver, message.name, message.correlation, message.payload,
                     actor=actor, outbox=outbox)
+            delivered.add(receiver)
+    return delivered
 
 
 def _lock_rows(session: Session) -> bool:

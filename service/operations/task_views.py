@@ -50,8 +50,11 @@ _OPEN_OF_INSTANCE = (_VIEWS.where(_tasks.c.instance_id == bindparam("instance_id
 _BY_IDS = _VIEWS.where(_tasks.c.id.in_(bindparam("ids", expanding=True)))
 
 
-def open_of_instance(session: Session, instance_id: int) -> list[TaskView]:
-    session.flush()  # ORM changes to tasks in this transaction (terminate closes them) come first
+def open_of_instance(session: Session, instance_id: int, *, flush: bool = True) -> list[TaskView]:
+    """The instance's open tasks, oldest first. `flush=False` inside an engine step, whose own rows
+    are written with Core (the ORM would flush the instance before its versioned UPDATE)."""
+    if flush:
+        session.flush()  # ORM changes to tasks in this transaction (terminate closes them) come first
     return [TaskView(*row) for row in session.connection().execute(_OPEN_OF_INSTANCE, {"instance_id": instance_id})]
 
 

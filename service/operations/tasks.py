@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, joinedload
 from ..engine import runtime
 from ..errors import Conflict, InvalidState, NotFound, PermissionDenied
 from ..forms import FormDefinition, FormDefinitionError, merge_submission, validate_submission
-from ..models import HumanTask, ProcessInstance, User
+from ..models import HumanTask, OrgUnit, ProcessInstance, TaskOffer, User
 from ..permissions import can_act_on_task, can_reassign_task, can_see_task, inbox_queries
 from . import audit, stepping, task_views
 from .guards import GuardContext, run_guards
@@ -101,8 +101,12 @@ def unclaim(session: Session, *, actor: User, task_id: str) -> HumanTask:
 # Built once: completing a task is the hottest request, and building a statement costs more than
 # sending it. Task row first, then the instance row: the order every writer takes them in. The unit
 # and the starter come in the instance's query (the response shows them); only its row is locked.
-_TASK = select(HumanTask).where(HumanTask.id == bindparam("task_id"))
-_TASK_LOCKED = _TASK.with_for_update()
+# The task comes with its offers (who it reaches), one row per offer.
+_TASK = (select(HumanTask, TaskOffer.role_key, TaskOffer.org_unit_id, TaskOffer.user_id, OrgUnit.parent_id)
+         .outerjoin(TaskOffer, TaskOffer.task_id == HumanTask.id)
+         .outerjoin(OrgUnit, OrgUnit.id == TaskOffer.org_unit_id)
+         .where(HumanTask.id == bindparam("task_id")))
+_TASK_LOCKED = _TASK.with_for_update(of=HumanTask)
 _INSTANCE = (select(ProcessInstance).where(ProcessInstance.id == bindparam("instance_id"))
              .options(joinedload(ProcessInstance.org_unit),
                       joinedload(ProcessInstance.started_by).lazyload(User.roles)))
@@ -111,11 +115,11 @@ _INSTANCE_LOCKED = _INSTANCE.with_for_update(of=ProcessInstance)
 
 def _task_to_act_on(session: Session, actor: User, task_id: str) -> HumanTask:
     """The open task the actor may act on, row-locked; otherwise the right refusal."""
-    query = _TASK_LOCKED if _lock(session) else _TASK
-    task = session.scalars(query, {"task_id": task_id}).first()
-    if task is None:
+    rows = session.execute(_TASK_LOCKED if _lock(session) else _TASK, {"task_id": task_id}).all()
+    if not rows:
         raise NotFound(TASK_NOT_FOUND)
-    if can_act_on_task(session, actor, task):
+    task = rows[0][0]
+    if can_act_on_task(session, actor, task, offers=[tuple(row)[1:] for row in rows]):
         return task
     if not can_see_task(session, actor, task):
         raise NotFound(TASK_NOT_FOUND)
@@ -136,7 +140,7 @@ def _form(version: LoadedVersion, meta: dict, task: HumanTask) -> FormDefinition
 
 
 def complete(session: Session, *, actor: User, task_id: str, data: dict,
-             expected_version: int | None = None, locale: str = "vi") -> ProcessInstance:
+             expected_version: int | None = None, locale: str = "vi") -> stepping.StepOutcome:
     """Validate the data against the task's form, complete the task and advance the instance."""
     task = _task_to_act_on(session, actor, task_id)
     query = _INSTANCE_LOCKED if _lock(session) else _INSTANCE
@@ -162,8 +166,8 @@ def complete(session: Session, *, actor: User, task_id: str, data: dict,
     audit.record(session, action="task.completed", actor=actor.username, instance_id=instance.id,
                  element_id=task.element_id, task_name=task.name,
                  details={"task_id": task.id, "data": clean})
-    stepping.apply_result(session, instance, result, actor=actor, completed=task)
-    return instance
+    open_tasks = stepping.apply_result(session, instance, result, actor=actor, completed=task)
+    return stepping.StepOutcome(instance, open_tasks)
 
 
 def reassign(session: Session, *, actor: User, task_id: str, username: str | None, reason: str = "") -> HumanTask:
