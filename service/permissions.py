@@ -88,18 +88,57 @@ def offer_routes(user: User) -> OfferRoutes:
                        unit_roles=frozenset(scopes["unit"]), parent_roles=frozenset(scopes["parent_unit"]))
 
 
-def offer_conditions(user: User) -> list[ColumnElement[bool]]:
-    """Each way an offer can reach `user`, as a separate SQL condition on TaskOffer."""
-    routes = offer_routes(user)
-    conditions = [TaskOffer.user_id == user.id]
-    if routes.any_roles:
-        conditions.append(TaskOffer.role_key.in_(routes.any_roles))
-    if routes.unit_roles and routes.org_unit_id is not None:
-        conditions.append(and_(TaskOffer.role_key.in_(routes.unit_roles), TaskOffer.org_unit_id == routes.org_unit_id))
-    if routes.parent_roles and routes.org_unit_id is not None:
-        children = select(OrgUnit.id).where(OrgUnit.parent_id == routes.org_unit_id).scalar_subquery()
-        conditions.append(and_(TaskOffer.role_key.in_(routes.parent_roles), TaskOffer.org_unit_id.in_(children)))
+@dataclass(frozen=True)
+class InboxShape:
+    """Which routes a user has, and which filters a list applies: the SQL's structure. The values
+    (ids, role lists) are parameters, so each shape's statements are built and compiled once."""
+
+    any_roles: bool
+    unit_roles: bool
+    parent_roles: bool
+    by_process: bool = False
+    by_instance: bool = False
+
+
+def inbox_shape(routes: OfferRoutes, *, by_process: bool = False, by_instance: bool = False) -> InboxShape:
+    in_unit = routes.org_unit_id is not None
+    return InboxShape(any_roles=bool(routes.any_roles), unit_roles=bool(routes.unit_roles) and in_unit,
+                      parent_roles=bool(routes.parent_roles) and in_unit, by_process=by_process,
+                      by_instance=by_instance)
+
+
+def route_params(routes: OfferRoutes) -> dict:
+    """The parameters of the shape's conditions."""
+    return {"uid": routes.user_id, "org_unit_id": routes.org_unit_id, "any_roles": sorted(routes.any_roles),
+            "unit_roles": sorted(routes.unit_roles), "parent_roles": sorted(routes.parent_roles)}
+
+
+def _route_conditions(shape: InboxShape, values: dict | None = None) -> list[ColumnElement[bool]]:
+    """Each way an offer can reach a user of this shape, as a separate SQL condition on TaskOffer:
+    with named parameters, or with `values` (those of `route_params`) bound in."""
+
+    def param(name: str, expanding: bool = False):
+        if values is None:
+            return bindparam(name, expanding=expanding)
+        return bindparam(name, values[name], expanding=expanding, unique=True)
+
+    conditions = [TaskOffer.user_id == param("uid")]
+    if shape.any_roles:
+        conditions.append(TaskOffer.role_key.in_(param("any_roles", expanding=True)))
+    if shape.unit_roles:
+        conditions.append(and_(TaskOffer.role_key.in_(param("unit_roles", expanding=True)),
+                               TaskOffer.org_unit_id == param("org_unit_id")))
+    if shape.parent_roles:
+        children = select(OrgUnit.id).where(OrgUnit.parent_id == param("org_unit_id")).scalar_subquery()
+        conditions.append(and_(TaskOffer.role_key.in_(param("parent_roles", expanding=True)),
+                               TaskOffer.org_unit_id.in_(children)))
     return conditions
+
+
+def offer_conditions(user: User) -> list[ColumnElement[bool]]:
+    """Each way an offer can reach `user`, as a separate SQL condition on TaskOffer (values bound)."""
+    routes = offer_routes(user)
+    return _route_conditions(inbox_shape(routes), route_params(routes))
 
 
 def offer_filter(user: User) -> ColumnElement[bool]:
@@ -107,25 +146,26 @@ def offer_filter(user: User) -> ColumnElement[bool]:
     return or_(*offer_conditions(user))
 
 
-def inbox_queries(user: User, *, process_key: str | None = None, instance_id: int | None = None) -> list[Select]:
+def inbox_parts(shape: InboxShape) -> list[Select]:
     """The inbox as index-friendly parts, each selecting (id, created_at): one per way an available
     offer reaches the user, and the tasks assigned to them. One OR over all of them makes SQLite and
     PostgreSQL scan every open offer; each part alone reads only its own index range, in order.
+    Parameters: those of `route_params`, and `process_key` / `instance_id` when the shape filters.
     """
     task_filters = []
-    if process_key:
-        task_filters.append(HumanTask.process_key == process_key)
-    if instance_id is not None:
-        task_filters.append(HumanTask.instance_id == instance_id)
+    if shape.by_process:
+        task_filters.append(HumanTask.process_key == bindparam("process_key"))
+    if shape.by_instance:
+        task_filters.append(HumanTask.instance_id == bindparam("instance_id"))
     parts = []
-    for condition in offer_conditions(user):
+    for condition in _route_conditions(shape):
         part = select(TaskOffer.task_id.label("id"), TaskOffer.created_at).where(TaskOffer.available.is_(True),
                                                                                  condition)
         if task_filters:
             part = part.join(HumanTask, HumanTask.id == TaskOffer.task_id).where(*task_filters)
         parts.append(part)
     parts.append(select(HumanTask.id, HumanTask.created_at)
-                 .where(HumanTask.assignee_id == user.id, HumanTask.state == "open", *task_filters))
+                 .where(HumanTask.assignee_id == bindparam("uid"), HumanTask.state == "open", *task_filters))
     return parts
 
 

@@ -161,6 +161,8 @@ class TaskOffer(Base):
     __table_args__ = (
         Index("ix_task_offers_available_role_unit", "available", "role_key", "org_unit_id", "created_at"),
         Index("ix_task_offers_available_user", "available", "user_id", "created_at"),
+        # Roles of scope "any" read one role's offers of every unit, in order.
+        Index("ix_task_offers_available_role_created", "available", "role_key", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

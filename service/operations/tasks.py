@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, func, select, union
+from sqlalchemy import Select, bindparam, func, select, union
 from sqlalchemy.orm import Session, joinedload
 
 from ..engine import runtime
 from ..errors import Conflict, InvalidState, NotFound, PermissionDenied
 from ..forms import FormDefinition, FormDefinitionError, merge_submission, validate_submission
 from ..models import HumanTask, OrgUnit, ProcessInstance, TaskOffer, User
-from ..permissions import can_act_on_task, can_reassign_task, can_see_task, inbox_queries
+from ..permissions import (
+    InboxShape,
+    can_act_on_task,
+    can_reassign_task,
+    can_see_task,
+    inbox_parts,
+    inbox_shape,
+    offer_routes,
+    route_params,
+)
 from . import audit, stepping, task_views
 from .guards import GuardContext, run_guards
 from .task_views import TaskView
@@ -24,17 +34,30 @@ ALREADY_DONE = "Công việc đã được xử lý. / The task is no longer ope
 def list_tasks(session: Session, *, actor: User, process_key: str | None = None, instance_id: int | None = None,
                limit: int = 50, offset: int = 0) -> tuple[list[TaskView], int]:
     """Open tasks the actor may act on, oldest first."""
-    parts = inbox_queries(actor, process_key=process_key, instance_id=instance_id)
-    inbox = union(*parts).subquery()  # UNION, not ALL: a task offered twice is listed once
-    total = session.scalar(select(func.count()).select_from(inbox)) or 0
+    routes = offer_routes(actor)
+    shape = inbox_shape(routes, by_process=bool(process_key), by_instance=instance_id is not None)
+    count, page = _inbox_statements(shape)
+    params = route_params(routes) | {"process_key": process_key, "instance_id": instance_id,
+                                     "window": offset + limit, "limit": limit, "offset": offset}
+    connection = session.connection()
+    total = connection.execute(count, params).scalar() or 0
+    ids = list(connection.execute(page, params).scalars()) if total > offset else []
+    return (task_views.by_ids(session, ids) if ids else []), total
+
+
+@functools.cache
+def _inbox_statements(shape: InboxShape) -> tuple[Select, Select]:
+    """The inbox's count and page statements for users of one shape (built once per shape)."""
+    parts = inbox_parts(shape)
+    count = select(func.count()).select_from(union(*parts).subquery())  # UNION: a task offered twice counts once
     # Each part is read in order from its index up to the page's end; only those rows are merged.
-    window = offset + limit
     firsts = union(*[
-        select(select(part.subquery()).order_by("created_at", "id").limit(window).subquery()) for part in parts
+        select(select(part.subquery()).order_by("created_at", "id").limit(bindparam("window")).subquery())
+        for part in parts
     ]).subquery()
-    page = list(session.scalars(
-        select(firsts.c.id).order_by(firsts.c.created_at, firsts.c.id).limit(limit).offset(offset)))
-    return (task_views.by_ids(session, page) if page else []), total
+    page = (select(firsts.c.id).order_by(firsts.c.created_at, firsts.c.id)
+            .limit(bindparam("limit")).offset(bindparam("offset")))
+    return count, page
 
 
 def _lock(session: Session) -> bool:
