@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, false, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, distinct, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from .models import HumanTask, OrgUnit, ProcessInstance, TaskOffer, User
@@ -146,17 +146,22 @@ def offer_filter(user: User) -> ColumnElement[bool]:
     return or_(*offer_conditions(user))
 
 
+def _task_filters(shape: InboxShape) -> list[ColumnElement[bool]]:
+    task_filters = []
+    if shape.by_process:
+        task_filters.append(HumanTask.process_key == bindparam("process_key"))
+    if shape.by_instance:
+        task_filters.append(HumanTask.instance_id == bindparam("instance_id"))
+    return task_filters
+
+
 def inbox_parts(shape: InboxShape) -> list[Select]:
     """The inbox as index-friendly parts, each selecting (id, created_at): one per way an available
     offer reaches the user, and the tasks assigned to them. One OR over all of them makes SQLite and
     PostgreSQL scan every open offer; each part alone reads only its own index range, in order.
     Parameters: those of `route_params`, and `process_key` / `instance_id` when the shape filters.
     """
-    task_filters = []
-    if shape.by_process:
-        task_filters.append(HumanTask.process_key == bindparam("process_key"))
-    if shape.by_instance:
-        task_filters.append(HumanTask.instance_id == bindparam("instance_id"))
+    task_filters = _task_filters(shape)
     parts = []
     for condition in _route_conditions(shape):
         part = select(TaskOffer.task_id.label("id"), TaskOffer.created_at).where(TaskOffer.available.is_(True),
@@ -167,6 +172,25 @@ def inbox_parts(shape: InboxShape) -> list[Select]:
     parts.append(select(HumanTask.id, HumanTask.created_at)
                  .where(HumanTask.assignee_id == bindparam("uid"), HumanTask.state == "open", *task_filters))
     return parts
+
+
+def inbox_count(shape: InboxShape) -> Select:
+    """How many tasks `inbox_parts` lists together, without de-duplicating thousands of rows.
+
+    The parts never share an offer (an offer names a user or one role, and a role has one scope),
+    and a task assigned to someone has no available offer; so the sum of the parts' counts is exact
+    except for tasks reached by two of their offers. Only a task with several offers can be
+    (`TaskOffer.shared`): those few are de-duplicated.
+    """
+    parts = inbox_parts(shape)
+    counts = [select(func.count()).select_from(part.subquery()).scalar_subquery() for part in parts]
+    shared = select(TaskOffer.task_id).where(TaskOffer.available.is_(True), TaskOffer.shared.is_(True),
+                                             or_(*_route_conditions(shape)))
+    if shape.by_process or shape.by_instance:
+        shared = shared.join(HumanTask, HumanTask.id == TaskOffer.task_id).where(*_task_filters(shape))
+    reached = shared.subquery()
+    twice = select(func.count() - func.count(distinct(reached.c.task_id))).scalar_subquery()
+    return select(sum(counts[1:], counts[0]) - twice)
 
 
 _offers, _units = TaskOffer.__table__, OrgUnit.__table__

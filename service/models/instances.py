@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, true, update
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, false, true, update
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from ..db import Base, UTCDateTime, utcnow
@@ -163,6 +163,8 @@ class TaskOffer(Base):
         Index("ix_task_offers_available_user", "available", "user_id", "created_at"),
         # Roles of scope "any" read one role's offers of every unit, in order.
         Index("ix_task_offers_available_role_created", "available", "role_key", "created_at"),
+        # The inbox count looks for tasks reaching a user twice among the few offered several ways.
+        Index("ix_task_offers_available_shared", "available", "shared", "role_key", "org_unit_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -173,6 +175,9 @@ class TaskOffer(Base):
     # True while the task is open and nobody holds it: what the inbox lists. Closed or claimed tasks'
     # offers stay (they answer "who was offered it") outside the indexes' hot range.
     available: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # The task has other offers too (lane role and candidate groups, say): only such a task can reach
+    # one user by two offers, so only these need de-duplicating when an inbox is counted.
+    shared: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # the task's, for inbox order
 
     # Lets the unit of work insert a new task before its offers without an intermediate flush.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from sqlalchemy import Select, bindparam, func, select, union
+from sqlalchemy import Select, bindparam, select, union
 from sqlalchemy.orm import Session, joinedload
 
 from ..engine import runtime
@@ -17,6 +17,7 @@ from ..permissions import (
     can_act_on_task,
     can_reassign_task,
     can_see_task,
+    inbox_count,
     inbox_parts,
     inbox_shape,
     offer_routes,
@@ -49,7 +50,7 @@ def list_tasks(session: Session, *, actor: User, process_key: str | None = None,
 def _inbox_statements(shape: InboxShape) -> tuple[Select, Select]:
     """The inbox's count and page statements for users of one shape (built once per shape)."""
     parts = inbox_parts(shape)
-    count = select(func.count()).select_from(union(*parts).subquery())  # UNION: a task offered twice counts once
+    count = inbox_count(shape)
     # Each part is read in order from its index up to the page's end; only those rows are merged.
     firsts = union(*[
         select(select(part.subquery()).order_by("created_at", "id").limit(bindparam("window")).subquery())

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from service.models import HumanTask, OrgUnit, TaskOffer, User
-from service.operations import instances
+from service.operations import instances, tasks
 from service.permissions import offer_filter, offer_routes
 
 ROLES = ["unit_officer", "superior_head", "council_standing", "lead_reviewer", None]
@@ -75,3 +75,44 @@ def test_a_token_follows_role_and_status_changes_at_once(client, tree, create_us
 
     client.patch("/api/v1/admin/users/officer", json={"active": False}, headers=login("sysadmin"))
     assert client.get("/api/v1/tasks", headers=officer).status_code == 401
+
+
+def test_inbox_count_is_exact_when_tasks_reach_a_user_several_ways(session, tree):
+    """Tasks with several offers (marked shared) that reach one user twice are counted once; the count
+    agrees with the listed tasks for every user, with and without filters."""
+    officer = tree[0]
+    started = [instances.start_instance(session, actor=officer, process_key="three_lanes") for _ in range(6)]
+    units = {unit.code: unit.id for unit in session.scalars(select(OrgUnit))}
+    extra = [  # per instance: further offers of its first task, making its offers shared
+        [],
+        [("unit_officer", units["DEPT"], None)],  # the same route twice
+        [(None, None, officer.id)],  # by name and by role
+        [("superior_head", units["SUB"], None), ("council_standing", None, None)],
+        [("lead_reviewer", units["SUB"], None)],
+        [(None, None, tree[4].id), ("unit_officer", units["SUB"], None)],
+    ]
+    for instance, offers in zip(started, extra, strict=True):
+        task = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id)).one()
+        for role, unit, user_id in offers:
+            session.add(TaskOffer(task_id=task.id, role_key=role, org_unit_id=unit, user_id=user_id,
+                                  available=True, created_at=task.created_at))
+        if offers:
+            for offer in session.scalars(select(TaskOffer).where(TaskOffer.task_id == task.id)):
+                offer.shared = True
+    session.flush()
+
+    checked = 0
+    for user in session.scalars(select(User)).all():
+        for filters in ({}, {"process_key": "three_lanes"}, {"instance_id": started[3].id}):
+            listed, total = tasks.list_tasks(session, actor=user, limit=500, **filters)
+            reaching = {offer.task_id for offer in session.scalars(
+                select(TaskOffer).where(TaskOffer.available.is_(True), offer_filter(user)))}
+            if "instance_id" in filters:
+                reaching &= set(session.scalars(
+                    select(HumanTask.id).where(HumanTask.instance_id == filters["instance_id"])))
+            assert total == len(listed) == len({task.id for task in listed}), (user.username, filters)
+            assert {task.id for task in listed} == reaching, (user.username, filters)
+            checked += total
+    assert checked > 12
+    officer_total = tasks.list_tasks(session, actor=officer)[1]
+    assert officer_total == 6  # every first task once, though three of them reach the officer twice
