@@ -159,10 +159,11 @@ class TaskOffer(Base):
     __tablename__ = "task_offers"
     # The inbox reads available offers by role and unit, or by user, oldest first.
     __table_args__ = (
-        Index("ix_task_offers_available_role_unit", "available", "role_key", "org_unit_id", "created_at"),
-        Index("ix_task_offers_available_user", "available", "user_id", "created_at"),
-        # Roles of scope "any" read one role's offers of every unit, in order.
-        Index("ix_task_offers_available_role_created", "available", "role_key", "created_at"),
+        Index("ix_task_offers_available_role_unit", "available", "role_key", "org_unit_id", "created_at", "task_id"),
+        Index("ix_task_offers_available_user", "available", "user_id", "created_at", "task_id"),
+        # Roles of scope "any" read one role's offers of every unit, in order. (Each index ends with the
+        # task id: a page reads the index alone, in the inbox's order.)
+        Index("ix_task_offers_available_role_created", "available", "role_key", "created_at", "task_id"),
         # The inbox count looks for tasks reaching a user twice among the few offered several ways.
         Index("ix_task_offers_available_shared", "available", "shared", "role_key", "org_unit_id"),
     )
