@@ -81,6 +81,7 @@ class StepResult:
     error: dict | None = None
     fired: list[dict] = field(default_factory=list)  # {element_id, name}, once per timer firing in this step
     waits_changed: bool = True  # False when timers and subscriptions are exactly as before the step
+    ready_before: list[str] | None = None  # ids of the ready human tasks the step started from
 
 
 class EngineError(Exception):
@@ -210,9 +211,13 @@ def _flatten_correlations(correlations: dict) -> dict:
     return flat
 
 
+def _ready_human_tasks(workflow: BpmnWorkflow) -> list:
+    return workflow.get_tasks(state=TaskState.READY, manual=True, max_depth=MAX_DEPTH)
+
+
 def _result(workflow: BpmnWorkflow, ran: list[dict], error: dict | None = None) -> StepResult:
     human: list[HumanTask] = []
-    for task in workflow.get_tasks(state=TaskState.READY, manual=True, max_depth=MAX_DEPTH):
+    for task in _ready_human_tasks(workflow):
         human.append(
             HumanTask(
                 task_id=str(task.id),
@@ -292,9 +297,11 @@ def _run(workflow: BpmnWorkflow, ran: list[dict], action, *, fresh: bool = False
     waiting = _waiting_timers(workflow)
     # Most steps leave the timers and subscriptions as they were: the caller skips rewriting them.
     before = ((), ()) if fresh else _wait_signature(*_waits(workflow))
+    ready_before = [] if fresh else [str(task.id) for task in _ready_human_tasks(workflow)]
     result = _steps(workflow, ran, action)
     result.fired = _fired_timers(waiting)
     result.waits_changed = _wait_signature(result.timers, result.subscriptions) != before
+    result.ready_before = ready_before
     return result
 
 

@@ -157,12 +157,20 @@ def _human_task_changes(session: Session, instance: ProcessInstance, result: run
     closing: list[tuple[str, str, int | None]] = []
     if completed is not None:
         closing.append((completed.id, "completed", actor.id if actor is not None else None))
-    open_before = task_views.open_of_instance(session, instance.id, flush=False)
-    known = {view.id for view in open_before}
+    if result.ready_before is not None and instance.status != "error":
+        # Each step leaves one open row per ready human task, so the tasks the engine found ready
+        # before this step are the open rows; they are read only when some of them stay open. (An
+        # instance in error may lack the row of a task nobody could be offered: read it then.)
+        known = set(result.ready_before)
+        still_open = (task_views.open_of_instance(session, instance.id, flush=False) if known & ready else [])
+    else:
+        open_before = task_views.open_of_instance(session, instance.id, flush=False)
+        known = {view.id for view in open_before}
+        still_open = open_before
     for task_id in sorted(known - ready):
         if completed is None or task_id != completed.id:  # cancelled by a boundary event, an error or termination
             closing.append((task_id, "cancelled", None))
-    still_open = [view for view in open_before if view.id in ready]
+    still_open = [view for view in still_open if view.id in ready]
     version = load_version(session, instance.process_version_id)
     calendar = _LazyCalendar(session)
     new_tasks: list[dict] = []

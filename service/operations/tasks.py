@@ -132,8 +132,8 @@ _TASK = (select(HumanTask, TaskOffer.role_key, TaskOffer.org_unit_id, TaskOffer.
          .where(HumanTask.id == bindparam("task_id")))
 _TASK_LOCKED = _TASK.with_for_update(of=HumanTask)
 _INSTANCE = (select(ProcessInstance).where(ProcessInstance.id == bindparam("instance_id"))
-             .options(joinedload(ProcessInstance.org_unit),
-                      joinedload(ProcessInstance.started_by).lazyload(User.roles)))
+             .options(joinedload(ProcessInstance.org_unit).load_only(OrgUnit.code),
+                      joinedload(ProcessInstance.started_by).load_only(User.username).lazyload(User.roles)))
 _INSTANCE_LOCKED = _INSTANCE.with_for_update(of=ProcessInstance)
 
 
