@@ -82,7 +82,7 @@ def close_tasks(session: Session, closing: Sequence[tuple[str, str, int | None]]
     connection = session.connection()
     rows = [{"where_id": task_id, "state": state, "completed_at": at, "completed_by_id": by}
             for task_id, state, by in closing]
-    if len(rows) == 1 and _ctes(session):
+    if len(rows) == 1 and _dml_in_with(session):
         connection.execute(_CLOSE_TASK_WITH_OFFERS, rows[0])
     else:
         connection.execute(_CLOSE_TASK, rows)
@@ -97,7 +97,7 @@ def close_tasks(session: Session, closing: Sequence[tuple[str, str, int | None]]
 
 def insert_tasks(session: Session, tasks: list[dict[str, Any]], offers: list[dict[str, Any]]) -> None:
     connection = session.connection()
-    if len(tasks) == 1 and len(offers) == 1 and _ctes(session):
+    if len(tasks) == 1 and len(offers) == 1 and _dml_in_with(session):
         [task], [offer] = tasks, offers
         connection.execute(_INSERT_TASK_WITH_OFFER, {f"task_{key}": value for key, value in task.items()}
                            | {f"offer_{key}": offer[key] for key in _OFFER_COLUMNS})
@@ -106,7 +106,6 @@ def insert_tasks(session: Session, tasks: list[dict[str, Any]], offers: list[dic
         connection.execute(_INSERT_TASK, tasks)
     if offers:
         connection.execute(_INSERT_OFFER, offers)
-
 
 
 def replace_waits(session: Session, instance_id: int, timers: Iterable[dict[str, Any]],
@@ -123,5 +122,6 @@ def replace_waits(session: Session, instance_id: int, timers: Iterable[dict[str,
         connection.execute(_INSERT_SUBSCRIPTION, subscriptions)
 
 
-def _ctes(session: Session) -> bool:
+def _dml_in_with(session: Session) -> bool:
+    """Does the database take INSERT/UPDATE inside WITH (PostgreSQL does, SQLite does not)?"""
     return session.get_bind().dialect.name == "postgresql"
