@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from ..db import utcnow
@@ -38,16 +38,20 @@ class TaskView:
 
 
 _tasks, _units, _users = HumanTask.__table__, OrgUnit.__table__, User.__table__
-_VIEWS = (
-    select(_tasks.c.id, _tasks.c.name, _tasks.c.element_id, _tasks.c.process_key, _tasks.c.instance_id,
+COLUMNS = (_tasks.c.id, _tasks.c.name, _tasks.c.element_id, _tasks.c.process_key, _tasks.c.instance_id,
            _tasks.c.lane, _tasks.c.role_key, _units.c.code, _users.c.username, _tasks.c.state, _tasks.c.created_at,
            _tasks.c.due_at)
-    .select_from(_tasks.outerjoin(_units, _units.c.id == _tasks.c.org_unit_id)
-                 .outerjoin(_users, _users.c.id == _tasks.c.assignee_id))
-)
+_WITH_UNIT_AND_ASSIGNEE = (_tasks.outerjoin(_units, _units.c.id == _tasks.c.org_unit_id)
+                           .outerjoin(_users, _users.c.id == _tasks.c.assignee_id))
+_VIEWS = select(*COLUMNS).select_from(_WITH_UNIT_AND_ASSIGNEE)
 _OPEN_OF_INSTANCE = (_VIEWS.where(_tasks.c.instance_id == bindparam("instance_id"), _tasks.c.state == "open")
                      .order_by(_tasks.c.created_at, _tasks.c.id))
-_BY_IDS = _VIEWS.where(_tasks.c.id.in_(bindparam("ids", expanding=True)))
+
+
+def of_page(page, *extra) -> Select:
+    """Views of the tasks a subquery with an `id` column selects (and `extra` columns), unordered."""
+    return (select(*extra, *COLUMNS)
+            .select_from(page.join(_WITH_UNIT_AND_ASSIGNEE, _tasks.c.id == page.c.id)))
 
 
 def open_of_instance(session: Session, instance_id: int, *, flush: bool = True) -> list[TaskView]:
@@ -56,10 +60,3 @@ def open_of_instance(session: Session, instance_id: int, *, flush: bool = True) 
     if flush:
         session.flush()  # ORM changes to tasks in this transaction (terminate closes them) come first
     return [TaskView(*row) for row in session.connection().execute(_OPEN_OF_INSTANCE, {"instance_id": instance_id})]
-
-
-def by_ids(session: Session, ids: list[str]) -> list[TaskView]:
-    """The tasks with these ids, in the order given."""
-    session.flush()
-    found = {row.id: TaskView(*row) for row in session.connection().execute(_BY_IDS, {"ids": ids})}
-    return [found[task_id] for task_id in ids if task_id in found]
