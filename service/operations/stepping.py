@@ -1,8 +1,10 @@
 """Persist one engine step: state, open tasks, timers, subscriptions, audit — then route messages.
 
-Everything is written in the caller's transaction. Messages thrown by the step are delivered to
-matching waiting instances in the same transaction (an in-memory outbox drained before return),
-so a sender's step and its receivers' steps commit or roll back together.
+Everything is written in the caller's transaction, as prebuilt Core statements (step_writes.py):
+the instance's versioned UPDATE first, then its audit events, closed and new tasks, and waits when
+they changed. Messages thrown by the step are delivered to matching waiting instances in the same
+transaction (an in-memory outbox drained before return), so a sender's step and its receivers'
+steps commit or roll back together.
 """
 
 from __future__ import annotations
@@ -76,7 +78,7 @@ def apply_result(session: Session, instance: ProcessInstance, result: runtime.St
 
 
 def _write_step(session: Session, instance: ProcessInstance, result: runtime.StepResult,
-                actor: User | None, outbox: deque, completed: HumanTask | None) -> None:
+                actor: User | None, outbox: deque, completed: HumanTask | None) -> list[TaskView]:
     now = utcnow()
     previous_status = instance.status
     name = actor_name(actor)
