@@ -104,6 +104,8 @@ def _record(ran: list[dict]):
                     "element_id": task.task_spec.bpmn_id,
                     "name": task.task_spec.bpmn_name or task.task_spec.bpmn_id,
                     "kind": type(task.task_spec).__name__,
+                    "task_id": str(task.id),
+                    "timer": isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition),
                 }
             )
 
@@ -300,6 +302,10 @@ def _run(workflow: BpmnWorkflow, ran: list[dict], action, *, fresh: bool = False
     ready_before = [] if fresh else [str(task.id) for task in _ready_human_tasks(workflow)]
     result = _steps(workflow, ran, action)
     result.fired = _fired_timers(waiting)
+    # A timer already due when the instance reached it never waited: it fired within this step.
+    waited = {str(task.id) for task, _ in waiting}
+    result.fired += [{"element_id": element["element_id"], "name": element["name"]} for element in ran
+                     if element["timer"] and element["task_id"] not in waited]
     result.waits_changed = _wait_signature(result.timers, result.subscriptions) != before
     result.ready_before = ready_before
     return result
