@@ -125,7 +125,8 @@ def measure_backend(url: str, open_tasks: int, calls: int) -> dict:
             _time_operation(factory, username, 3, BUDGET_SECONDS)  # warm-up
             samples, totals[label] = _time_operation(factory, username, calls, BUDGET_SECONDS)
             operation[label] = summarize(samples)
-        plans = {label: explain(engine, factory, population.users[label]) for label in ("officer", "superior", "council")}
+        plans = {label: explain(engine, factory, population.users[label])
+                 for label in ("officer", "superior", "council")}
     finally:
         engine.dispose()
     http = {}

@@ -201,33 +201,31 @@ _TASK_OFFERS = (
 )
 
 
-def is_offered_to(session: Session, user: User, task: HumanTask) -> bool:
-    """One of the task's offers reaches the user (read with one prebuilt statement: every action asks)."""
-    session.flush()  # offers added in this transaction count
-    routes = offer_routes(user)
-    return any(routes.reaches(*offer) for offer in session.connection().execute(_TASK_OFFERS, {"task_id": task.id}))
-
-
-def can_act_on_task(session: Session, user: User, task: HumanTask, *, offers: Iterable[tuple] | None = None) -> bool:
-    """May complete or claim: assigned to the user, or unassigned and offered to them.
-
-    `offers` are the task's offers as (role_key, org_unit_id, user_id, parent of org_unit_id) when the
-    caller read them with the task (saves a query).
-    """
-    if not user.active or task.state != "open":
-        return False
-    if task.assignee_id is not None:
-        return task.assignee_id == user.id
+def is_offered_to(session: Session, user: User, task: HumanTask, offers: Iterable[tuple] | None = None) -> bool:
+    """One of the task's offers reaches the user. `offers` are the task's offers as (role_key,
+    org_unit_id, user_id, parent of org_unit_id) when the caller read them with the task; otherwise
+    they are read here (one prebuilt statement: every action asks)."""
     if offers is None:
-        return is_offered_to(session, user, task)
+        session.flush()  # offers added in this transaction count
+        offers = session.connection().execute(_TASK_OFFERS, {"task_id": task.id})
     routes = offer_routes(user)
     return any(routes.reaches(*offer) for offer in offers)
 
 
-def can_see_task(session: Session, user: User, task: HumanTask) -> bool:
+def can_act_on_task(session: Session, user: User, task: HumanTask, *, offers: Iterable[tuple] | None = None) -> bool:
+    """May complete or claim: assigned to the user, or unassigned and offered to them (`offers`: see
+    `is_offered_to`)."""
+    if not user.active or task.state != "open":
+        return False
+    if task.assignee_id is not None:
+        return task.assignee_id == user.id
+    return is_offered_to(session, user, task, offers)
+
+
+def can_see_task(session: Session, user: User, task: HumanTask, *, offers: Iterable[tuple] | None = None) -> bool:
     if can_read_everything(user) or task.assignee_id == user.id or task.completed_by_id == user.id:
         return True
-    return is_offered_to(session, user, task)
+    return is_offered_to(session, user, task, offers)
 
 
 def visible_instances_filter(user: User) -> ColumnElement[bool]:

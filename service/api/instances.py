@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 from marshmallow import Schema, fields, validate
 
-from ..operations import instances
+from ..operations import instances, task_views
 from .context import current_user, db, json_body, page_args
 from .dumping import compiled_dump
 from .tasks import task_body
@@ -65,7 +65,7 @@ def instance_json(instance, open_tasks=None) -> dict:
     """The instance with its open tasks (given by the step that just ran, or read)."""
     body = instance_body(instance)
     if open_tasks is None:
-        open_tasks = instances.open_task_views(db(), instance)
+        open_tasks = task_views.open_of_instance(db(), instance.id)
     body["tasks"] = [task_body(task) for task in open_tasks]
     return body
 

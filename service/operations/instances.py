@@ -10,8 +10,7 @@ from ..engine import runtime
 from ..errors import InvalidState, NotFound, PermissionDenied
 from ..models import AuditEvent, HumanTask, OrgUnit, ProcessInstance, User
 from ..permissions import can_see_instance, is_process_admin, is_system_admin, visible_instances_filter
-from . import audit, deployments, stepping, task_views
-from .task_views import TaskView
+from . import audit, deployments, stepping
 
 NOT_FOUND = "Không tìm thấy hồ sơ quy trình. / Process instance not found."
 
@@ -71,11 +70,6 @@ def open_tasks(session: Session, instance: ProcessInstance) -> list[HumanTask]:
         .options(joinedload(HumanTask.org_unit), joinedload(HumanTask.assignee))
         .order_by(HumanTask.created_at, HumanTask.id)
     ).unique())
-
-
-def open_task_views(session: Session, instance: ProcessInstance) -> list[TaskView]:
-    """The instance's open tasks for a response (after a step: the tasks it left open)."""
-    return task_views.open_of_instance(session, instance.id)
 
 
 def history(session: Session, *, actor: User, instance_id: int) -> list[AuditEvent]:

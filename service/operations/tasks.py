@@ -147,9 +147,10 @@ def _task_to_act_on(session: Session, actor: User, task_id: str) -> HumanTask:
     if not rows:
         raise NotFound(TASK_NOT_FOUND)
     task = rows[0][0]
-    if can_act_on_task(session, actor, task, offers=[tuple(row)[1:] for row in rows]):
+    offers = [tuple(row)[1:] for row in rows]
+    if can_act_on_task(session, actor, task, offers=offers):
         return task
-    if not can_see_task(session, actor, task):
+    if not can_see_task(session, actor, task, offers=offers):
         raise NotFound(TASK_NOT_FOUND)
     _require_actionable(session, actor, task)
     return task
