@@ -3,7 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-ASSETS := service/static/vendor/swagger-ui/swagger-ui-bundle.js
+NODE_STAMP := node_modules/.installed
+SWAGGER := service/static/vendor/swagger-ui/swagger-ui-bundle.js
+# Front-end bundles (esbuild, frontend/build.mjs): rebuilt when a source under frontend/ or the npm lock changes.
+DIST := service/static/dist/manifest.json
+FRONTEND_SOURCES := $(shell find frontend -type f -not -name README.md 2>/dev/null)
 export IBM_TELEMETRY_DISABLED := true
 
 .PHONY: run test install assets lint bench worker demo-round clean
@@ -14,15 +18,21 @@ $(STAMP): setup.cfg
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP) $(ASSETS)
+install: $(STAMP) assets
 
-$(ASSETS): package.json package-lock.json
+$(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+$(SWAGGER): $(NODE_STAMP)
 	mkdir -p service/static/vendor/swagger-ui
 	cp node_modules/swagger-ui-dist/swagger-ui.css node_modules/swagger-ui-dist/swagger-ui-bundle.js \
 	   service/static/vendor/swagger-ui/
 
-assets: $(ASSETS)
+$(DIST): $(NODE_STAMP) $(FRONTEND_SOURCES)
+	node frontend/build.mjs
+
+assets: $(SWAGGER) $(DIST)
 
 run: install
 	DEMO_DATA=$${DEMO_DATA:-1} $(BIN)/python run.py
@@ -44,4 +54,4 @@ bench: install
 	$(BIN)/python -m bench.run_all
 
 clean:
-	rm -rf $(VENV) node_modules service/static/vendor
+	rm -rf $(VENV) node_modules service/static/vendor service/static/dist
