@@ -13,6 +13,8 @@ export const MARKER_STATES = {
   waiting: { className: 'vd-waiting', symbol: '⏱' },
 };
 
+const READABLE_SCALE = 0.8;
+
 const t = messages({
   vi: { completed: 'Đã xong', active: 'Đang xử lý', waiting: 'Đang chờ', zoomIn: 'Phóng to', zoomOut: 'Thu nhỏ',
         fit: 'Vừa khung', failed: 'Không hiển thị được sơ đồ quy trình.' },
@@ -40,6 +42,21 @@ function addMarkers(viewer, markers) {
     }
   }
   return marked;
+}
+
+// A wide diagram fitted into the box is too small to read: show the current step at a readable scale instead.
+function focusOnActive(viewer, activeIds) {
+  const canvas = viewer.get('canvas');
+  if (!activeIds.length || canvas.zoom() >= READABLE_SCALE) return;
+  const element = viewer.get('elementRegistry').get(activeIds[0]);
+  canvas.zoom(READABLE_SCALE);
+  const { outer } = canvas.viewbox();
+  canvas.viewbox({
+    x: element.x + element.width / 2 - outer.width / READABLE_SCALE / 2,
+    y: element.y + element.height / 2 - outer.height / READABLE_SCALE / 2,
+    width: outer.width / READABLE_SCALE,
+    height: outer.height / READABLE_SCALE,
+  });
 }
 
 function addZoomButtons(mount, canvas) {
@@ -75,6 +92,7 @@ async function mountDiagram(mount) {
   canvas.zoom('fit-viewport', 'auto');
   mount.bpmnViewer = viewer; // for page scripts and tests
   mount.markedElements = addMarkers(viewer, readJsonScript(mount, 'script[data-bpmn-markers]', {}));
+  focusOnActive(viewer, mount.markedElements.active);
   addZoomButtons(mount, canvas);
   mount.dataset.ready = 'true';
 }

@@ -2,7 +2,7 @@
 import { Form } from '@bpmn-io/form-js-viewer';
 import '@bpmn-io/form-js-viewer/dist/assets/form-js.css';
 import './css/task-form.css';
-import { mapServerErrors } from './lib/form-errors.js';
+import { keepServerErrors, mapServerErrors, mergeErrors } from './lib/form-errors.js';
 import { translateModule } from './lib/form-js-vi.js';
 import { mountAll, readJsonScript, showFailure } from './lib/json-script.js';
 
@@ -24,23 +24,22 @@ function focusFirstError(container) {
   if (field) field.focus();
 }
 
-// Server errors after the first render: form-js registers field instances (with their value paths) while rendering.
+// Server errors once the fields have rendered: form-js registers field instances (with value paths) while rendering.
 async function showServerErrors(form, container, serverErrors) {
   if (!serverErrors || !Object.keys(serverErrors).length) return;
   await nextFrame();
   const instances = form.get('formFieldInstanceRegistry').getAllKeyed();
   const { errors, unmatched } = mapServerErrors(serverErrors, instances);
-  form._setState({ errors });
+  form._setState({ errors: mergeErrors(form._getState().errors, errors) });
   if (Object.keys(unmatched).length) console.warn('task-form: errors for unknown fields', unmatched);
   await nextFrame();
   focusFirstError(container);
 }
 
-function wireSubmit(form, hostForm, container, readOnly) {
+function wireSubmit(form, hostForm, container, readOnly, submitting) {
   const dataInput = dataInputOf(hostForm);
-  let ownSubmit = false;
   hostForm.addEventListener('submit', (event) => {
-    if (event.target !== hostForm) return; // form-js's own inner <form> bubbling up (Enter in a field)
+    if (event.target !== hostForm) return; // form-js's own inner <form> bubbling up
     if (hostForm.dataset.submitting) {
       event.preventDefault(); // a second click while the first post is on its way
       return;
@@ -50,9 +49,9 @@ function wireSubmit(form, hostForm, container, readOnly) {
     if (skipValidation) {
       data = readOnly ? form._getState().data : form._getSubmitData();
     } else {
-      ownSubmit = true;
+      submitting.now = true;
       const result = form.submit();
-      ownSubmit = false;
+      submitting.now = false;
       if (Object.keys(result.errors).length) {
         event.preventDefault();
         requestAnimationFrame(() => focusFirstError(container));
@@ -67,12 +66,6 @@ function wireSubmit(form, hostForm, container, readOnly) {
   window.addEventListener('pageshow', () => {
     delete hostForm.dataset.submitting;
     hostForm.removeAttribute('aria-busy');
-  });
-  // Enter inside a field submits form-js's inner form: post through the button marked as the default, if any.
-  form.on('submit', () => {
-    if (ownSubmit) return;
-    const defaultButton = hostForm.querySelector('[data-default-action]');
-    if (defaultButton) hostForm.requestSubmit(defaultButton);
   });
 }
 
@@ -89,13 +82,17 @@ async function mountTaskForm(mount) {
   mount.append(container);
   const form = new Form({
     container,
+    debounce: false, // the state must hold what was typed when a submit button (or Enter) posts the page
     additionalModules: [translateModule(document)],
     properties: { readOnly, ariaLabel: mount.getAttribute('aria-label') || undefined },
   });
+  const serverErrors = readJsonScript(mount, 'script[data-form-errors]', {});
+  const submitting = { now: false };
+  keepServerErrors(form, serverErrors, () => submitting.now);
   await form.importSchema(schema, readJsonScript(mount, 'script[data-form-data]', {}));
-  wireSubmit(form, hostForm, container, readOnly);
+  wireSubmit(form, hostForm, container, readOnly, submitting);
   mount.taskForm = form; // for page scripts and tests
-  await showServerErrors(form, container, readJsonScript(mount, 'script[data-form-errors]', {}));
+  await showServerErrors(form, container, serverErrors);
   mount.dataset.ready = 'true';
 }
 
