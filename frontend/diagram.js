@@ -10,7 +10,7 @@ import { mountAll, readJsonScript, showFailure } from './lib/json-script.js';
 export const MARKER_STATES = {
   completed: { className: 'vd-completed', symbol: '✓' },
   active: { className: 'vd-active', symbol: '●' },
-  waiting: { className: 'vd-waiting', symbol: '⏱' },
+  waiting: { className: 'vd-waiting', symbol: '◷' },
 };
 
 const READABLE_SCALE = 0.8;

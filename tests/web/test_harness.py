@@ -140,3 +140,23 @@ def test_task_form_enter_in_a_field_does_not_post(page, live_server):
     page.wait_for_timeout(500)
     assert posted == []
     assert page.url.endswith("/__test__/task_form.html")
+
+
+def test_site_css_and_htmx_csrf_header(page, live_server):
+    """The site's look at both layouts (tables become cards on phones), no serious axe finding, and htmx posting
+    with the page's CSRF token in X-CSRFToken."""
+    headers = []
+    page.on("request", lambda request: headers.append(request.headers) if request.method == "POST" else None)
+    serve_test_pages(page, live_server.url)
+    page.goto("/__test__/styleguide.html")
+    assert page.evaluate("typeof window.htmx") == "object"
+    page.get_by_role("button", name="Nhận việc").click()
+    page.wait_for_selector("#claim-result h1")
+    assert headers[0].get("x-csrftoken") == "test-csrf-token"
+    assert axe_check(page) == []
+    first_cell = page.locator(".data-table tbody td").first
+    assert page.evaluate("(td) => getComputedStyle(td).display", first_cell.element_handle()) == "table-cell"
+    screenshot(page, "styleguide", full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("(td) => getComputedStyle(td).display", first_cell.element_handle()) == "grid"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
