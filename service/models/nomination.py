@@ -90,6 +90,8 @@ class AwardRound(Base):
     appraisal: Mapped[dict | None] = mapped_column(JSON)
     council_review: Mapped[dict | None] = mapped_column(JSON)
     chairman_decision: Mapped[dict | None] = mapped_column(JSON)
+    # Ties at a quota boundary found by consolidation, each with the reviewer's choice once made.
+    ties: Mapped[list | None] = mapped_column(JSON)
     decision_number: Mapped[str | None] = mapped_column(String(64))
     decision_date: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
