@@ -20,6 +20,7 @@ from ..i18n import msg
 from ..models import AwardRecord, AwardRound, Dossier, Nominee
 from ..operations import audit
 from . import config, rounds
+from .nominees import match_keys
 
 RANKABLE_OUTCOMES = ("accepted", "ranked", "cut_by_quota", "proposed_to_city", "duplicate", "tied_at_quota")
 SORT_FIELDS = ("dx_index_score", "vote_share", "submitted_at", "votes_for", "name")
@@ -42,6 +43,11 @@ class Candidate:
     vote_share: float | None = None
     votes_for: int | None = None
     submitted_at: datetime | None = None
+    # (key, what it matches on): the same person with or without an ID in each dossier (nominees.match_keys).
+    match_keys: tuple[tuple[str, str], ...] = ()
+
+
+MATCH_BASIS = {"identity": "danh tính", "identifier": "số định danh", "name_and_birth": "họ tên và ngày sinh"}
 
 
 @dataclass(frozen=True)
@@ -103,18 +109,21 @@ def consolidate(candidates: Iterable[Candidate], *, ranking: Sequence[dict], uni
     """
     ordered = sorted(candidates, key=lambda candidate: _sort_key(candidate, ranking))
     placements: list[Placement] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, Candidate] = {}
     ranked: list[Candidate] = []
     for candidate in ordered:
         decision = awarded.get((candidate.identity_key, candidate.achievement_key))
+        keys = candidate.match_keys or ((candidate.identity_key, "identity"),)
+        earlier = next(((seen[key], basis) for key, basis in keys if key in seen), None)
         if decision is not None:
             placements.append(Placement(candidate.nominee_id, "duplicate", None,
                                         msg("Thành tích đã được khen thưởng theo {decision}.", decision=decision)))
-        elif candidate.identity_key in seen:
-            placements.append(Placement(candidate.nominee_id, "duplicate", None,
-                                        msg("Đã được đề nghị trong hồ sơ khác của đợt này.")))
+        elif earlier is not None:
+            placements.append(Placement(candidate.nominee_id, "duplicate", None, msg(
+                "Trùng với {name} đã được đề nghị trong hồ sơ khác của đợt này (khớp theo {basis}); "
+                "người xét duyệt kiểm tra.", name=earlier[0].name or "", basis=MATCH_BASIS[earlier[1]])))
         else:
-            seen[candidate.identity_key] = candidate.nominee_id
+            seen.update((key, candidate) for key, _basis in keys)
             ranked.append(candidate)
     criteria = tuple(item["field"] for item in ranking if item["field"] in MERIT_FIELDS)
     state = _Quotas(unit_quotas, total_quota)
@@ -209,7 +218,8 @@ class _Quotas:
 def candidates_of(session: Session, round_id: int) -> list[Candidate]:
     rows = session.execute(
         select(Nominee.id, Dossier.org_unit_id, Nominee.identity_key, Nominee.achievement_key, Nominee.name,
-               Nominee.dx_index_score, Nominee.votes_for, Nominee.votes_present, Nominee.submitted_at)
+               Nominee.dx_index_score, Nominee.votes_for, Nominee.votes_present, Nominee.submitted_at,
+               Nominee.kind, Nominee.identifier, Nominee.date_of_birth)
         .join(Dossier, Dossier.id == Nominee.dossier_id)
         .where(Nominee.round_id == round_id, Dossier.status == "accepted", Nominee.outcome.in_(RANKABLE_OUTCOMES))
     ).all()
@@ -218,7 +228,10 @@ def candidates_of(session: Session, round_id: int) -> list[Candidate]:
                       dx_index_score=float(row.dx_index_score) if row.dx_index_score is not None else None,
                       vote_share=(row.votes_for / row.votes_present) if row.votes_for is not None
                       and row.votes_present else None,
-                      votes_for=row.votes_for, submitted_at=row.submitted_at) for row in rows]
+                      votes_for=row.votes_for, submitted_at=row.submitted_at,
+                      match_keys=match_keys(row.kind, name=row.name, identifier=row.identifier,
+                                            date_of_birth=row.date_of_birth, identity=row.identity_key))
+            for row in rows]
 
 
 def awarded_index(session: Session, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
