@@ -164,6 +164,10 @@ class Dossier(Base):
     return_reason: Mapped[str | None] = mapped_column(String(2000))
     return_count: Mapped[int] = mapped_column(Integer, default=0)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The lead agency's processing clock (nomination/clock.py): stopped while the unit supplements.
+    clock_used_days: Mapped[int | None] = mapped_column(Integer)
+    clock_running_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    clock_stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -14,7 +14,7 @@ from ..errors import Conflict, InvalidState, NotFound, PermissionDenied, Validat
 from ..i18n import msg
 from ..models import AwardRound, Dossier, Nominee, OrgUnit, User
 from ..operations import audit
-from . import config, permissions, processes, rounds
+from . import clock, config, permissions, processes, rounds
 from . import nominees as nominee_values
 
 NOT_FOUND = msg("Không tìm thấy hồ sơ đề nghị.")
@@ -205,6 +205,7 @@ def submit_dossier(session: Session, *, actor: User | None, dossier_id: int, now
     session.flush()
     audit.record(session, action="dossier.submitted", actor=_actor_name(actor), instance_id=dossier.instance_id,
                  details={"dossier_id": dossier.id, "nominees": len(active)})
+    clock.start(session, dossier, actor=_actor_name(actor), now=moment)
     return dossier
 
 
@@ -235,6 +236,8 @@ def return_dossier(session: Session, *, actor: User | None, dossier_id: int, rea
     audit.record(session, action=f"dossier.{'returned' if mode == 'return' else 'rejected'}",
                  actor=_actor_name(actor), instance_id=dossier.instance_id,
                  details={"dossier_id": dossier.id, "reason": dossier.return_reason})
+    clock.stop(session, dossier, actor=_actor_name(actor), now=dossier.returned_at,
+               why="waiting_for_supplements" if mode == "return" else "rejected")
     return dossier
 
 
@@ -252,6 +255,7 @@ def accept_dossier(session: Session, *, actor: User | None, dossier_id: int) -> 
             nominee.outcome = "accepted"
     audit.record(session, action="dossier.accepted", actor=_actor_name(actor), instance_id=dossier.instance_id,
                  details={"dossier_id": dossier.id})
+    clock.stop(session, dossier, actor=_actor_name(actor), now=dossier.accepted_at, why="accepted")
     return dossier
 
 
