@@ -4,7 +4,7 @@ import 'bpmn-js/dist/assets/diagram-js.css';
 import 'bpmn-js/dist/assets/bpmn-js.css';
 import './css/diagram.css';
 import { messages } from './lib/i18n.js';
-import { mountAll, readJsonScript, showFailure } from './lib/json-script.js';
+import { mountAll, readJsonScript, showFailure, whenVisible } from './lib/islands.js';
 
 // state -> CSS class on the element and the symbol of its overlay (the symbol means colour is not the only signal).
 export const MARKER_STATES = {
@@ -97,10 +97,10 @@ async function mountDiagram(mount) {
   mount.dataset.ready = 'true';
 }
 
-mountAll('[data-bpmn-diagram]', (mount) => {
+mountAll('[data-bpmn-diagram]', (element) => whenVisible(element, (mount) => {
   mountDiagram(mount).catch((error) => {
     mount.dataset.failed = 'true';
     showFailure(mount, t('failed'), t('failed'));
     console.error('diagram: could not render the diagram', error);
   });
-});
+}));

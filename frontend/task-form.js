@@ -4,7 +4,7 @@ import '@bpmn-io/form-js-viewer/dist/assets/form-js.css';
 import './css/task-form.css';
 import { keepServerErrors, mapServerErrors, mergeErrors } from './lib/form-errors.js';
 import { translateModule } from './lib/form-js-vi.js';
-import { mountAll, readJsonScript, showFailure } from './lib/json-script.js';
+import { mountAll, readJsonScript, showFailure } from './lib/islands.js';
 
 const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
 
