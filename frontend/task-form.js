@@ -44,7 +44,8 @@ function wireSubmit(form, hostForm, container, readOnly, submitting) {
       event.preventDefault(); // a second click while the first post is on its way
       return;
     }
-    const skipValidation = readOnly || hostForm.noValidate || (event.submitter && event.submitter.formNoValidate);
+    // Only the button decides (formnovalidate: drafts); `novalidate` on the form itself is about the browser's checks.
+    const skipValidation = readOnly || Boolean(event.submitter && event.submitter.formNoValidate);
     let data;
     if (skipValidation) {
       data = readOnly ? form._getState().data : form._getSubmitData();
