@@ -43,8 +43,8 @@ def _wait_for_error(page, field, expected: str) -> None:
     }""", arg=[field.get_attribute("id"), expected])
 
 
-def _open_task_form(page, live_server, errors=SERVER_ERRORS, data=TYPED):
-    posted = serve_test_pages(page, live_server.url, {"SCHEMA": SCHEMA, "DATA": data, "ERRORS": errors})
+def _open_task_form(page, live_server, errors=SERVER_ERRORS, data=TYPED, lang="vi"):
+    posted = serve_test_pages(page, live_server.url, {"SCHEMA": SCHEMA, "DATA": data, "ERRORS": errors}, lang=lang)
     page.goto("/__test__/task_form.html")
     page.wait_for_selector("[data-task-form][data-ready=true]")
     return posted
@@ -81,6 +81,7 @@ def test_task_form_shows_server_errors_at_their_fields_with_the_typed_input(page
     assert _error_text(page, names.nth(0)) == ""
     assert "Vui lòng nhập họ và tên đầy đủ" in _error_text(page, names.nth(1))
     assert page.evaluate("document.activeElement.id") == votes.get_attribute("id")  # the first error has focus
+    assert page.get_by_role("button", name="Thêm mới").count() == 1  # form-js's own strings in Vietnamese
     screenshot(page, "task-form-errors", full_page=True)
     assert axe_check(page) == []
 
@@ -129,6 +130,14 @@ def test_diagram_marks_completed_active_and_waiting_elements(page, live_server):
     page.get_by_role("button", name="Phóng to").click()
     screenshot(page, "diagram-markers")
     assert axe_check(page) == []
+
+
+def test_task_form_speaks_the_page_language(page, live_server):
+    _open_task_form(page, live_server, errors={}, lang="en")
+    page.get_by_label("Họ và tên").fill("")
+    page.get_by_role("button", name="Duyệt").click()
+    _wait_for_error(page, page.get_by_label("Họ và tên"), "Field is required.")  # form-js's own English
+    assert page.get_by_role("button", name="Add new").count() == 1
 
 
 def test_task_form_enter_in_a_field_does_not_post(page, live_server):
