@@ -113,7 +113,8 @@ def serve_test_pages(page, base_url: str, values: dict | None = None, lang: str 
     """Serve tests/web/static/ at <base_url>/__test__/<file> (the app's own /static/ stays served by the app).
 
     In an .html file, `%%NAME%%` becomes `script_json(values[NAME])` and `<html lang="vi">` takes `lang`. Form
-    posts to /__test__/post are captured into the returned list and answered with a short page.
+    posts to /__test__/post are captured into the returned list and answered with a short page;
+    /__test__/status/<code> answers with that status.
     """
     posted: list[PostedForm] = []
 
@@ -126,6 +127,11 @@ def serve_test_pages(page, base_url: str, values: dict | None = None, lang: str 
                                      body=body, fields=parse_qs(body, keep_blank_values=True)))
             route.fulfill(status=200, content_type="text/html; charset=utf-8",
                           body="<!doctype html><html lang='vi'><title>Đã gửi</title><h1>Đã gửi</h1></html>")
+            return
+        if path.startswith("status/"):  # /__test__/status/<code>: that status with a small HTML fragment
+            status = int(path.split("/")[1])
+            route.fulfill(status=status, content_type="text/html; charset=utf-8",
+                          body=f"<p class='field-error' id='status-body'>status {status}</p>")
             return
         target = (TEST_PAGES / path).resolve()
         if not target.is_file() or TEST_PAGES not in target.parents:

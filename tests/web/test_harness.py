@@ -162,6 +162,12 @@ def test_site_css_and_htmx_csrf_header(page, live_server):
     page.get_by_role("button", name="Nhận việc").click()
     page.wait_for_selector("#claim-result h1")
     assert headers[0].get("x-csrftoken") == "test-csrf-token"
+    page.get_by_role("button", name="Thử 409").click()  # a refused request: one line in the flash region
+    page.wait_for_selector("#flash-region .flash--error")
+    assert page.inner_text("#flash-region") == "Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại trang."
+    assert page.locator("#status-body").count() == 0
+    page.get_by_role("button", name="Thử 422").click()  # field errors come back as 422 and are swapped in
+    page.wait_for_selector("#status-result #status-body")
     assert axe_check(page) == []
     first_cell = page.locator(".data-table tbody td").first
     assert page.evaluate("(td) => getComputedStyle(td).display", first_cell.element_handle()) == "table-cell"
