@@ -175,3 +175,16 @@ def test_site_css_and_htmx_csrf_header(page, live_server):
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("(td) => getComputedStyle(td).display", first_cell.element_handle()) == "grid"
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
+
+
+def test_diagram_without_layout_is_laid_out_and_marked(page, live_server):
+    xml = (ROOT / "workflows" / "demo_approval.bpmn").read_text(encoding="utf-8")
+    assert "BPMNShape" not in xml
+    markers = {"completed": ["start", "draft"], "active": ["sign"], "waiting": []}
+    serve_test_pages(page, live_server.url, {"XML": xml, "MARKERS": markers})
+    page.goto("/__test__/diagram.html")
+    page.wait_for_selector("[data-bpmn-diagram][data-ready=true]")
+    for element_id in ("start", "draft", "sign", "sign_decision", "confirm", "done"):
+        assert page.locator(f".djs-element[data-element-id='{element_id}']").count() == 1
+    assert "vd-active" in page.locator(".djs-element[data-element-id='sign']").get_attribute("class")
+    screenshot(page, "diagram-auto-layout")
