@@ -73,17 +73,14 @@ function wireSubmit(form, hostForm, container, readOnly, submitting) {
 async function mountTaskForm(mount) {
   const hostForm = mount.closest('form');
   const schema = readJsonScript(mount, 'script[data-form-schema]', null);
-  if (!hostForm || !schema) {
-    console.error('task-form: needs an enclosing <form> and a data-form-schema script', mount);
-    return;
-  }
+  if (!hostForm || !schema) throw new Error('task-form: needs an enclosing <form> and a data-form-schema script');
   const readOnly = mount.hasAttribute('data-readonly');
   const container = document.createElement('div');
   container.className = 'task-form__fields';
   mount.append(container);
   const form = new Form({
     container,
-    debounce: false, // the state must hold what was typed when a submit button (or Enter) posts the page
+    debounce: false, // the state must hold what was typed when a submit button posts the page
     additionalModules: [translateModule(document)],
     properties: { readOnly, ariaLabel: mount.getAttribute('aria-label') || undefined },
   });
