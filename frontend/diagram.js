@@ -1,10 +1,11 @@
 // Diagrams: bpmn-js's NavigatedViewer with completed / active / waiting elements marked (see frontend/README.md).
+import { layoutProcess } from 'bpmn-auto-layout';
 import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
 import 'bpmn-js/dist/assets/diagram-js.css';
 import 'bpmn-js/dist/assets/bpmn-js.css';
 import './css/diagram.css';
 import { messages } from './lib/i18n.js';
-import { mountAll, readJsonScript, showFailure } from './lib/json-script.js';
+import { mountAll, readJsonScript, showFailure, whenVisible } from './lib/islands.js';
 
 // state -> CSS class on the element and the symbol of its overlay (the symbol means colour is not the only signal).
 export const MARKER_STATES = {
@@ -81,8 +82,11 @@ function addZoomButtons(mount, canvas) {
 }
 
 async function mountDiagram(mount) {
-  const xml = readJsonScript(mount, 'script[data-bpmn-xml]', null);
+  let xml = readJsonScript(mount, 'script[data-bpmn-xml]', null);
   if (!xml) throw new Error('no data-bpmn-xml script');
+  // A diagram written without layout (no BPMNShape: some hand-written or generated processes) would render
+  // empty: lay its process out here (one row of flow, no lanes) rather than show nothing.
+  if (!/<(\w+:)?BPMNShape[\s>]/.test(xml)) xml = await layoutProcess(xml);
   const canvasNode = document.createElement('div');
   canvasNode.className = 'diagram__canvas';
   mount.append(canvasNode);
@@ -97,10 +101,10 @@ async function mountDiagram(mount) {
   mount.dataset.ready = 'true';
 }
 
-mountAll('[data-bpmn-diagram]', (mount) => {
+mountAll('[data-bpmn-diagram]', (element) => whenVisible(element, (mount) => {
   mountDiagram(mount).catch((error) => {
     mount.dataset.failed = 'true';
     showFailure(mount, t('failed'), t('failed'));
     console.error('diagram: could not render the diagram', error);
   });
-});
+}));

@@ -4,7 +4,7 @@ import '@bpmn-io/form-js-viewer/dist/assets/form-js.css';
 import './css/task-form.css';
 import { keepServerErrors, mapServerErrors, mergeErrors } from './lib/form-errors.js';
 import { translateModule } from './lib/form-js-vi.js';
-import { mountAll, readJsonScript, showFailure } from './lib/json-script.js';
+import { mountAll, readJsonScript, showFailure } from './lib/islands.js';
 
 const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
 
@@ -44,7 +44,8 @@ function wireSubmit(form, hostForm, container, readOnly, submitting) {
       event.preventDefault(); // a second click while the first post is on its way
       return;
     }
-    const skipValidation = readOnly || hostForm.noValidate || (event.submitter && event.submitter.formNoValidate);
+    // Only the button decides (formnovalidate: drafts); `novalidate` on the form itself is about the browser's checks.
+    const skipValidation = readOnly || Boolean(event.submitter && event.submitter.formNoValidate);
     let data;
     if (skipValidation) {
       data = readOnly ? form._getState().data : form._getSubmitData();
@@ -72,17 +73,14 @@ function wireSubmit(form, hostForm, container, readOnly, submitting) {
 async function mountTaskForm(mount) {
   const hostForm = mount.closest('form');
   const schema = readJsonScript(mount, 'script[data-form-schema]', null);
-  if (!hostForm || !schema) {
-    console.error('task-form: needs an enclosing <form> and a data-form-schema script', mount);
-    return;
-  }
+  if (!hostForm || !schema) throw new Error('task-form: needs an enclosing <form> and a data-form-schema script');
   const readOnly = mount.hasAttribute('data-readonly');
   const container = document.createElement('div');
   container.className = 'task-form__fields';
   mount.append(container);
   const form = new Form({
     container,
-    debounce: false, // the state must hold what was typed when a submit button (or Enter) posts the page
+    debounce: false, // the state must hold what was typed when a submit button posts the page
     additionalModules: [translateModule(document)],
     properties: { readOnly, ariaLabel: mount.getAttribute('aria-label') || undefined },
   });

@@ -109,11 +109,12 @@ def script_json(value) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("'", "\\u0027")
 
 
-def serve_test_pages(page, base_url: str, values: dict | None = None) -> list[PostedForm]:
+def serve_test_pages(page, base_url: str, values: dict | None = None, lang: str = "vi") -> list[PostedForm]:
     """Serve tests/web/static/ at <base_url>/__test__/<file> (the app's own /static/ stays served by the app).
 
-    In an .html file, `%%NAME%%` becomes `script_json(values[NAME])`. Form posts to /__test__/post are captured
-    into the returned list and answered with a short page.
+    In an .html file, `%%NAME%%` becomes `script_json(values[NAME])` and `<html lang="vi">` takes `lang`. Form
+    posts to /__test__/post are captured into the returned list and answered with a short page;
+    /__test__/status/<code> answers with that status.
     """
     posted: list[PostedForm] = []
 
@@ -127,6 +128,11 @@ def serve_test_pages(page, base_url: str, values: dict | None = None) -> list[Po
             route.fulfill(status=200, content_type="text/html; charset=utf-8",
                           body="<!doctype html><html lang='vi'><title>Đã gửi</title><h1>Đã gửi</h1></html>")
             return
+        if path.startswith("status/"):  # /__test__/status/<code>: that status with a small HTML fragment
+            status = int(path.split("/")[1])
+            route.fulfill(status=status, content_type="text/html; charset=utf-8",
+                          body=f"<p class='field-error' id='status-body'>status {status}</p>")
+            return
         target = (TEST_PAGES / path).resolve()
         if not target.is_file() or TEST_PAGES not in target.parents:
             route.fulfill(status=404, body="not found")
@@ -134,7 +140,7 @@ def serve_test_pages(page, base_url: str, values: dict | None = None) -> list[Po
         if target.suffix != ".html":
             route.fulfill(path=str(target))
             return
-        html = target.read_text(encoding="utf-8")
+        html = target.read_text(encoding="utf-8").replace('<html lang="vi">', f'<html lang="{lang}">', 1)
         for name, value in (values or {}).items():
             html = html.replace(f"%%{name}%%", script_json(value))
         route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)

@@ -7,12 +7,14 @@ Skipped when Chromium or Playwright is missing, except under CI=true, where that
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from .browser import DESKTOP, RequestGuard
+from service.demo import DEMO_PASSWORD
+
+from .browser import DESKTOP, RequestGuard, login
 from .live_server import LiveServer, prepare_database, start_live_server, stop_live_server, web_database_url
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -56,12 +58,41 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def context(browser, live_server):
+def _new_context(browser, live_server):
     """A fresh browser profile (no cookies) in Vietnamese, Ho Chi Minh time, 1366×768, based at the live server."""
     context = browser.new_context(base_url=live_server.url, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh",
                                   viewport=DESKTOP)
     context.set_default_timeout(15_000)
+    return context
+
+
+class _WatchedPage:
+    """A page whose requests leaving 127.0.0.1 are aborted and whose uncaught script errors are recorded."""
+
+    def __init__(self, context) -> None:
+        self.guard = RequestGuard.install(context)
+        self.page = context.new_page()
+        self.script_errors: list[str] = []
+        self.page.on("pageerror", lambda error: self.script_errors.append(str(error)))
+        self.page.console_errors = []
+        self.page.on("console", lambda message: self.page.console_errors.append(message.text)
+                     if message.type == "error" else None)
+
+    def problems(self) -> list[str]:
+        return ([f"request left 127.0.0.1: {item}" for item in self.guard.outside]
+                + [f"uncaught script error: {item}" for item in self.script_errors])
+
+
+def _fail_on(watched: list[_WatchedPage]) -> None:
+    problems = [problem for item in watched for problem in item.problems()]
+    if problems:
+        pytest.fail("\n".join(problems), pytrace=False)
+
+
+@pytest.fixture
+def context(browser, live_server):
+    """A fresh browser profile (no cookies) in Vietnamese, Ho Chi Minh time, 1366×768, based at the live server."""
+    context = _new_context(browser, live_server)
     yield context
     context.close()
 
@@ -70,14 +101,28 @@ def context(browser, live_server):
 def page(context) -> Iterator:
     """A page whose every request must stay on 127.0.0.1 (others are aborted, and the test fails), and on which
     an uncaught script error fails the test. `page.console_errors` lists console errors for tests to check."""
-    guard = RequestGuard.install(context)
-    page = context.new_page()
-    script_errors: list[str] = []
-    page.on("pageerror", lambda error: script_errors.append(str(error)))
-    page.console_errors = []
-    page.on("console", lambda message: page.console_errors.append(message.text) if message.type == "error" else None)
-    yield page
-    problems = [f"request left 127.0.0.1: {item}" for item in guard.outside]
-    problems += [f"uncaught script error: {item}" for item in script_errors]
-    if problems:
-        pytest.fail("\n".join(problems), pytrace=False)
+    watched = _WatchedPage(context)
+    yield watched.page
+    _fail_on([watched])
+
+
+@pytest.fixture
+def page_as(browser, live_server) -> Iterator[Callable]:
+    """`page_as("head_stc")`: a page signed in as that demo user, in a profile of its own (several users in one
+    test), watched like `page`; the same user's page is returned again on a second call."""
+    contexts, watched, pages = [], [], {}
+
+    def open_as(username: str, password: str = DEMO_PASSWORD):
+        if username not in pages:
+            context = _new_context(browser, live_server)
+            contexts.append(context)
+            item = _WatchedPage(context)
+            watched.append(item)
+            login(item.page, username, password)
+            pages[username] = item.page
+        return pages[username]
+
+    yield open_as
+    for context in contexts:
+        context.close()
+    _fail_on(watched)

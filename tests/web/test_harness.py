@@ -43,8 +43,8 @@ def _wait_for_error(page, field, expected: str) -> None:
     }""", arg=[field.get_attribute("id"), expected])
 
 
-def _open_task_form(page, live_server, errors=SERVER_ERRORS, data=TYPED):
-    posted = serve_test_pages(page, live_server.url, {"SCHEMA": SCHEMA, "DATA": data, "ERRORS": errors})
+def _open_task_form(page, live_server, errors=SERVER_ERRORS, data=TYPED, lang="vi"):
+    posted = serve_test_pages(page, live_server.url, {"SCHEMA": SCHEMA, "DATA": data, "ERRORS": errors}, lang=lang)
     page.goto("/__test__/task_form.html")
     page.wait_for_selector("[data-task-form][data-ready=true]")
     return posted
@@ -81,6 +81,7 @@ def test_task_form_shows_server_errors_at_their_fields_with_the_typed_input(page
     assert _error_text(page, names.nth(0)) == ""
     assert "Vui lòng nhập họ và tên đầy đủ" in _error_text(page, names.nth(1))
     assert page.evaluate("document.activeElement.id") == votes.get_attribute("id")  # the first error has focus
+    assert page.get_by_role("button", name="Thêm mới").count() == 1  # form-js's own strings in Vietnamese
     screenshot(page, "task-form-errors", full_page=True)
     assert axe_check(page) == []
 
@@ -131,6 +132,14 @@ def test_diagram_marks_completed_active_and_waiting_elements(page, live_server):
     assert axe_check(page) == []
 
 
+def test_task_form_speaks_the_page_language(page, live_server):
+    _open_task_form(page, live_server, errors={}, lang="en")
+    page.get_by_label("Họ và tên").fill("")
+    page.get_by_role("button", name="Duyệt").click()
+    _wait_for_error(page, page.get_by_label("Họ và tên"), "Field is required.")  # form-js's own English
+    assert page.get_by_role("button", name="Add new").count() == 1
+
+
 def test_task_form_enter_in_a_field_does_not_post(page, live_server):
     """Only the action buttons post: Enter in a field must not approve by accident."""
     posted = _open_task_form(page, live_server, errors={})
@@ -153,6 +162,12 @@ def test_site_css_and_htmx_csrf_header(page, live_server):
     page.get_by_role("button", name="Nhận việc").click()
     page.wait_for_selector("#claim-result h1")
     assert headers[0].get("x-csrftoken") == "test-csrf-token"
+    page.get_by_role("button", name="Thử 409").click()  # a refused request: one line in the flash region
+    page.wait_for_selector("#flash-region .flash--error")
+    assert page.inner_text("#flash-region") == "Hồ sơ vừa được người khác cập nhật. Vui lòng tải lại trang."
+    assert page.locator("#status-body").count() == 0
+    page.get_by_role("button", name="Thử 422").click()  # field errors come back as 422 and are swapped in
+    page.wait_for_selector("#status-result #status-body")
     assert axe_check(page) == []
     first_cell = page.locator(".data-table tbody td").first
     assert page.evaluate("(td) => getComputedStyle(td).display", first_cell.element_handle()) == "table-cell"
@@ -160,3 +175,16 @@ def test_site_css_and_htmx_csrf_header(page, live_server):
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("(td) => getComputedStyle(td).display", first_cell.element_handle()) == "grid"
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the phone
+
+
+def test_diagram_without_layout_is_laid_out_and_marked(page, live_server):
+    xml = (ROOT / "workflows" / "demo_approval.bpmn").read_text(encoding="utf-8")
+    assert "BPMNShape" not in xml
+    markers = {"completed": ["start", "draft"], "active": ["sign"], "waiting": []}
+    serve_test_pages(page, live_server.url, {"XML": xml, "MARKERS": markers})
+    page.goto("/__test__/diagram.html")
+    page.wait_for_selector("[data-bpmn-diagram][data-ready=true]")
+    for element_id in ("start", "draft", "sign", "sign_decision", "confirm", "done"):
+        assert page.locator(f".djs-element[data-element-id='{element_id}']").count() == 1
+    assert "vd-active" in page.locator(".djs-element[data-element-id='sign']").get_attribute("class")
+    screenshot(page, "diagram-auto-layout")

@@ -16,6 +16,21 @@ export function showFailure(mount, vi, en) {
   mount.prepend(line);
 }
 
+// Runs mount(element) when the element first comes near the viewport: a diagram below the fold costs nothing
+// until the user scrolls to it, and one in view renders right after the page's first layout.
+export function whenVisible(element, mount) {
+  if (!('IntersectionObserver' in window)) {
+    mount(element);
+    return;
+  }
+  const observer = new IntersectionObserver((entries) => {
+    if (!entries.some((entry) => entry.isIntersecting)) return;
+    observer.disconnect();
+    mount(element);
+  }, { rootMargin: '200px' });
+  observer.observe(element);
+}
+
 // Runs mount(element) once for every element matching selector, now and in content htmx swaps in later.
 export function mountAll(selector, mount) {
   const scan = (root) => {
