@@ -18,7 +18,7 @@ from SpiffWorkflow.camunda.parser.task_spec import CamundaTaskParser
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.specs.defaults import ServiceTask as SpiffServiceTask
 
-from .bundle_validation import detect_dialect
+from .bundle.validation import detect_dialect
 from .task_metadata import BPMN_NS, CAMUNDA_NS, extract_task_metadata
 from .xml_safety import XmlProblem, parse_xml
 

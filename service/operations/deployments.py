@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..engine.bundle_validation import file_kind, validate_bundle
+from ..engine.bundle.validation import file_kind, validate_bundle
 from ..engine.parsing import BundleParseError, parse_bundle
 from ..engine.script_engine import check_script
 from ..engine.serialization import specs_to_dict

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from service.engine.bundle_validation import Problem, detect_dialect, validate_bundle
+from service.engine.bundle.validation import Problem, detect_dialect, validate_bundle
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validation"
 VALID = FIXTURES / "valid"
@@ -268,7 +268,7 @@ def test_repeated_upload_name_in_pairs_is_a_duplicate():
 
 
 def test_file_kinds_by_extension():
-    from service.engine.bundle_validation import file_kind
+    from service.engine.bundle.validation import file_kind
 
     assert file_kind("a.bpmn") == file_kind("A.BPMN20.XML") == "bpmn"
     assert file_kind("b.dmn") == "dmn"

@@ -6,7 +6,7 @@ import bisect
 
 from lxml import etree
 
-from service.engine.bundle_problems import ProblemCollector
+from service.engine.bundle.problems import ProblemCollector
 
 
 def report_duplicate_ids(filename: str, root: etree._Element, collector: ProblemCollector) -> set[str]:

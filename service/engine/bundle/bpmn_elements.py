@@ -10,10 +10,10 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from service.engine.bundle_bpmn_expressions import EXPRESSION_HANDLERS, ElementContext, SourceCheckers
-from service.engine.bundle_namespaces import bpmn, camunda, spiff
-from service.engine.bundle_problems import ProblemCollector
-from service.engine.bundle_references import BundleIndex
+from service.engine.bundle.bpmn_expressions import EXPRESSION_HANDLERS, ElementContext, SourceCheckers
+from service.engine.bundle.namespaces import bpmn, camunda, spiff
+from service.engine.bundle.problems import ProblemCollector
+from service.engine.bundle.references import BundleIndex
 
 # Event definition tag -> (reference attribute, Vietnamese kind, English kind, defining tag)
 _DEFINITION_REFS = {

@@ -7,7 +7,7 @@ from typing import Any
 
 from lxml import etree
 
-from service.engine.bundle_messages import MESSAGES
+from service.engine.bundle.messages import MESSAGES
 
 DEFAULT_MAX_PROBLEMS = 200
 

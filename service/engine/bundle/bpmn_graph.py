@@ -10,8 +10,8 @@ from collections import defaultdict
 
 from lxml import etree
 
-from service.engine.bundle_namespaces import BPMN_NS, bpmn, display_name, local_name
-from service.engine.bundle_problems import ProblemCollector
+from service.engine.bundle.namespaces import BPMN_NS, bpmn, display_name, local_name
+from service.engine.bundle.problems import ProblemCollector
 
 _TASKS = {
     "task", "userTask", "manualTask", "scriptTask", "serviceTask", "sendTask", "receiveTask",

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from service.engine.bundle_namespaces import bpmn, camunda, spiff
-from service.engine.bundle_problems import ProblemCollector
-from service.engine.bundle_references import BundleIndex
+from service.engine.bundle.namespaces import bpmn, camunda, spiff
+from service.engine.bundle.problems import ProblemCollector
+from service.engine.bundle.references import BundleIndex
 
 SourceChecker = Callable[[str], "str | None"]
 
