@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import BadRequest
 
 from ..errors import NotFound
-from ..operations import deployments
+from ..operations import deployments, lane_roles
 from ..permissions import can_deploy
 from .context import current_user, db
 
@@ -21,6 +21,23 @@ class DeploymentOut(Schema):
     version = fields.Integer()
     name = fields.String()
     processes = fields.Function(lambda d: sorted(p.process_key for p in d.processes))
+
+
+class LaneRoleOut(Schema):
+    kind = fields.String()
+    name = fields.String()
+    role_key = fields.String(allow_none=True)
+    auto = fields.Boolean()
+
+
+class LaneRoleIn(Schema):
+    kind = fields.String(load_default="lane", validate=validate.OneOf(lane_roles.KINDS))
+    name = fields.String(required=True)
+    role_key = fields.String(required=True, allow_none=True)
+
+
+class LaneRolesIn(Schema):
+    mappings = fields.List(fields.Nested(LaneRoleIn), required=True)
 
 
 class ProcessVersionOut(Schema):
@@ -44,7 +61,11 @@ def deploy():
         content = upload.stream.read(MAX_FILE_BYTES + 1)
         files[name] = content
     outcome = deployments.deploy(db(), actor=current_user(), files=files, key=request.args.get("key"))
-    return jsonify(DeploymentOut().dump(outcome.deployment)), 201 if outcome.created else 200
+    body = DeploymentOut().dump(outcome.deployment)
+    body["warnings"] = [{k: w.get(k) for k in ("file", "element_id", "line", "message", "level", "code")}
+                        for w in outcome.warnings]
+    body["unmapped_lanes"] = outcome.unmapped_lanes
+    return jsonify(body), 201 if outcome.created else 200
 
 
 @bp.get("")
@@ -61,3 +82,19 @@ def get_bpmn(key: str, version: int):
         # Definitions are readable by process admins; others see them through their tasks.
         raise NotFound("Không tìm thấy. / Not found.")
     return Response(deployments.bpmn_xml(db(), key, version), mimetype="application/xml")
+
+
+@bp.get("/<key>/versions/<int:version>/lane-roles")
+def get_lane_roles(key: str, version: int):
+    """Which role serves each lane and candidate group of a process version (process admins)."""
+    items = lane_roles.list_mappings(db(), actor=current_user(), process_key=key, version=version)
+    return jsonify({"items": LaneRoleOut(many=True).dump(items), "total": len(items)})
+
+
+@bp.put("/<key>/versions/<int:version>/lane-roles")
+def put_lane_roles(key: str, version: int):
+    """Set the role of some lanes/groups (`role_key` null unmaps); audited."""
+    values = LaneRolesIn().load(request.get_json(silent=True) or {})
+    items = lane_roles.update_mappings(db(), actor=current_user(), process_key=key, version=version,
+                                       values=values["mappings"])
+    return jsonify({"items": LaneRoleOut(many=True).dump(items), "total": len(items)})

@@ -63,7 +63,7 @@ def get_task(task_id: str):
     task = tasks.get_task(session, actor=current_user(), task_id=task_id)
     form = tasks.form_of(session, task)
     body = TASK.dump(task)
-    body["form"] = {"type": form.type, "schema": form.schema}
+    body["form"] = form.to_json()
     body["data"] = task.instance.data if task.state == "open" else {}
     return jsonify(body)
 

@@ -76,11 +76,12 @@ def test_multiple_processes_and_key_choice(client, admins, login):
     assert body["key"] == "three_lanes" and sorted(body["processes"]) == ["demo_approval", "three_lanes"]
 
 
-def test_missing_form_reference_is_a_problem(client, admins, login):
+def test_missing_form_reference_is_a_warning(client, admins, login):
     response = post(client, login("padmin"), {"demo_approval.bpmn": fixture("demo_approval.bpmn")})
-    assert response.status_code == 422
-    problems = response.get_json()["error"]["details"]["problems"]
-    assert any(p["element_id"] == "draft" and "form" in p["message"].lower() for p in problems), problems
+    assert response.status_code == 201, response.get_json()
+    warnings = response.get_json()["warnings"]
+    assert any(w["element_id"] == "draft" and w["level"] == "warning" and "biểu mẫu" in w["message"]
+               for w in warnings), warnings
 
 
 def test_only_process_admins_deploy(client, admins, login):

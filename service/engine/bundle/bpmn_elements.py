@@ -35,6 +35,18 @@ _SUPPORTED_EVENT_DEFINITIONS = {
     "boundaryEvent": {"cancel", "error", "escalation", "message", "signal", "timer", "conditional"},
 }
 
+# What becomes of a compensation event here, SpiffWorkflow 3.2 having no compensation at all.
+_COMPENSATION_EFFECT = {
+    "boundaryEvent": ("sự kiện biên bồi hoàn và hoạt động bồi hoàn của nó không bao giờ chạy",
+                      "the compensation boundary event and its handler never run"),
+    "intermediateThrowEvent": ("sự kiện ném bồi hoàn đi qua như một sự kiện không định nghĩa",
+                               "the compensation throw event passes through as a none event"),
+    "endEvent": ("sự kiện kết thúc bồi hoàn kết thúc như một sự kiện kết thúc thường",
+                 "the compensation end event ends like a none end event"),
+    "intermediateCatchEvent": ("sự kiện bắt bồi hoàn đi qua như một sự kiện không định nghĩa",
+                               "the compensation catch event passes through as a none event"),
+}
+
 
 def check_elements(
     filename: str,
@@ -88,7 +100,11 @@ def _event(ctx: ElementContext, event: etree._Element) -> None:
         kind = etree.QName(child).localname
         if child.tag.startswith(bpmn("")) and kind.endswith("EventDefinition"):
             definition = kind.removesuffix("EventDefinition")
-            if definition not in supported:
+            if definition == "compensate" and event.tag != bpmn("startEvent"):
+                what = _COMPENSATION_EFFECT[etree.QName(event).localname]
+                ctx.collector.add("compensation_ignored", ctx.filename, element_id=event.get("id"),
+                                  line=child.sourceline, what=what[0], what_en=what[1])
+            elif definition not in supported:
                 ctx.collector.add(
                     "unsupported_event_definition",
                     ctx.filename,

@@ -108,7 +108,10 @@ def _check_connected(
     if not incoming and _needs_incoming(node):
         collector.at("no_incoming", filename, node, name=display_name(node))
     if not outgoing and _needs_outgoing(node):
-        collector.at("no_outgoing", filename, node, name=display_name(node))
+        # BPMN 2.0 lets an activity end its path implicitly (both engines run it); a gateway or an event
+        # without a way out is a modelling error.
+        is_activity = local_name(node) in _TASKS | _SUBPROCESSES
+        collector.at("implicit_end" if is_activity else "no_outgoing", filename, node, name=display_name(node))
 
 
 def _check_gateway_conditions(

@@ -18,6 +18,7 @@ from service.engine.bundle.bpmn_expressions import SourceCheckers, default_expre
 from service.engine.bundle.bpmn_graph import check_process_graph
 from service.engine.bundle.dmn import check_dmn
 from service.engine.bundle.element_ids import report_duplicate_ids
+from service.engine.bundle.extensions import check_extensions
 from service.engine.bundle.forms import check_form
 from service.engine.bundle.namespaces import BPMN_NS, CAMUNDA_NS, SPIFF_NS, bpmn, local_name, namespace_of
 from service.engine.bundle.problems import DEFAULT_MAX_PROBLEMS, Problem, ProblemCollector, ProblemLimitReached
@@ -229,6 +230,7 @@ def _check_bpmn_file(
     for process in root.iterchildren(bpmn("process")):
         check_process_graph(filename, process, collector)
     check_elements(filename, root, dialect=dialect, index=index, checkers=checkers, collector=collector)
+    check_extensions(filename, root, collector)
 
 
 def _check_executable(bundle: _Bundle, collector: ProblemCollector) -> None:

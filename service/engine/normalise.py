@@ -1,0 +1,93 @@
+"""Rewrite what BPMN lets an activity do implicitly into the explicit gateways SpiffWorkflow runs.
+
+BPMN 2.0 (section 10.5.1 and 13.2.1) gives the outgoing sequence flows of an activity these meanings:
+every unconditional flow is taken (an implicit parallel split), each conditional flow is taken when its
+condition holds, and the activity's default flow is taken when no conditional flow is. SpiffWorkflow 3.2
+refuses an activity with more than one outgoing flow and ignores a condition on a single one, so before
+parsing, each such activity gets an explicit gateway of the same meaning inserted after it: a parallel
+gateway when every flow is unconditional, otherwise an inclusive gateway whose unconditional flows carry
+the condition `True`. Compensation boundary events, which SpiffWorkflow cannot parse and which never fire
+here, are removed (the deploy warns about them). The stored file keeps the administrator's diagram.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+_ACTIVITIES = {
+    "task", "userTask", "manualTask", "scriptTask", "serviceTask", "sendTask", "receiveTask",
+    "businessRuleTask", "callActivity", "subProcess", "transaction",
+}  # fmt: skip
+_SCOPES = {"process", "subProcess", "transaction", "adHocSubProcess"}
+
+
+def _q(tag: str) -> str:
+    return f"{{{BPMN_NS}}}{tag}"
+
+
+def normalise_diagram(root: etree._Element) -> None:
+    """Make implicit splits, conditional and default flows of activities explicit; drop compensation."""
+    for scope in list(root.iter(*(_q(tag) for tag in _SCOPES))):
+        _drop_compensation_boundaries(scope)
+        _split_activity_flows(scope)
+
+
+def _local(element: etree._Element) -> str:
+    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+
+
+def _drop_compensation_boundaries(scope: etree._Element) -> None:
+    for event in list(scope.iterchildren(_q("boundaryEvent"))):
+        if event.find(_q("compensateEventDefinition")) is not None:
+            scope.remove(event)
+
+
+def _has_condition(flow: etree._Element) -> bool:
+    condition = flow.find(_q("conditionExpression"))
+    return condition is not None and bool((condition.text or "").strip())
+
+
+def _split_activity_flows(scope: etree._Element) -> None:
+    outgoing: dict[str, list[etree._Element]] = {}
+    for flow in scope.iterchildren(_q("sequenceFlow")):
+        outgoing.setdefault(flow.get("sourceRef") or "", []).append(flow)
+    taken_ids = {e.get("id") for e in scope.getroottree().iter() if isinstance(e.tag, str) and e.get("id")}
+    for node in list(scope):
+        if _local(node) not in _ACTIVITIES or node.get("isForCompensation") == "true":
+            continue
+        flows = outgoing.get(node.get("id") or "", [])
+        if len(flows) > 1 or any(_has_condition(flow) for flow in flows):
+            _insert_gateway(scope, node, flows, taken_ids)
+
+
+def _fresh_id(base: str, taken_ids: set[str | None]) -> str:
+    candidate, number = base, 1
+    while candidate in taken_ids:
+        number += 1
+        candidate = f"{base}_{number}"
+    taken_ids.add(candidate)
+    return candidate
+
+
+def _insert_gateway(
+    scope: etree._Element, node: etree._Element, flows: list[etree._Element], taken_ids: set[str | None]
+) -> None:
+    node_id = node.get("id") or ""
+    default = node.attrib.pop("default", None)
+    conditional = default is not None or any(_has_condition(flow) for flow in flows)
+    gateway_id = _fresh_id(f"{node_id}__implicit_split", taken_ids)
+    gateway = etree.SubElement(scope, _q("inclusiveGateway" if conditional else "parallelGateway"), id=gateway_id)
+    gateway.set("name", node.get("name") or node_id)
+    if default is not None:
+        gateway.set("default", default)
+    link_id = _fresh_id(f"{node_id}__to_split", taken_ids)
+    etree.SubElement(scope, _q("sequenceFlow"), id=link_id, sourceRef=node_id, targetRef=gateway_id)
+    for flow in flows:
+        flow.set("sourceRef", gateway_id)
+        if conditional and flow.get("id") != default and not _has_condition(flow):
+            # An unconditional flow out of an activity is always taken, next to the conditional ones.
+            condition = flow.find(_q("conditionExpression"))
+            if condition is None:
+                condition = etree.SubElement(flow, _q("conditionExpression"))
+            condition.text = "True"
