@@ -116,8 +116,8 @@ def update_mappings(session: Session, *, actor: User, process_key: str, version:
     for index, value in enumerate(values):
         kind, name, role_key = value.get("kind", "lane"), value.get("name"), value.get("role_key")
         if (kind, name) not in rows:
-            errors[f"mappings.{index}.name"] = [
-                f"Quy trình không có {('làn' if kind == 'lane' else 'nhóm')} '{name}'. / No such {kind} in the process."]
+            what = "làn" if kind == "lane" else "nhóm"
+            errors[f"mappings.{index}.name"] = [f"Quy trình không có {what} '{name}'. / No such {kind} here."]
         elif role_key is not None and role_key not in known_roles:
             errors[f"mappings.{index}.role_key"] = [f"Không có vai trò '{role_key}'. / No such role."]
     if errors:
