@@ -1,0 +1,69 @@
+"""The committed corpus (own diagrams reproducing what Camunda Modeler and SpiffArena write): each one
+deploys through the API with the warnings it should have, and is driven to its end."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.corpus.driver import RUNNER, Driver
+
+HERE = Path(__file__).parent
+
+
+@pytest.fixture
+def driver(client, login, session, create_org_unit, create_user) -> Driver:
+    create_org_unit("CITY", kind="city_peoples_committee")
+    create_user(RUNNER, "CITY", ["process_admin", "system_admin"])
+    return Driver(client, login, session)
+
+
+def bundle(*names: str) -> dict[str, bytes]:
+    return {name: (HERE / name).read_bytes() for name in names}
+
+
+def codes(outcome) -> list[tuple[str, str | None]]:
+    return sorted((w["code"], w["element_id"]) for w in outcome.warnings)
+
+
+def add_role(driver: Driver, key: str, name: str) -> None:
+    response = driver.client.post("/api/v1/admin/roles", json={"key": key, "name": name, "scope": "any"},
+                                  headers=driver.login(RUNNER))
+    assert response.status_code == 201, response.get_json()
+    driver.made_roles.add(key)
+    response = driver.client.patch(f"/api/v1/admin/users/{RUNNER}", json={"roles": driver._runner_roles()},
+                                   headers=driver.login(RUNNER))
+    assert response.status_code == 200, response.get_json()
+
+
+def test_camunda_modeler_tour(driver):
+    # A one-letter role key, and a role found by its Vietnamese name (spaces and case differ).
+    add_role(driver, "a", "Văn thư")
+    add_role(driver, "tdkt", "Phòng thi đua – khen thưởng")
+    outcome = driver.deploy("camunda_modeler_tour.bpmn", bundle("camunda_modeler_tour.bpmn"))
+    assert outcome.status == 201, outcome.problems
+    assert codes(outcome) == [
+        ("async_ignored", "draft"), ("external_task", "notify"), ("form_unknown", "draft"),
+        ("implicit_end", "log"), ("implicit_end", "rework"), ("input_output_ignored", "notify"),
+        ("listener_ignored", "review"), ("listener_ignored", "start"),
+    ]
+    assert all(w["level"] == "warning" and w["line"] and w["file"] for w in outcome.warnings)
+    rows = driver.client.get("/api/v1/process-definitions/corpus_camunda/versions/1/lane-roles",
+                             headers=driver.login(RUNNER)).get_json()["items"]
+    assert {(r["kind"], r["name"], r["role_key"]) for r in rows} == {
+        ("lane", "A", "a"), ("lane", "Phòng Thi đua –  Khen thưởng", "tdkt"),
+        ("group", "Phòng Thi đua – Khen thưởng", "tdkt")}
+    seen = {}
+
+    def record(element_id, detail):
+        seen[element_id] = detail["form"]
+
+    driver.run(outcome, record)
+    assert outcome.processes == {"corpus_camunda": "completed"}, outcome.processes
+    # The implicit split ran the unconditional branch beside the conditional one; the default did not run.
+    assert outcome.data["corpus_camunda"]["logged"] is True
+    # The missing form key: a generic form from the formData fields, saying which key was missing.
+    assert seen["draft"]["type"] == "camunda-formdata" and seen["draft"]["generic"] is True
+    assert seen["draft"]["missing_form_key"] == "forms/to-trinh.html"
+    assert "generic" not in seen["review"]
