@@ -6,7 +6,8 @@ condition holds, and the activity's default flow is taken when no conditional fl
 refuses an activity with more than one outgoing flow and ignores a condition on a single one, so before
 parsing, each such activity gets an explicit gateway of the same meaning inserted after it: a parallel
 gateway when every flow is unconditional, otherwise an inclusive gateway whose unconditional flows carry
-the condition `True`. Compensation boundary events, which SpiffWorkflow cannot parse and which never fire
+the condition `True`. An activity without outgoing flow (an implicit end) gets an end event after it.
+Compensation boundary events, which SpiffWorkflow cannot parse and which never fire
 here, are removed (the deploy warns about them). The stored file keeps the administrator's diagram.
 """
 
@@ -59,6 +60,8 @@ def _split_activity_flows(scope: etree._Element) -> None:
         flows = outgoing.get(node.get("id") or "", [])
         if len(flows) > 1 or any(_has_condition(flow) for flow in flows):
             _insert_gateway(scope, node, flows, taken_ids)
+        elif not flows and _local(scope) != "adHocSubProcess" and node.get("triggeredByEvent") != "true":
+            _insert_end(scope, node, taken_ids)
 
 
 def _fresh_id(base: str, taken_ids: set[str | None]) -> str:
@@ -68,6 +71,16 @@ def _fresh_id(base: str, taken_ids: set[str | None]) -> str:
         candidate = f"{base}_{number}"
     taken_ids.add(candidate)
     return candidate
+
+
+def _insert_end(scope: etree._Element, node: etree._Element, taken_ids: set[str | None]) -> None:
+    # An implicit end is an end event without a name: the path's data then reaches the process's end
+    # like any other path's, instead of being dropped with the branch.
+    node_id = node.get("id") or ""
+    end_id = _fresh_id(f"{node_id}__implicit_end", taken_ids)
+    etree.SubElement(scope, _q("endEvent"), id=end_id)
+    link_id = _fresh_id(f"{node_id}__to_end", taken_ids)
+    etree.SubElement(scope, _q("sequenceFlow"), id=link_id, sourceRef=node_id, targetRef=end_id)
 
 
 def _insert_gateway(

@@ -62,7 +62,7 @@ def test_camunda_modeler_tour(driver):
     driver.run(outcome, record)
     assert outcome.processes == {"corpus_camunda": "completed"}, outcome.processes
     # The implicit split ran the unconditional branch beside the conditional one; the default did not run.
-    assert outcome.data["corpus_camunda"]["logged"] is True
+    assert outcome.data["corpus_camunda"]["logged"] is True, outcome.data
     # The missing form key: a generic form from the formData fields, saying which key was missing.
     assert seen["draft"]["type"] == "camunda-formdata" and seen["draft"]["generic"] is True
     assert seen["draft"]["missing_form_key"] == "forms/to-trinh.html"
