@@ -1,0 +1,68 @@
+"""Public BPMN diagrams written by others, deployed and driven through the API (an external corpus).
+
+Point VINHDANH_CORPUS at one or more directories (os.pathsep-separated) holding .bpmn files, e.g. checkouts
+of the BPMN MIWG test suite, Camunda's examples or SpiffWorkflow's sample models; nothing from them is
+kept in this repository. Each .bpmn is deployed with the .dmn and .form files of its own directory; the
+test prints one line per diagram (refused with the reasons, deployed with its warnings, completed) and,
+with VINHDANH_CORPUS_REPORT=path, writes them as JSON. Skipped when the variable is unset, CI included:
+the corpus is not part of the project. It fails only if the service crashes (a 500) on a diagram.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.corpus.driver import RUNNER, Driver
+
+CORPUS = [Path(p) for p in os.environ.get("VINHDANH_CORPUS", "").split(os.pathsep) if p]
+MAX_BYTES = 2_000_000
+
+
+def _diagrams() -> list[Path]:
+    found: list[Path] = []
+    for root in CORPUS:
+        found.extend(sorted(p for p in root.rglob("*") if p.suffix.lower() == ".bpmn" and p.is_file()))
+    return [p for p in found if p.stat().st_size <= MAX_BYTES]
+
+
+def _bundle(path: Path) -> dict[str, bytes]:
+    files = {path.name: path.read_bytes()}
+    for sibling in path.parent.iterdir():
+        if sibling.suffix.lower() in (".dmn", ".form") and sibling.is_file():
+            files.setdefault(sibling.name, sibling.read_bytes())
+    return files
+
+
+@pytest.mark.skipif(not CORPUS, reason="VINHDANH_CORPUS is not set (an external corpus of public diagrams)")
+def test_public_corpus(client, login, session, create_org_unit, create_user, capsys):
+    create_org_unit("CITY", kind="city_peoples_committee")
+    create_user(RUNNER, "CITY", ["process_admin", "system_admin"])
+    driver = Driver(client, login, session)
+    outcomes = []
+    for path in _diagrams():
+        outcome = driver.deploy(str(path), _bundle(path))
+        assert outcome.status != 500, path
+        if outcome.deployed:
+            driver.run(outcome)
+        outcomes.append(outcome)
+        with capsys.disabled():
+            print(outcome.line())
+    summary = {
+        "diagrams": len(outcomes),
+        "deployed": sum(o.deployed for o in outcomes),
+        "with_warnings": sum(bool(o.warnings) for o in outcomes if o.deployed),
+        "refused": sum(not o.deployed for o in outcomes),
+        "completed": sum(o.completed for o in outcomes),
+    }
+    with capsys.disabled():
+        print(json.dumps(summary))
+    report = os.environ.get("VINHDANH_CORPUS_REPORT")
+    if report:
+        Path(report).write_text(json.dumps({"summary": summary, "diagrams": [
+            {"file": o.name, "status": o.status, "problems": o.problems, "warnings": o.warnings,
+             "processes": o.processes} for o in outcomes]}, ensure_ascii=False, indent=1), encoding="utf-8")
+    assert outcomes
