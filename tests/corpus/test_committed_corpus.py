@@ -6,7 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from service.models import AuditEvent
 from tests.corpus.driver import RUNNER, Driver
 
 HERE = Path(__file__).parent
@@ -86,3 +88,36 @@ def test_spiffarena_tour(driver):
     assert outcome.processes == {"corpus_spiff": "completed", "corpus_spiff_archive": "completed"}
     data = outcome.data["corpus_spiff"]
     assert (data["grade"], data["announced"], data["archived"], data.get("title")) == ("A", True, True, "Sáng kiến A"), data
+
+
+def test_lane_roles_are_edited_by_process_admins_only_and_audited(driver, create_user):
+    outcome = driver.deploy("camunda_modeler_tour.bpmn", bundle("camunda_modeler_tour.bpmn"))
+    assert outcome.deployed
+    path = "/api/v1/process-definitions/corpus_camunda/versions/1/lane-roles"
+    create_user("clerk", "CITY", ["unit_officer"])
+    assert driver.client.get(path, headers=driver.login("clerk")).status_code == 404
+    change = {"mappings": [{"kind": "lane", "name": "A", "role_key": "unit_officer"}]}
+    assert driver.client.put(path, json=change, headers=driver.login("clerk")).status_code == 404
+    unknown = {"mappings": [{"kind": "lane", "name": "A", "role_key": "no_such_role"}]}
+    assert driver.client.put(path, json=unknown, headers=driver.login(RUNNER)).status_code == 422
+    response = driver.client.put(path, json=change, headers=driver.login(RUNNER))
+    assert response.status_code == 200, response.get_json()
+    assert ("lane", "A", "unit_officer", False) in {
+        (r["kind"], r["name"], r["role_key"], r["auto"]) for r in response.get_json()["items"]}
+    events = driver.session.scalars(select(AuditEvent).where(AuditEvent.action == "definition.lane_roles_changed")
+                                    .order_by(AuditEvent.id)).all()
+    # The driver mapped lane A to a role of its own at deploy; the admin's change is the last event.
+    assert events[-1].details["changes"] == [{"kind": "lane", "name": "A", "from": "lane_a", "to": "unit_officer"}]
+    assert events[-1].actor == RUNNER
+    # The clerk (unit_officer) is now offered the lane-A task of a new instance.
+    started = driver.client.post("/api/v1/process-instances", json={"process_key": "corpus_camunda"},
+                                 headers=driver.login(RUNNER)).get_json()
+    inbox = driver.client.get("/api/v1/tasks", query_string={"instance_id": started["id"]},
+                              headers=driver.login("clerk")).get_json()["items"]
+    assert [task["element_id"] for task in inbox] == ["draft"]
+    # A new version keeps the administrator's choice.
+    changed = bundle("camunda_modeler_tour.bpmn")["camunda_modeler_tour.bpmn"].replace(b"Ghi s", b"Ghi vao s")
+    again = driver.deploy("v2", {"camunda_modeler_tour.bpmn": changed})
+    assert again.status == 201
+    rows = driver.client.get(path.replace("/1/", "/2/"), headers=driver.login(RUNNER)).get_json()["items"]
+    assert ("lane", "A", "unit_officer", False) in {(r["kind"], r["name"], r["role_key"], r["auto"]) for r in rows}
