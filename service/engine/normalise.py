@@ -8,10 +8,12 @@ parsing, each such activity gets an explicit gateway of the same meaning inserte
 gateway when every flow is unconditional, otherwise an inclusive gateway whose unconditional flows carry
 the condition `True`. An activity without outgoing flow (an implicit end) gets an end event after it.
 Compensation boundary events, which SpiffWorkflow cannot parse and which never fire
-here, are removed (the deploy warns about them). The stored file keeps the administrator's diagram.
+here, are removed (the deploy warns about them). Bare ISO 8601 timer literals are quoted. The stored file keeps the administrator's diagram.
 """
 
 from __future__ import annotations
+
+import re
 
 from lxml import etree
 
@@ -23,6 +25,19 @@ _ACTIVITIES = {
 _SCOPES = {"process", "subProcess", "transaction", "adHocSubProcess"}
 
 
+# A bare ISO 8601 date, duration or repeating interval: what Camunda Modeler writes for a timer ("PT1H",
+# "R3/PT10M", "2026-12-31T17:00:00+07:00"). Camunda reads it as a literal; this engine evaluates timer
+# text as an expression, so such text is quoted first (a name like "P1D" is never a process variable).
+_ISO_TIMER = re.compile(r"^(R\d*/)?(P(?=\d|T\d)[0-9YMWDTHS.,]+|\d{4}-\d{2}-\d{2}[0-9T:.+\-Z]*)(/[0-9A-Z:.+\-]+)?$")
+_TIMER_TAGS = ("timeDate", "timeDuration", "timeCycle")
+
+
+def timer_expression(text: str) -> str:
+    """The expression to evaluate for a timer's text: a bare ISO 8601 literal becomes a quoted string."""
+    stripped = text.strip()
+    return repr(stripped) if _ISO_TIMER.match(stripped) else text
+
+
 def _q(tag: str) -> str:
     return f"{{{BPMN_NS}}}{tag}"
 
@@ -32,6 +47,9 @@ def normalise_diagram(root: etree._Element) -> None:
     for scope in list(root.iter(*(_q(tag) for tag in _SCOPES))):
         _drop_compensation_boundaries(scope)
         _split_activity_flows(scope)
+    for timer in root.iter(*(_q(tag) for tag in _TIMER_TAGS)):
+        if timer.text:
+            timer.text = timer_expression(timer.text)
 
 
 def _local(element: etree._Element) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -136,7 +137,7 @@ class Driver:
                 if not self._complete(task, data_for):
                     return f"task {task['element_id']} could not be completed"
             elif not self._fire_timers(instance_id) and not self._post_messages(instance_id):
-                return f"stuck ({instance['status']}, nothing to fire or post)"
+                return f"stuck ({instance['status']}, nothing to fire or post; {self._waits(instance_id)})"
         return f"not done after {MAX_STEPS} steps"
 
     def _error(self, instance_id: int) -> str:
@@ -155,9 +156,17 @@ class Driver:
         return response.status_code == 200
 
     def _fire_timers(self, instance_id: int) -> bool:
+        # The engine checks due times against the real clock: short timers (PT0.2S) fire after a pause,
+        # long ones leave the instance waiting (reported as stuck on its timer).
+        time.sleep(0.25)
         fired = fire_instance_timers(self.session, instance_id=instance_id, now=utcnow() + timedelta(days=3660))
         self.session.commit()
         return fired
+
+    def _waits(self, instance_id: int) -> str:
+        history = self.client.get(f"/api/v1/process-instances/{instance_id}/history",
+                                  headers=self._headers()).get_json()["items"]
+        return f"last events: {[(e['action'], e['element_id']) for e in history[-3:]]}"
 
     def _post_messages(self, instance_id: int) -> bool:
         self.session.expire_all()

@@ -87,7 +87,8 @@ def test_spiffarena_tour(driver):
     driver.run(outcome)
     assert outcome.processes == {"corpus_spiff": "completed", "corpus_spiff_archive": "completed"}
     data = outcome.data["corpus_spiff"]
-    assert (data["grade"], data["announced"], data["archived"], data.get("title")) == ("A", True, True, "Sáng kiến A"), data
+    assert (data["grade"], data["announced"], data["archived"], data.get("title")) == (
+        "A", True, True, "Sáng kiến A"), data
 
 
 def test_lane_roles_are_edited_by_process_admins_only_and_audited(driver, create_user):
@@ -121,3 +122,17 @@ def test_lane_roles_are_edited_by_process_admins_only_and_audited(driver, create
     assert again.status == 201
     rows = driver.client.get(path.replace("/1/", "/2/"), headers=driver.login(RUNNER)).get_json()["items"]
     assert ("lane", "A", "unit_officer", False) in {(r["kind"], r["name"], r["role_key"], r["auto"]) for r in rows}
+
+
+def test_interchange_events(driver):
+    outcome = driver.deploy("interchange_events.bpmn", bundle("interchange_events.bpmn"))
+    assert outcome.status == 201, outcome.problems
+    assert codes(outcome) == [
+        ("compensation_ignored", "compensate"), ("compensation_ignored", "undo_check"),
+        ("implicit_end", "file"),
+    ]
+    driver.run(outcome)
+    # A bare ISO 8601 timer (PT0.2S), an error end caught on the sub-process's boundary, a user task, a
+    # receive task waiting for its message, a compensation throw passing through, an implicit end.
+    assert outcome.processes == {"corpus_events": "completed"}, outcome.processes
+    assert outcome.data["corpus_events"]["complete"] is False

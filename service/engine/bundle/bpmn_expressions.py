@@ -15,6 +15,7 @@ from lxml import etree
 from service.engine.bundle.namespaces import bpmn, camunda, spiff
 from service.engine.bundle.problems import ProblemCollector
 from service.engine.bundle.references import BundleIndex
+from service.engine.normalise import timer_expression
 
 SourceChecker = Callable[[str], "str | None"]
 
@@ -137,7 +138,8 @@ def _timer(ctx: ElementContext, definition: etree._Element) -> None:
     for kind in ("timeDate", "timeDuration", "timeCycle"):
         expression = definition.find(bpmn(kind))
         if expression is not None:
-            check_source(ctx, expression.text, owner=event, line=expression.sourceline, what=_TIMER)
+            text = timer_expression(expression.text) if expression.text else expression.text
+            check_source(ctx, text, owner=event, line=expression.sourceline, what=_TIMER)
             return
     ctx.collector.add("timer_missing_definition", ctx.filename, element_id=event.get("id"), line=definition.sourceline)
 
