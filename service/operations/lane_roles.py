@@ -143,4 +143,6 @@ def role_lookup(session: Session, process_version_id: int) -> dict[tuple[str, st
     """(kind, name) -> role key of a version's mapping (read when a human task is created)."""
     query = select(LaneRoleMapping.kind, LaneRoleMapping.name, LaneRoleMapping.role_key).where(
         LaneRoleMapping.process_version_id == process_version_id)
-    return {(kind, name): role_key for kind, name, role_key in session.execute(query)}
+    # Mid-step: the instance is being changed and must not be flushed (a flush would bump its version).
+    with session.no_autoflush:
+        return {(kind, name): role_key for kind, name, role_key in session.execute(query)}
