@@ -7,8 +7,9 @@ refuses an activity with more than one outgoing flow and ignores a condition on 
 parsing, each such activity gets an explicit gateway of the same meaning inserted after it: a parallel
 gateway when every flow is unconditional, otherwise an inclusive gateway whose unconditional flows carry
 the condition `True`. An activity without outgoing flow (an implicit end) gets an end event after it.
-Compensation boundary events, which SpiffWorkflow cannot parse and which never fire
-here, are removed (the deploy warns about them). Bare ISO 8601 timer literals are quoted. The stored file keeps the administrator's diagram.
+Compensation boundary events, which SpiffWorkflow cannot parse and which never fire here, are removed
+(the deploy warns about them). Bare ISO 8601 timer literals are quoted. The stored file keeps the
+administrator's diagram; only the copy handed to the parser is rewritten.
 """
 
 from __future__ import annotations
