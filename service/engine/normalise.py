@@ -18,6 +18,8 @@ import re
 
 from lxml import etree
 
+from .juel import is_juel, juel_to_python
+
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 _ACTIVITIES = {
     "task", "userTask", "manualTask", "scriptTask", "serviceTask", "sendTask", "receiveTask",
@@ -43,14 +45,34 @@ def _q(tag: str) -> str:
     return f"{{{BPMN_NS}}}{tag}"
 
 
-def normalise_diagram(root: etree._Element) -> None:
-    """Make implicit splits, conditional and default flows of activities explicit; drop compensation."""
+def normalise_diagram(root: etree._Element, *, juel: bool = False) -> None:
+    """Make implicit splits, conditional and default flows of activities explicit; drop compensation.
+
+    With `juel` (Camunda and plain files), JUEL expressions become the Python of the same meaning.
+    """
+    if juel:
+        _translate_juel(root)
     for scope in list(root.iter(*(_q(tag) for tag in _SCOPES))):
         _drop_compensation_boundaries(scope)
         _split_activity_flows(scope)
     for timer in root.iter(*(_q(tag) for tag in _TIMER_TAGS)):
         if timer.text:
             timer.text = timer_expression(timer.text)
+
+
+_EXPRESSION_TAGS = ("conditionExpression", "condition", "loopCardinality", "completionCondition", "loopCondition",
+                    *_TIMER_TAGS)
+_CAMUNDA_EXPRESSION_ATTRS = ("{http://camunda.org/schema/1.0/bpmn}collection",)
+
+
+def _translate_juel(root: etree._Element) -> None:
+    for element in root.iter(*(_q(tag) for tag in _EXPRESSION_TAGS)):
+        if is_juel(element.text):
+            element.text = juel_to_python(element.text or "")
+    for loop in root.iter(_q("multiInstanceLoopCharacteristics")):
+        for attr in _CAMUNDA_EXPRESSION_ATTRS:
+            if is_juel(loop.get(attr)):
+                loop.set(attr, juel_to_python(loop.get(attr) or ""))
 
 
 def _local(element: etree._Element) -> str:

@@ -119,7 +119,7 @@ def parse_bundle(bpmn_files: dict[str, bytes], dmn_files: dict[str, bytes], form
         dialect = "spiff" if detect_dialect(root) == "spiff" else "camunda"
         roots[name] = root
         # Interrupting event subprocesses run non-interrupting: the bundle validation warns about them.
-        normalise_diagram(root)
+        normalise_diagram(root, juel=dialect == "camunda")
         if dialect == "camunda":
             problems.extend(_camunda_message_throws_without_payload(name, root))
         try:

@@ -45,7 +45,7 @@ SINGLE_PROBLEM_CASES = [
         "cổng 'Đủ điều kiện?' không có điều kiện",
     ),
     ("camunda_gateway_bad_default.bpmn", "gateway_bad_default", "Gateway_1", 'id="Gateway_1"', "'Flow_1'"),
-    ("camunda_bad_condition.bpmn", "bad_expression", "Flow_co", "${approved}", "Biểu thức điều kiện không hợp lệ"),
+    ("camunda_bad_condition.bpmn", "bad_expression", "Flow_co", "${approved ==}", "Biểu thức điều kiện không hợp lệ"),
     ("spiff_bad_script.bpmn", "bad_expression", "Script_1", "diem = = 10", "Biểu thức kịch bản không hợp lệ"),
     ("spiff_bad_pre_script.bpmn", "bad_expression", "Task_1", "<spiffworkflow:preScript>", "preScript"),
     ("spiff_missing_script.bpmn", "missing_script", "Script_1", 'id="Script_1"', "không có mã kịch bản"),
@@ -396,3 +396,8 @@ def test_detect_dialect():
     assert detect_dialect(_root(FIXTURES / "camunda_call_unknown.bpmn")) == "camunda"  # declared only
     plain = b'<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" targetNamespace="x"/>'
     assert detect_dialect(etree.fromstring(plain)) == "plain"
+
+
+def test_juel_conditions_of_camunda_files_are_checked_as_their_python_meaning():
+    xml = (FIXTURES / "camunda_bad_condition.bpmn").read_bytes().replace(b"${approved ==}", b"${approved &amp;&amp; !late}")
+    assert validate_bundle({**valid_bundle(), "camunda_bad_condition.bpmn": xml}) == []
