@@ -26,6 +26,10 @@ _ACTIVITIES = {
     "businessRuleTask", "callActivity", "subProcess", "transaction",
 }  # fmt: skip
 _SCOPES = {"process", "subProcess", "transaction", "adHocSubProcess"}
+_FLOW_NODES = _ACTIVITIES | {
+    "adHocSubProcess", "exclusiveGateway", "inclusiveGateway", "parallelGateway", "eventBasedGateway",
+    "complexGateway", "intermediateCatchEvent", "intermediateThrowEvent", "endEvent",
+}  # fmt: skip
 
 
 # A bare ISO 8601 date, duration or repeating interval: what Camunda Modeler writes for a timer ("PT1H",
@@ -54,6 +58,9 @@ def normalise_diagram(root: etree._Element, *, juel: bool = False) -> None:
         _translate_juel(root)
     for scope in list(root.iter(*(_q(tag) for tag in _SCOPES))):
         _drop_compensation_boundaries(scope)
+        _join_links(scope)
+        _signal_end_events(scope)
+        _implicit_start(scope)
         _split_activity_flows(scope)
     for timer in root.iter(*(_q(tag) for tag in _TIMER_TAGS)):
         if timer.text:
@@ -85,6 +92,78 @@ def _drop_compensation_boundaries(scope: etree._Element) -> None:
             scope.remove(event)
 
 
+def _taken_ids(scope: etree._Element) -> set[str | None]:
+    return {e.get("id") for e in scope.getroottree().iter() if isinstance(e.tag, str) and e.get("id")}
+
+
+def _link_name(event: etree._Element) -> str | None:
+    definition = event.find(_q("linkEventDefinition"))
+    return None if definition is None else (definition.get("name") or "")
+
+
+def _join_links(scope: etree._Element) -> None:
+    # A link throw continues at the link catch of the same name (BPMN 10.5.6): a sequence flow between
+    # them, both becoming pass-through (none) intermediate events.
+    catches = {_link_name(e): e for e in scope.iterchildren(_q("intermediateCatchEvent")) if _link_name(e) is not None}
+    if not catches:
+        return
+    taken = _taken_ids(scope)
+    for throw in list(scope.iterchildren(_q("intermediateThrowEvent"))):
+        name = _link_name(throw)
+        if name is None or name not in catches:
+            continue
+        throw.remove(throw.find(_q("linkEventDefinition")))
+        flow_id = _fresh_id(f"{throw.get('id')}__link", taken)
+        etree.SubElement(scope, _q("sequenceFlow"), id=flow_id, sourceRef=throw.get("id"),
+                         targetRef=catches[name].get("id"))
+    for catch in catches.values():
+        definition = catch.find(_q("linkEventDefinition"))
+        if definition is not None:
+            catch.remove(definition)
+            catch.tag = _q("intermediateThrowEvent")
+
+
+def _signal_end_events(scope: etree._Element) -> None:
+    # A signal end event throws its signal and ends: SpiffWorkflow throws signals from intermediate
+    # events only, so it becomes one followed by a none end event.
+    taken: set[str | None] | None = None
+    for end in list(scope.iterchildren(_q("endEvent"))):
+        if end.find(_q("signalEventDefinition")) is None:
+            continue
+        taken = taken if taken is not None else _taken_ids(scope)
+        end.tag = _q("intermediateThrowEvent")
+        end_id = _fresh_id(f"{end.get('id')}__end", taken)
+        etree.SubElement(scope, _q("endEvent"), id=end_id)
+        etree.SubElement(scope, _q("sequenceFlow"), id=_fresh_id(f"{end.get('id')}__to_end", taken),
+                         sourceRef=end.get("id"), targetRef=end_id)
+
+
+def _implicit_start(scope: etree._Element) -> None:
+    # Without a start event, every flow node without incoming flow starts with the scope (BPMN 10.5.2).
+    if _local(scope) == "adHocSubProcess" or scope.get("triggeredByEvent") == "true":
+        return
+    if scope.find(_q("startEvent")) is not None:
+        return
+    targets = {flow.get("targetRef") for flow in scope.iterchildren(_q("sequenceFlow"))}
+    firsts = [node for node in scope if _local(node) in _FLOW_NODES and node.get("id") not in targets
+              and node.get("isForCompensation") != "true" and node.get("triggeredByEvent") != "true"
+              and _link_name(node) is None]
+    if not firsts:
+        return
+    taken = _taken_ids(scope)
+    start_id = _fresh_id(f"{scope.get('id')}__implicit_start", taken)
+    etree.SubElement(scope, _q("startEvent"), id=start_id)
+    source = start_id
+    if len(firsts) > 1:
+        source = _fresh_id(f"{scope.get('id')}__implicit_fork", taken)
+        etree.SubElement(scope, _q("parallelGateway"), id=source)
+        etree.SubElement(scope, _q("sequenceFlow"), id=_fresh_id(f"{start_id}__flow", taken),
+                         sourceRef=start_id, targetRef=source)
+    for node in firsts:
+        etree.SubElement(scope, _q("sequenceFlow"), id=_fresh_id(f"{node.get('id')}__from_start", taken),
+                         sourceRef=source, targetRef=node.get("id"))
+
+
 def _has_condition(flow: etree._Element) -> bool:
     condition = flow.find(_q("conditionExpression"))
     return condition is not None and bool((condition.text or "").strip())
@@ -94,7 +173,7 @@ def _split_activity_flows(scope: etree._Element) -> None:
     outgoing: dict[str, list[etree._Element]] = {}
     for flow in scope.iterchildren(_q("sequenceFlow")):
         outgoing.setdefault(flow.get("sourceRef") or "", []).append(flow)
-    taken_ids = {e.get("id") for e in scope.getroottree().iter() if isinstance(e.tag, str) and e.get("id")}
+    taken_ids = _taken_ids(scope)
     for node in list(scope):
         if _local(node) not in _ACTIVITIES or node.get("isForCompensation") == "true":
             continue

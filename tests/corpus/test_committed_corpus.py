@@ -136,3 +136,14 @@ def test_interchange_events(driver):
     # receive task waiting for its message, a compensation throw passing through, an implicit end.
     assert outcome.processes == {"corpus_events": "completed"}, outcome.processes
     assert outcome.data["corpus_events"]["complete"] is False
+
+
+def test_implicit_start_links_and_signal_end(driver):
+    outcome = driver.deploy("implicit_flow.bpmn", bundle("implicit_flow.bpmn"))
+    assert outcome.status == 201, outcome.problems
+    assert codes(outcome) == [("implicit_end", "finish")]
+    driver.run(outcome)
+    # Both unconnected nodes started with the process; the signal end event woke the catch; the link
+    # throw continued at its catch.
+    assert outcome.processes == {"corpus_implicit": "completed"}, outcome.processes
+    assert outcome.data["corpus_implicit"]["dossiers"] == 1

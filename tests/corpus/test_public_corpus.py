@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -29,11 +30,36 @@ def _diagrams() -> list[Path]:
     return [p for p in found if p.stat().st_size <= MAX_BYTES]
 
 
-def _bundle(path: Path) -> dict[str, bytes]:
+_PROCESS_ID = re.compile(rb"<(?:\w+:)?process\b[^>]*?\sid=\"([^\"]+)\"")
+_CALLED = re.compile(rb"calledElement=\"([^\"$#{}]+)\"")
+
+
+def _process_index(diagrams: list[Path]) -> dict[str, list[Path]]:
+    """process id -> the files defining it (several tools export the same model)."""
+    index: dict[str, list[Path]] = {}
+    for path in diagrams:
+        for process_id in _PROCESS_ID.findall(path.read_bytes()):
+            index.setdefault(process_id.decode(), []).append(path)
+    return index
+
+
+def _bundle(path: Path, index: dict[str, list[Path]]) -> dict[str, bytes]:
+    """The diagram, the .dmn and .form files beside it, and the diagrams defining what it calls
+    (preferring one in the same directory)."""
     files = {path.name: path.read_bytes()}
     for sibling in path.parent.iterdir():
         if sibling.suffix.lower() in (".dmn", ".form") and sibling.is_file():
             files.setdefault(sibling.name, sibling.read_bytes())
+    pending, defined = [files[path.name]], set()
+    while pending:
+        content = pending.pop()
+        defined.update(p.decode() for p in _PROCESS_ID.findall(content))
+        for called in {c.decode() for c in _CALLED.findall(content)} - defined:
+            candidates = sorted(index.get(called, []), key=lambda c: (c.parent != path.parent, str(c)))
+            if candidates and candidates[0].name not in files:
+                files[candidates[0].name] = candidates[0].read_bytes()
+                pending.append(files[candidates[0].name])
+            defined.add(called)
     return files
 
 
@@ -43,8 +69,10 @@ def test_public_corpus(client, login, session, create_org_unit, create_user, cap
     create_user(RUNNER, "CITY", ["process_admin", "system_admin"])
     driver = Driver(client, login, session)
     outcomes = []
-    for path in _diagrams():
-        outcome = driver.deploy(str(path), _bundle(path))
+    diagrams = _diagrams()
+    index = _process_index(diagrams)
+    for path in diagrams:
+        outcome = driver.deploy(str(path), _bundle(path, index))
         assert outcome.status != 500, path
         if outcome.deployed:
             driver.run(outcome)

@@ -29,9 +29,10 @@ _FORM_PROPERTY = "formJsonSchemaFilename"
 # event) or make the parser raise NotImplementedError, so we refuse them up front.
 _SUPPORTED_EVENT_DEFINITIONS = {
     "startEvent": {"message", "signal", "timer", "conditional"},
-    "endEvent": {"message", "cancel", "error", "escalation", "terminate"},
-    "intermediateCatchEvent": {"message", "signal", "timer", "conditional"},
-    "intermediateThrowEvent": {"escalation", "message", "signal", "timer"},
+    # signal end events and link events are rewritten before parsing (service/engine/normalise.py)
+    "endEvent": {"message", "cancel", "error", "escalation", "terminate", "signal"},
+    "intermediateCatchEvent": {"message", "signal", "timer", "conditional", "link"},
+    "intermediateThrowEvent": {"escalation", "message", "signal", "timer", "link"},
     "boundaryEvent": {"cancel", "error", "escalation", "message", "signal", "timer", "conditional"},
 }
 

@@ -54,10 +54,12 @@ def _check_scope(filename: str, scope: etree._Element, collector: ProblemCollect
                 ends[ref].append(flow)
 
     ad_hoc = local_name(scope) == "adHocSubProcess"
+    # Without a start event every node without incoming flow starts with its scope (BPMN 10.5.2).
+    implicit_start = not any(local_name(node) == "startEvent" for node in nodes.values())
     for node_id, node in nodes.items():
         if not ad_hoc:
             # Activities of an ad-hoc sub-process are deliberately unconnected.
-            _check_connected(filename, node, incoming[node_id], outgoing[node_id], collector)
+            _check_connected(filename, node, incoming[node_id] or implicit_start, outgoing[node_id], collector)
         kind = local_name(node)
         if kind in _CONDITIONAL_GATEWAYS:
             _check_gateway_conditions(filename, node, outgoing[node_id], collector)
@@ -101,7 +103,7 @@ def _needs_outgoing(node: etree._Element) -> bool:
 def _check_connected(
     filename: str,
     node: etree._Element,
-    incoming: list[etree._Element],
+    incoming: list[etree._Element] | bool,
     outgoing: list[etree._Element],
     collector: ProblemCollector,
 ) -> None:
