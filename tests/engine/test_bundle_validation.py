@@ -405,3 +405,23 @@ def test_juel_conditions_of_camunda_files_are_checked_as_their_python_meaning():
     xml = (FIXTURES / "camunda_bad_condition.bpmn").read_bytes()
     xml = xml.replace(b"${approved ==}", b"${approved &amp;&amp; !late}")
     assert validate_bundle({**valid_bundle(), "camunda_bad_condition.bpmn": xml}) == []
+
+
+def test_a_process_calling_itself_is_refused():
+    def process(process_id: str, called: str) -> bytes:
+        return f"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d_{process_id}" targetNamespace="t">
+  <bpmn:process id="{process_id}" isExecutable="true">
+    <bpmn:startEvent id="s_{process_id}" />
+    <bpmn:callActivity id="call_{process_id}" calledElement="{called}" />
+    <bpmn:endEvent id="e_{process_id}" />
+    <bpmn:sequenceFlow id="f1_{process_id}" sourceRef="s_{process_id}" targetRef="call_{process_id}" />
+    <bpmn:sequenceFlow id="f2_{process_id}" sourceRef="call_{process_id}" targetRef="e_{process_id}" />
+  </bpmn:process>
+</bpmn:definitions>""".encode()
+
+    problems = validate_bundle({"a.bpmn": process("vong_a", "vong_b"), "b.bpmn": process("vong_b", "vong_a")})
+    assert sorted((p.code, p.element_id, p.level) for p in problems) == [
+        ("call_cycle", "call_vong_a", "error"), ("call_cycle", "call_vong_b", "error")]
+    assert "vong_a → vong_b → vong_a" in next(p.message for p in problems if p.element_id == "call_vong_b")
+    assert validate_bundle({"a.bpmn": process("thang", "thang")})[0].code == "call_cycle"

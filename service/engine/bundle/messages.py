@@ -119,6 +119,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Hoạt động gọi (callActivity) không có thuộc tính calledElement.",
         "Call activity has no calledElement attribute.",
     ),
+    "call_cycle": (
+        "Quy trình '{process}' tự gọi lại chính nó (qua {path}): bộ máy sẽ tạo quy trình con lồng nhau không giới hạn.",
+        "Process '{process}' calls itself (through {path}): the engine would nest called instances without end.",
+    ),
     "call_unknown_process": (
         "Không tìm thấy quy trình được gọi '{ref}' trong gói hoặc trong các quy trình đã triển khai.",
         "Called process '{ref}' is neither in the bundle nor already deployed.",

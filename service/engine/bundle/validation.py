@@ -16,6 +16,7 @@ from lxml import etree
 from service.engine.bundle.bpmn_elements import check_elements
 from service.engine.bundle.bpmn_expressions import SourceCheckers, default_expression_checker, default_script_checker
 from service.engine.bundle.bpmn_graph import check_process_graph
+from service.engine.bundle.call_graph import check_call_cycles
 from service.engine.bundle.dmn import check_dmn
 from service.engine.bundle.element_ids import report_duplicate_ids
 from service.engine.bundle.extensions import check_extensions
@@ -124,6 +125,7 @@ def validate_bundle(
         _index_processes(bundle, index, collector)
         for filename, root in bundle.bpmn:
             _check_bpmn_file(filename, root, index, checkers, collector)
+        check_call_cycles(bundle.bpmn, collector)
         _check_executable(bundle, collector)
     except ProblemLimitReached:
         pass
