@@ -23,6 +23,26 @@ class DeploymentOut(Schema):
     processes = fields.Function(lambda d: sorted(p.process_key for p in d.processes))
 
 
+class DeployProblemOut(Schema):
+    file = fields.String(allow_none=True)
+    element_id = fields.String(allow_none=True)
+    line = fields.Integer(allow_none=True)
+    message = fields.String()
+    level = fields.String()  # "warning" here; "error" ones refuse the deploy (422 details.problems)
+    code = fields.String()
+
+
+class UnmappedLaneOut(Schema):
+    process_key = fields.String()
+    kind = fields.String()  # lane | group
+    name = fields.String()
+
+
+class DeployResultOut(DeploymentOut):
+    warnings = fields.List(fields.Nested(DeployProblemOut))
+    unmapped_lanes = fields.List(fields.Nested(UnmappedLaneOut))
+
+
 class LaneRoleOut(Schema):
     kind = fields.String()
     name = fields.String()
@@ -62,9 +82,8 @@ def deploy():
         files[name] = content
     outcome = deployments.deploy(db(), actor=current_user(), files=files, key=request.args.get("key"))
     body = DeploymentOut().dump(outcome.deployment)
-    body["warnings"] = [{k: w.get(k) for k in ("file", "element_id", "line", "message", "level", "code")}
-                        for w in outcome.warnings]
-    body["unmapped_lanes"] = outcome.unmapped_lanes
+    body.update(DeployResultOut(only=("warnings", "unmapped_lanes")).dump(
+        {"warnings": outcome.warnings, "unmapped_lanes": outcome.unmapped_lanes}))
     return jsonify(body), 201 if outcome.created else 200
 
 

@@ -86,3 +86,13 @@ def test_missing_form_reference_is_a_warning(client, admins, login):
 
 def test_only_process_admins_deploy(client, admins, login):
     assert post(client, login("officer"), {"three_lanes.bpmn": fixture("three_lanes.bpmn")}).status_code == 403
+
+
+def test_deploy_response_and_openapi_document_warnings_and_lane_roles(client, admins, login):
+    response = post(client, login("padmin"), {"demo_approval.bpmn": fixture("demo_approval.bpmn")})
+    body = response.get_json()
+    assert set(body) == {"key", "version", "name", "processes", "warnings", "unmapped_lanes"}
+    assert all(set(w) == {"file", "element_id", "line", "message", "level", "code"} for w in body["warnings"])
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert "/api/v1/process-definitions/{key}/versions/{version}/lane-roles" in spec["paths"]
+    assert {"DeployResultOut", "LaneRoleOut"} <= set(spec["components"]["schemas"])
