@@ -134,8 +134,9 @@ class Driver:
                 return instance["status"] if instance["status"] != "error" else f"error: {self._error(instance_id)}"
             if instance["tasks"]:
                 task = instance["tasks"][0]
-                if not self._complete(task, data_for):
-                    return f"task {task['element_id']} could not be completed"
+                status = self._complete(task, data_for)
+                if status != 200:
+                    return f"task {task['element_id']} could not be completed ({status})"
             elif not self._fire_timers(instance_id) and not self._post_messages(instance_id):
                 return f"stuck ({instance['status']}, nothing to fire or post; {self._waits(instance_id)})"
         return f"not done after {MAX_STEPS} steps"
@@ -146,14 +147,14 @@ class Driver:
         errors = [event for event in history if event["action"] == "instance.error"]
         return str(errors[-1]["details"])[:300] if errors else "?"
 
-    def _complete(self, task: dict, data_for) -> bool:
+    def _complete(self, task: dict, data_for) -> int:
         detail = self.client.get(f"/api/v1/tasks/{task['id']}", headers=self._headers()).get_json()
         data = form_values(detail["form"])
         if data_for is not None:
             data.update(data_for(task["element_id"], detail) or {})
         response = self.client.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": data},
                                     headers=self._headers())
-        return response.status_code == 200
+        return response.status_code
 
     def _fire_timers(self, instance_id: int) -> bool:
         # The engine checks due times against the real clock: short timers (PT0.2S) fire after a pause,

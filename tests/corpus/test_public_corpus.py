@@ -94,3 +94,5 @@ def test_public_corpus(client, login, session, create_org_unit, create_user, cap
             {"file": o.name, "status": o.status, "problems": o.problems, "warnings": o.warnings,
              "processes": o.processes} for o in outcomes]}, ensure_ascii=False, indent=1), encoding="utf-8")
     assert outcomes
+    crashed = [(o.name, v) for o in outcomes for v in o.processes.values() if "500" in v.split(":")[0]]
+    assert not crashed, crashed  # a diagram may be refused or fail its instance, never crash the service
