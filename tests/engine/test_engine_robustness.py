@@ -34,3 +34,13 @@ def test_a_timer_expression_of_the_wrong_kind_is_an_instance_error(api):
     assert started["status"] == "error"
     [event] = [e for e in api.history(started["id"]) if e["action"] == "instance.error"]
     assert "timedelta" in event["details"]["message"]
+
+
+def test_a_bare_exception_from_the_engine_is_an_instance_error(api):
+    invalid = DIAGRAM.replace(b"timedelta(seconds=30)", b"'R2/PT1H5D'").replace(b"timeDuration", b"timeCycle")
+    invalid = invalid.replace(b"timer_of_wrong_kind", b"bad_cycle")
+    assert api.upload({"cycle_of_wrong_form.bpmn": invalid}).status_code == 201
+    started = api.start("bad_cycle")
+    assert started["status"] == "error"
+    [event] = [e for e in api.history(started["id"]) if e["action"] == "instance.error"]
+    assert "Invalid duration" in event["details"]["message"]
