@@ -43,12 +43,25 @@ def _process_index(diagrams: list[Path]) -> dict[str, list[Path]]:
     return index
 
 
+_DECISION_ID = re.compile(rb"<(?:\w+:)?decision\b[^>]*?\sid=\"([^\"]+)\"")
+_FORM_ID = re.compile(rb"\"id\"\s*:\s*\"([^\"]+)\"")
+
+
+def _referenced(sibling: Path, diagram: bytes) -> bool:
+    """Whether the diagram names this .dmn's decisions or this .form (by file name or form id)."""
+    content = sibling.read_bytes()
+    if sibling.suffix.lower() == ".dmn":
+        return any(b'"' + d + b'"' in diagram or b">" + d + b"<" in diagram for d in _DECISION_ID.findall(content))
+    names = {sibling.name.encode(), sibling.stem.encode(), *_FORM_ID.findall(content)[:1]}
+    return any(name in diagram for name in names)
+
+
 def _bundle(path: Path, index: dict[str, list[Path]]) -> dict[str, bytes]:
-    """The diagram, the .dmn and .form files beside it, and the diagrams defining what it calls
-    (preferring one in the same directory)."""
+    """The diagram, the .dmn and .form files beside it that it names, and the diagrams defining what it
+    calls (preferring one in the same directory)."""
     files = {path.name: path.read_bytes()}
-    for sibling in path.parent.iterdir():
-        if sibling.suffix.lower() in (".dmn", ".form") and sibling.is_file():
+    for sibling in sorted(path.parent.iterdir()):
+        if sibling.suffix.lower() in (".dmn", ".form") and sibling.is_file() and _referenced(sibling, files[path.name]):
             files.setdefault(sibling.name, sibling.read_bytes())
     pending, defined = [files[path.name]], set()
     while pending:
