@@ -96,3 +96,24 @@ def test_deploy_response_and_openapi_document_warnings_and_lane_roles(client, ad
     spec = client.get("/api/v1/openapi.json").get_json()
     assert "/api/v1/process-definitions/{key}/versions/{version}/lane-roles" in spec["paths"]
     assert {"DeployResultOut", "LaneRoleOut"} <= set(spec["components"]["schemas"])
+
+
+JAVA_DELEGATE = b"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="t">
+  <bpmn:process id="java_delegate" isExecutable="true">
+    <bpmn:startEvent id="s" /><bpmn:serviceTask id="charge" camunda:class="org.example.Charge" />
+    <bpmn:endEvent id="e" />
+    <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="charge" />
+    <bpmn:sequenceFlow id="f2" sourceRef="charge" targetRef="e" />
+  </bpmn:process>
+</bpmn:definitions>
+"""
+
+
+def test_a_java_delegate_is_refused_naming_the_java_code(client, admins, login):
+    response = post(client, login("padmin"), {"java_delegate.bpmn": JAVA_DELEGATE})
+    assert response.status_code == 422
+    [problem] = response.get_json()["error"]["details"]["problems"]
+    assert problem["element_id"] == "charge" and "org.example.Charge" in problem["message"]
+    assert "mã Java" in problem["message"]
