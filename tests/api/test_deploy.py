@@ -117,3 +117,14 @@ def test_a_java_delegate_is_refused_naming_the_java_code(client, admins, login):
     [problem] = response.get_json()["error"]["details"]["problems"]
     assert problem["element_id"] == "charge" and "org.example.Charge" in problem["message"]
     assert "mã Java" in problem["message"]
+
+
+def test_warnings_are_kept_with_the_version(client, admins, login, session):
+    from service.models import Deployment
+
+    first = post(client, login("padmin"), {"demo_approval.bpmn": fixture("demo_approval.bpmn")})
+    again = post(client, login("padmin"), {"demo_approval.bpmn": fixture("demo_approval.bpmn")})
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.get_json()["warnings"] == first.get_json()["warnings"] != []
+    stored = session.query(Deployment).one().warnings
+    assert [w["element_id"] for w in stored] == [w["element_id"] for w in first.get_json()["warnings"]]

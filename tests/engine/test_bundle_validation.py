@@ -425,3 +425,25 @@ def test_a_process_calling_itself_is_refused():
         ("call_cycle", "call_vong_a", "error"), ("call_cycle", "call_vong_b", "error")]
     assert "vong_a → vong_b → vong_a" in next(p.message for p in problems if p.element_id == "call_vong_b")
     assert validate_bundle({"a.bpmn": process("thang", "thang")})[0].code == "call_cycle"
+
+
+def test_form_field_ids_are_keys_of_their_form_not_element_ids():
+    xml = b"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="t">
+  <bpmn:process id="two_forms" isExecutable="true">
+    <bpmn:startEvent id="s" />
+    <bpmn:userTask id="t1"><bpmn:extensionElements><camunda:formData>
+      <camunda:formField id="approved" type="boolean" /></camunda:formData></bpmn:extensionElements></bpmn:userTask>
+    <bpmn:userTask id="t2"><bpmn:extensionElements><camunda:formData>
+      <camunda:formField id="approved" type="boolean" /></camunda:formData></bpmn:extensionElements></bpmn:userTask>
+    <bpmn:endEvent id="e" />
+    <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="t1" />
+    <bpmn:sequenceFlow id="f2" sourceRef="t1" targetRef="t2" />
+    <bpmn:sequenceFlow id="f3" sourceRef="t2" targetRef="e" />
+  </bpmn:process>
+</bpmn:definitions>"""
+    assert validate_bundle({"two_forms.bpmn": xml}) == []
+    # ... while a BPMN element id used twice still is a duplicate
+    twice = xml.replace(b'<bpmn:endEvent id="e" />', b'<bpmn:endEvent id="e" /><bpmn:endEvent id="t1" />')
+    assert "duplicate_id" in {p.code for p in validate_bundle({"two_forms.bpmn": twice})}
