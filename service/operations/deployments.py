@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..engine.bundle.problems import ProblemCollector
 from ..engine.bundle.validation import file_kind, validate_bundle
-from ..engine.parsing import BundleParseError, parse_bundle
+from ..engine.parsing import BundleParseError, ParsedBundle, parse_bundle
 from ..engine.script_engine import check_script
 from ..engine.serialization import specs_to_dict
 from ..errors import NotFound, PermissionDenied, ValidationFailed
@@ -45,7 +45,7 @@ def _content_hash(files: dict[str, bytes]) -> str:
 def _problems(problems: list[dict]) -> ValidationFailed:
     return ValidationFailed(
         "Bộ tệp quy trình không hợp lệ; chưa triển khai gì. / The bundle is invalid; nothing was deployed.",
-        details={"problems": problems},
+        details={"problems": [{**problem, "level": problem.get("level", "error")} for problem in problems]},
     )
 
 
@@ -131,7 +131,7 @@ def deploy(session: Session, *, actor: User, files: dict[str, bytes], key: str |
     return DeployOutcome(deployment, created=True, unmapped_lanes=_unmapped(deployment))
 
 
-def _store_versions(session: Session, deployment: Deployment, bundle) -> None:
+def _store_versions(session: Session, deployment: Deployment, bundle: ParsedBundle) -> None:
     """One stored spec per process (its own spec plus what it calls, never per instance) and its lane roles."""
     roles = lane_roles.RoleIndex.load(session)
     needed = lane_roles.needed_names(bundle.lanes, bundle.task_metadata)
@@ -149,7 +149,7 @@ def _store_versions(session: Session, deployment: Deployment, bundle) -> None:
         lane_roles.fill(session, process_version, needed, roles, previous)
 
 
-def _lane_warnings(bundle, deployment: Deployment) -> list[dict]:
+def _lane_warnings(bundle: ParsedBundle, deployment: Deployment) -> list[dict]:
     """A warning where each unmapped lane (or candidate group) is drawn."""
     missing = {(row["kind"], row["name"]) for row in _unmapped(deployment)}
     collector = ProblemCollector(max_problems=10_000)

@@ -40,6 +40,7 @@ def test_invalid_bundle_is_422_with_located_problems_and_deploys_nothing(client,
     assert response.status_code == 422
     problems = response.get_json()["error"]["details"]["problems"]
     assert any(p["file"] == "broken.bpmn" and p["element_id"] == "f1" and p["line"] == 5 for p in problems), problems
+    assert {p["level"] for p in problems} == {"error"}
     listed = client.get("/api/v1/process-definitions", headers=login("padmin")).get_json()
     assert listed["total"] == 0  # the valid file in the same bundle was not deployed either
 
