@@ -9,8 +9,8 @@ from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 
 from .sandbox import SandboxedEnvironment
-from .sandbox_compiler import check_source
-from .sandbox_errors import SandboxError
+from .sandbox.compiler import check_source
+from .sandbox.errors import SandboxError
 from .service_tasks import get_handler
 
 

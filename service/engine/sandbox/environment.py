@@ -2,7 +2,7 @@
 
 `SandboxedEnvironment` has the semantics of SpiffWorkflow 3.2.0's `TaskDataEnvironment` (evaluate returns
 the value; execute updates the task data in place and strips functions and helpers from it) but
-compiles the code through `sandbox_compiler` (allow-listed syntax, guarded attribute access, calls and
+compiles the code through `compiler` (allow-listed syntax, guarded attribute access, calls and
 growing operators) and runs it within a CPU-time and memory budget. Every path SpiffWorkflow uses
 (gateway conditions, timers, multi-instance, DMN input/output entries, script tasks, pre/post scripts,
 correlation properties) goes through `evaluate`/`execute` of the environment.
@@ -19,19 +19,19 @@ from typing import Any
 from SpiffWorkflow.bpmn.script_engine.python_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
-from .sandbox_attributes import SafeNamespace
-from .sandbox_budget import Budget, SandboxLimits, enter, leave
-from .sandbox_builtins import SAFE_BUILTINS
-from .sandbox_compiler import GUARD_PREFIX, CompiledCode, check_source, compile_sandboxed
-from .sandbox_data import check_storable
-from .sandbox_errors import (
+from .attributes import SafeNamespace
+from .budget import Budget, SandboxLimits, enter, leave
+from .builtins import SAFE_BUILTINS
+from .compiler import GUARD_PREFIX, CompiledCode, check_source, compile_sandboxed
+from .data import check_storable
+from .errors import (
     SandboxDataError,
     SandboxError,
     SandboxMemoryError,
     SandboxSecurityError,
     SandboxTimeout,
 )
-from .sandbox_guards import STATIC_GUARDS
+from .guards import STATIC_GUARDS
 
 __all__ = [
     "SafeNamespace",
@@ -76,7 +76,7 @@ class SandboxedEnvironment(BasePythonScriptEngineEnvironment):
         scope.update(context)
         scope["__builtins__"] = SAFE_BUILTINS  # after the data: a data key cannot replace it
         if not compiled.guards:
-            return eval(compiled.code, scope)  # noqa: S307 - code checked and rewritten by sandbox_compiler
+            return eval(compiled.code, scope)  # noqa: S307 - code checked and rewritten by sandbox.compiler
         return self._run(compiled, scope, eval)
 
     def execute(self, script: str, context: dict[str, Any], external_context: dict[str, Any] | None = None) -> bool:

@@ -12,8 +12,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from .sandbox_errors import SandboxDataError, SandboxMemoryError
-from .sandbox_sizes import MAX_WALK
+from .errors import SandboxDataError, SandboxMemoryError
+from .sizes import MAX_WALK
 
 MAX_DEPTH = 100  # JSON encoders recurse; far deeper than any form data nests
 

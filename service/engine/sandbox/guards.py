@@ -12,12 +12,12 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from .sandbox_attributes import guard_getattr
-from .sandbox_budget import current_budget
-from .sandbox_builtins import UNCATCHABLE
-from .sandbox_calls import guard_call
-from .sandbox_errors import SandboxSecurityError
-from .sandbox_sizes import SLOT, collection_bytes, is_sequence, item_bytes, need, repeat_bytes, text_size
+from .attributes import guard_getattr
+from .budget import current_budget
+from .builtins import UNCATCHABLE
+from .calls import guard_call
+from .errors import SandboxSecurityError
+from .sizes import SLOT, collection_bytes, is_sequence, item_bytes, need, repeat_bytes, text_size
 
 _FAST_BITS = 4096  # integers up to this size are never worth a budget lookup
 _PERCENT_FIELD = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d*)(?:\.(\*|\d*))?[hlL]?[a-zA-Z%]")

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from types import CodeType
 
-from .sandbox_errors import SandboxSecurityError
+from .errors import SandboxSecurityError
 
 GUARD_PREFIX = "_sb_"
 FILENAME = "<string>"  # SpiffWorkflow looks for this name to report the failing line

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .sandbox_budget import COUNTED_ALLOCATION, current_budget
+from .budget import COUNTED_ALLOCATION, current_budget
 
 CHECK_FROM = COUNTED_ALLOCATION  # predicted sizes below this are never worth a budget lookup
 SLOT = 8  # bytes per list/tuple slot

@@ -9,10 +9,10 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
-from .sandbox_budget import current_budget
-from .sandbox_calls import guarded_callable, register_checked
-from .sandbox_errors import SandboxError, SandboxSecurityError, SandboxTimeout
-from .sandbox_sizes import SLOT, collection_bytes, is_sequence, need, text_size
+from .budget import current_budget
+from .calls import guarded_callable, register_checked
+from .errors import SandboxError, SandboxSecurityError, SandboxTimeout
+from .sizes import SLOT, collection_bytes, is_sequence, need, text_size
 
 _MAX_ROUND_DIGITS = 400
 _DECIMAL_INT_DIGITS = 4300  # as sys.int_max_str_digits: int(Decimal('1e999999')) takes ~20 s in C
