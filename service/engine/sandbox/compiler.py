@@ -7,8 +7,8 @@ cannot judge through guard functions named `_sb_*` (names user code can never sp
 
 - `obj.attr` -> `_sb_getattr(obj, 'attr')`: only public attributes of known-safe types;
 - `f(...)` -> `_sb_call(f, ...)`: constructors and reducers that could allocate a lot are checked;
-- `a * b`, `a + b`, `a ** b`, `a << b`, `a % b` (and their `op=` forms), `x[i:j]`, `*a`, `**a`
-  -> size predictions;
+- `a * b`, `a + b`, `a ** b`, `a << b`, `a % b` (and their `op=` forms), `x[i:j]`, `*a`, `**a`, the list
+  of a slice assignment (`x[:0] = x`) -> size predictions;
 - f-string fields -> `_sb_format(...)` (width limits, no `str.format` attribute tricks);
 - loop bodies, comprehensions and function entries -> `_sb_tick()` (CPU time and memory sampling);
 - `except` bodies start with `_sb_reraise()`, so user code cannot swallow a sandbox refusal.
@@ -24,6 +24,7 @@ from functools import lru_cache
 from types import CodeType
 
 from .errors import SandboxSecurityError
+from .numeric import MAX_LITERAL_BITS
 
 GUARD_PREFIX = "_sb_"
 FILENAME = "<string>"  # SpiffWorkflow looks for this name to report the failing line
@@ -98,6 +99,15 @@ class _Validator(ast.NodeVisitor):
 
     def visit_Name(self, node: ast.Name) -> None:
         _check_identifier(node.id, node)
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        # A hexadecimal literal escapes Python's 4,300-digit limit; `//` on it would run in C for seconds.
+        if isinstance(node.value, int) and node.value.bit_length() > MAX_LITERAL_BITS:
+            raise _refuse(
+                f"integer literal of {node.value.bit_length()} bits (limit {MAX_LITERAL_BITS})",
+                f"hằng số nguyên {node.value.bit_length()} bit (giới hạn {MAX_LITERAL_BITS})",
+                node,
+            )
 
     def visit_arg(self, node: ast.arg) -> None:
         if node.annotation is not None:
@@ -181,6 +191,8 @@ class _Rewriter(ast.NodeTransformer):
         if isinstance(node.ctx, ast.Load) and isinstance(node.slice, ast.Slice):
             parts = [part or ast.Constant(None) for part in (node.slice.lower, node.slice.upper, node.slice.step)]
             return self._guard("slice", [node.value, *parts], node)
+        if isinstance(node.ctx, ast.Store) and isinstance(node.slice, ast.Slice):  # x[:0] = x grows x
+            node.value = self._guard("slice_target", [node.value], node)
         return node
 
     def visit_Starred(self, node: ast.Starred) -> ast.AST:
@@ -214,7 +226,9 @@ class _Rewriter(ast.NodeTransformer):
             # Evaluate the container (and a plain index) once, as `a[i] += x` does.
             container = self._temp(target.value, prelude, node)
             index = target.slice if isinstance(target.slice, ast.Slice) else self._temp(target.slice, prelude, node)
-            store = ast.Subscript(value=container, slice=index, ctx=ast.Store())
+            sliced = isinstance(index, ast.Slice)
+            holder = self._guard("slice_target", [container], node) if sliced else container
+            store = ast.Subscript(value=holder, slice=index, ctx=ast.Store())
             load = ast.Subscript(value=container, slice=index, ctx=ast.Load())
         else:
             store = target

@@ -7,11 +7,13 @@ growing operators) and runs it within a CPU-time and memory budget. Every path S
 (gateway conditions, timers, multi-instance, DMN input/output entries, script tasks, pre/post scripts,
 correlation properties) goes through `evaluate`/`execute` of the environment.
 
-Code that needs no guard (`amount > 80 and ok`) runs with plain `eval` on the cached code object.
+Code that needs no guard (`amount > 80 and ok`) runs with plain `eval` on the cached code object: it
+calls nothing, so it cannot build a Decimal or a big number (task data is JSON).
 """
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -32,6 +34,7 @@ from .errors import (
     SandboxTimeout,
 )
 from .guards import STATIC_GUARDS
+from .numeric import DECIMAL_DIGITS, bounded_context
 
 __all__ = [
     "SafeNamespace",
@@ -99,9 +102,14 @@ class SandboxedEnvironment(BasePythonScriptEngineEnvironment):
         scope.update(_static_guards(compiled.guards))
         scope[GUARD_PREFIX + "tick"] = budget.tick
         previous = enter(budget)
+        numbers = decimal.getcontext()
+        decimal.setcontext(bounded_context())  # Decimal arithmetic stays within DECIMAL_DIGITS
         try:
             result = runner(compiled.code, scope)
+        except decimal.Overflow:  # its own message is a list of classes
+            budget.refuse_memory(f"a Decimal result beyond 10^{DECIMAL_DIGITS}")
         finally:
+            decimal.setcontext(numbers)
             leave(previous)
         if budget.expired:  # the code swallowed the timeout somehow; the run still failed
             budget.check_time()
