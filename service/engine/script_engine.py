@@ -27,7 +27,7 @@ class VinhDanhScriptEngine(PythonScriptEngine):
                 f"service task {operation_name!r} failed: {exc}", task=task, exception=exc) from exc
 
 
-_environment = SandboxedEnvironment()
+_environment = SandboxedEnvironment(isolated=True)
 
 
 def make_engine() -> VinhDanhScriptEngine:

@@ -265,6 +265,13 @@ class _Rewriter(ast.NodeTransformer):
         node.ifs.insert(0, self._tick(node.iter))
         return node
 
+    def visit_NamedExpr(self, node: ast.NamedExpr) -> ast.AST:
+        # `(x := [x, x])` repeated builds, without a call, a value sharing its parts 2^n times, which one
+        # comparison then walks in C: such code must not count as guard-free (it runs under the backstop).
+        self.generic_visit(node)
+        self.guards.add(GUARD_PREFIX + "tick")
+        return node
+
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> ast.AST:
         self.generic_visit(node)
         node.body.insert(0, ast.copy_location(ast.Expr(self._guard("reraise", [], node)), node))

@@ -8,7 +8,9 @@ growing operators) and runs it within a CPU-time and memory budget. Every path S
 correlation properties) goes through `evaluate`/`execute` of the environment.
 
 Code that needs no guard (`amount > 80 and ok`) runs with plain `eval` on the cached code object: it
-calls nothing, so it cannot build a Decimal or a big number (task data is JSON).
+calls nothing, so it cannot build a Decimal, a big number or a structure sharing its parts (task data
+is JSON). With `isolated=True` (the service's environment) every other run goes to a helper process
+that is killed when a single operation overstays its budget (`isolation`).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from .errors import (
     SandboxTimeout,
 )
 from .guards import STATIC_GUARDS
+from .isolation import run_isolated
 from .numeric import DECIMAL_DIGITS, bounded_context
 
 __all__ = [
@@ -66,13 +69,18 @@ class SandboxedEnvironment(BasePythonScriptEngineEnvironment):
         memory: int = SandboxLimits.memory,
         max_range: int = SandboxLimits.max_range,
         max_int_bits: int = SandboxLimits.max_int_bits,
+        isolated: bool = False,
     ):
         super().__init__(environment_globals)
         self.limits = SandboxLimits(cpu_time=cpu_time, memory=memory, max_range=max_range, max_int_bits=max_int_bits)
+        self.isolated = isolated  # guarded code runs in a helper process (`isolation`); globals must pickle
 
     def evaluate(self, expression: str, context: dict[str, Any], external_context: dict[str, Any] | None = None) -> Any:
         """Return the value of `expression` with the task data (and external context) as variables."""
         compiled = compile_sandboxed(expression, "eval")
+        if self.isolated and compiled.guards:
+            request = ("eval", expression, context, external_context, self.globals, self.limits)
+            return run_isolated(request, self.limits)[0]
         scope = dict(self.globals)
         if external_context:
             scope.update(external_context)
@@ -87,6 +95,12 @@ class SandboxedEnvironment(BasePythonScriptEngineEnvironment):
         external_context = external_context or {}
         self.check_for_overwrite(context, external_context)
         compiled = compile_sandboxed(script, "exec")
+        if self.isolated:
+            request = ("exec", script, context, external_context, self.globals, self.limits)
+            _, changed = run_isolated(request, self.limits)
+            context.clear()
+            context.update(changed)
+            return True
         context.update(self.globals)
         context.update(external_context)
         context["__builtins__"] = SAFE_BUILTINS
