@@ -25,6 +25,7 @@ from ..documents.rendering import DEFAULT_TEMPLATE_DIR, TEMPLATE_FILES, document
 from ..errors import NotFound, PermissionDenied, ValidationFailed
 from ..models import DocumentTemplate, GeneratedDocument, ProcessInstance, User
 from ..permissions import can_see_instance, is_process_admin
+from ..zip_limits import ArchiveRefused, check_zip
 from . import audit
 
 DOCUMENT_NOT_FOUND = "Không tìm thấy văn bản. / Document not found."
@@ -115,9 +116,12 @@ def _check_template(content: bytes) -> None:
         problem = "Tệp quá lớn (tối đa 10 MB). / The file is too large (10 MB at most)."
     else:
         try:
+            check_zip(content)  # before docxtpl inflates anything: a zip bomb stops here
             with zipfile.ZipFile(io.BytesIO(content)) as archive:
                 if "word/document.xml" not in archive.namelist():
                     problem = "Không phải tệp .docx. / Not a .docx file."
+        except ArchiveRefused as refused:
+            problem = str(refused)
         except zipfile.BadZipFile:
             problem = "Không phải tệp .docx. / Not a .docx file."
     if problem is None:
