@@ -216,9 +216,14 @@ class _Rewriter(ast.NodeTransformer):
         return ast.copy_location(ast.FormattedValue(value=value, conversion=-1, format_spec=None), node)
 
     def visit_AugAssign(self, node: ast.AugAssign) -> ast.AST | list[ast.stmt]:
-        self.generic_visit(node)
+        if isinstance(node.target, ast.Subscript):  # its parts only: the store is built (and guarded) below
+            node.target.value = self.visit(node.target.value)
+            node.target.slice = self.visit(node.target.slice)
+        node.value = self.visit(node.value)
         name = _GUARDED_BINOPS.get(type(node.op))
         if name is None:
+            if isinstance(node.target, ast.Subscript) and isinstance(node.target.slice, ast.Slice):
+                node.target.value = self._guard("slice_target", [node.target.value], node)
             return node
         target = node.target
         prelude: list[ast.stmt] = []
