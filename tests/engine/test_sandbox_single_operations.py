@@ -64,9 +64,9 @@ DOUBLINGS = "\n".join(["x = [0] * 1000"] + ["x[:0] = x"] * 30)
 # Refused by a static guard before the operation runs: (code, part of the English message).
 STATIC = {
     "slice_assignment_doubling": (DOUBLINGS, "slice assignment"),
-    "slice_assignment_as_for_target": ("x = [0] * 1000\nfor x[:0] in [x] * 30:\n    pass", "slice assignment"),
+    "slice_assignment_as_for_target": ("x = [0] * 1000\nfor x[:0] in [x] * 30:\n    pass", "memory limit"),
     "slice_assignment_augmented": ("x = [0] * 1000\nfor i in range(30):\n    x[:0] += x", "memory limit"),
-    "slice_assignment_of_reversed": ("x = [0] * 1000\nfor i in range(30):\n    x[:0] = reversed(x)", "slice"),
+    "slice_assignment_of_reversed": ("x = [0] * 1000\nfor i in range(30):\n    x[:0] = reversed(x)", "memory limit"),
     "percent_d_of_huge_decimal": ("s = '%d' % Decimal('1e600000')", "Decimal of 1 digits and exponent 600000"),
     "percent_d_of_decimal_in_dict": ("s = '%(v)d' % {'v': Decimal('1e600000')}", "exponent 600000"),
     "format_f_of_huge_decimal": ("s = f\"{Decimal('1e500000000'):f}\"", "exponent 500000000"),
@@ -118,30 +118,37 @@ def test_hexadecimal_literals_are_bounded_at_compile_time(in_process):
 
 # Not sizeable before they run: one C call walks a value whose parts are shared 2^40 times.
 SHARED = "a = [1]\nb = [1]\nfor i in range(40):\n    a = [a, a]\n    b = [b, b]\n"
+NESTED = "[" * 40 + "1" + "] * 2" * 40  # [[[1] * 2] * 2] ... forty deep, built in one expression
+LAMBDA = "(lambda f: f(f, 40))(lambda f, n: [f(f, n - 1)] * 2 if n else [1])"
+WALRUS = " and ".join(["(a := [1]) and (b := [1])"] + ["(a := [a, a]) and (b := [b, b])"] * 40 + ["a == b"])
 BACKSTOP = {
-    "compare_shared_lists": SHARED + "same = a == b",
-    "order_shared_lists": SHARED + "less = a < b",
-    "contains_shared_list": SHARED + "found = b in [a]",
-    "hash_shared_tuples": "t = (1,)\nfor i in range(40):\n    t = (t, t)\nd = {t: 1}",
-    "sort_shared_lists": SHARED + "s = sorted([a, b, a, b])",
-    "walrus_in_an_expression": None,
+    "compare_shared_lists": ("exec", SHARED + "same = a == b"),
+    "order_shared_lists": ("exec", SHARED + "less = a < b"),
+    "contains_shared_list": ("exec", SHARED + "found = b in [a]"),
+    "hash_shared_tuples": ("exec", "t = (1,)\nfor i in range(40):\n    t = (t, t)\nd = {t: 1}"),
+    "sort_shared_lists": ("exec", SHARED + "s = sorted([a, b, a, b])"),
+    "straight_line_bindings": (
+        "exec",
+        "l0 = [1]\nm0 = [1]\n"
+        + "".join(f"l{i} = [l{i - 1}, l{i - 1}]\nm{i} = [m{i - 1}, m{i - 1}]\n" for i in range(1, 41))
+        + "same = l40 == m40",
+    ),
+    "walrus_in_an_expression": ("eval", WALRUS),
+    "nested_repetition_in_an_expression": ("eval", f"{NESTED} == {NESTED}"),
+    "recursive_lambda_in_an_expression": ("eval", f"{LAMBDA} == {LAMBDA}"),
 }
-
-
-def _walrus_dag(depth: int = 40) -> str:
-    steps = " and ".join(["(a := [a, a]) and (b := [b, b])"] * depth)
-    return f"(a := [1]) and (b := [1]) and {steps} and a == b"
 
 
 @pytest.mark.parametrize("name", BACKSTOP.keys())
 def test_the_backstop_kills_a_single_runaway_operation(isolated, name):
+    mode, code = BACKSTOP[name]
     before, helpers_cpu = _reset_peak(), _children_cpu()
     started = time.monotonic()
     with pytest.raises(SandboxTimeout) as caught:
-        if BACKSTOP[name] is None:
-            isolated.evaluate(_walrus_dag(), {})
+        if mode == "eval":
+            isolated.evaluate(code, {})
         else:
-            isolated.execute(BACKSTOP[name], {})
+            isolated.execute(code, {})
     assert "in a single operation" in caught.value.message_en
     assert "trong một phép tính" in caught.value.message_vi
     # The killed helper's CPU time (reaped, so counted among this process's children): the budget, the
@@ -149,11 +156,13 @@ def test_the_backstop_kills_a_single_runaway_operation(isolated, name):
     assert _children_cpu() - helpers_cpu < CPU + isolation.GRACE + 0.5
     assert time.monotonic() - started < 10 * CPU + 5
     assert _status()["VmHWM"] - before < MARGIN
-    assert isolated.evaluate("len([1, 2])", {}) == 2  # a fresh helper takes over
+    data = {"n": 2}
+    isolated.execute("m = n * 2", data)  # a fresh helper takes over
+    assert data == {"n": 2, "m": 4}
 
 
 def test_the_helpers_memory_is_capped_by_its_address_space(isolated):
-    isolated.evaluate("len([0])", {})  # a helper is running and idle
+    isolated.execute("x = 1", {})  # a helper is running and idle (scripts always go to one)
     helper = isolation._pool.idle[-1]  # the one the next run takes
     _reset_peak(helper.process.pid)
     before = _status(helper.process.pid)["VmRSS"]
@@ -181,9 +190,26 @@ def test_a_script_error_keeps_its_line_for_spiffworkflow(isolated):
         pytest.fail("the script did not fail")
 
 
-def test_guard_free_conditions_stay_in_the_servers_process(isolated, monkeypatch):
+@pytest.mark.parametrize(
+    "expression, value",
+    [
+        ('decision == "return" and amount > 80', True),
+        ("len(flagged) > 0", True),
+        ('consolidation.get("review_required") is True', False),
+        ("str(amount).zfill(6) + '-' + decision.upper()", "000090-RETURN"),
+        ("Decimal('1.5') * amount > 100", True),
+    ],
+)
+def test_expressions_the_guards_bound_stay_in_the_servers_process(isolated, monkeypatch, expression, value):
     def refuse(*args, **kwargs):
-        raise AssertionError("a guard-free condition went to a helper")
+        raise AssertionError("a bounded expression went to a helper")
 
     monkeypatch.setattr("service.engine.sandbox.environment.run_isolated", refuse)
-    assert isolated.evaluate('decision == "return" and amount > 80', {"decision": "return", "amount": 90})
+    data = {"decision": "return", "amount": 90, "flagged": [1], "consolidation": {}}
+    assert isolated.evaluate(expression, data) == value
+
+
+def test_a_bounded_expression_is_still_refused_by_the_static_guards(isolated, monkeypatch):
+    monkeypatch.setattr("service.engine.sandbox.environment.run_isolated", None)  # never called
+    with pytest.raises(SandboxMemoryError, match="exponent 600000"):
+        isolated.evaluate("'%d' % Decimal('1e600000') != ''", {})

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from types import CodeType
 
+from .bounded import is_bounded
 from .errors import SandboxSecurityError
 from .numeric import MAX_LITERAL_BITS
 
@@ -76,6 +77,7 @@ _GUARDED_BINOPS = {ast.Add: "add", ast.Mult: "mul", ast.Pow: "pow", ast.LShift: 
 class CompiledCode:
     code: CodeType
     guards: frozenset[str]  # guard names the code calls; empty means it can run without a budget
+    bounded: bool = False  # the static guards alone bound it (`bounded.is_bounded`): no backstop needed
 
 
 def _refuse(what_en: str, what_vi: str, node: ast.AST) -> SandboxSecurityError:
@@ -290,9 +292,10 @@ def compile_sandboxed(source: str, mode: str) -> CompiledCode:
         source = source.lstrip(" \t")  # as eval() does
     tree = ast.parse(source, filename=FILENAME, mode=mode)
     _Validator().visit(tree)
+    bounded = is_bounded(tree, mode)  # before the rewrite turns every call into a guard call
     rewriter = _Rewriter()
     tree = ast.fix_missing_locations(rewriter.visit(tree))
-    return CompiledCode(compile(tree, FILENAME, mode), frozenset(rewriter.guards))
+    return CompiledCode(compile(tree, FILENAME, mode), frozenset(rewriter.guards), bounded)
 
 
 def check_source(source: str, mode: str = "exec") -> None:

@@ -9,8 +9,9 @@ correlation properties) goes through `evaluate`/`execute` of the environment.
 
 Code that needs no guard (`amount > 80 and ok`) runs with plain `eval` on the cached code object: it
 calls nothing, so it cannot build a Decimal, a big number or a structure sharing its parts (task data
-is JSON). With `isolated=True` (the service's environment) every other run goes to a helper process
-that is killed when a single operation overstays its budget (`isolation`).
+is JSON). With `isolated=True` (the service's environment) scripts, and expressions the static guards
+alone do not bound (`bounded`), run in a helper process that is killed when a single operation
+overstays its budget (`isolation`); the other expressions run here under the guards.
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ class SandboxedEnvironment(BasePythonScriptEngineEnvironment):
     def evaluate(self, expression: str, context: dict[str, Any], external_context: dict[str, Any] | None = None) -> Any:
         """Return the value of `expression` with the task data (and external context) as variables."""
         compiled = compile_sandboxed(expression, "eval")
-        if self.isolated and compiled.guards:
+        if self.isolated and compiled.guards and not compiled.bounded:
             request = ("eval", expression, context, external_context, self.globals, self.limits)
             return run_isolated(request, self.limits)[0]
         scope = dict(self.globals)
