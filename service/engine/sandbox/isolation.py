@@ -16,6 +16,7 @@ runs wait for a free one. Helpers are started on first use (about 0.2 s) and lef
 
 from __future__ import annotations
 
+import atexit
 import os
 import select
 import signal
@@ -126,6 +127,14 @@ class _Pool:
             self.release(None)
             raise
 
+    def close(self) -> None:
+        """At exit: end this process's idle helpers (they would also end on their own, reading EOF)."""
+        with self.condition:
+            helpers, self.idle = self.idle, []
+        for helper in helpers:
+            if helper.owner == os.getpid():
+                helper.kill()
+
     def release(self, helper: _Helper | None) -> None:
         with self.condition:
             self.busy -= 1
@@ -135,6 +144,7 @@ class _Pool:
 
 
 _pool = _Pool()
+atexit.register(_pool.close)
 
 
 def run_isolated(request: tuple, limits: SandboxLimits) -> Any:
