@@ -82,7 +82,7 @@ def main() -> None:
             answer = _answer(error)
         try:
             send(answers, answer)
-        except (pickle.PicklingError, TypeError, AttributeError):
+        except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
             send(
                 answers,
                 _answer(
