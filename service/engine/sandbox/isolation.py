@@ -3,12 +3,14 @@
 The guards bound every operation they can size; a few C operations cannot be sized cheaply before
 they run (comparing or hashing values that share their parts 2^40 times, sorting millions of items).
 Such an operation never returns to Python, so nothing in the server's process could stop it: it would
-hold the worker and, through the GIL, every thread of it. Code that needs a guard therefore runs in a
-helper (`helper.py`), kept running between runs; the server waits on the pipe without holding the GIL,
-reads the helper's CPU time every 50 ms once a run lasts, and kills the helper when the run uses more
-than its CPU budget plus `GRACE` (or ten times the budget in wall-clock time). The helper's address
+hold the worker and, through the GIL, every thread of it. Scripts, and the expressions `bounded` cannot
+vouch for, therefore run in a helper (`helper.py`), kept running between runs; the server waits on the
+pipe without holding the GIL, reads the helper's CPU time every 50 ms once a run lasts, and kills the
+helper when the run uses more than its CPU budget plus `GRACE` (or ten times the budget in wall-clock
+time). The helper's address
 space is limited to its current size plus the memory budget, so its memory cannot grow past it either.
-Code that needs no guard (`decision == "return"`) calls nothing and still runs in the server.
+Other expressions (`decision == "return"`, `len(flagged) > 0`) run in the server under the guards.
+A run through a helper adds two pickles and a pipe round trip (`bench/sandbox_cost.py` measures it).
 
 A pool per server process: a helper serves one run at a time; up to `MAX_HELPERS` run at once, further
 runs wait for a free one. Helpers are started on first use (about 0.2 s) and left behind by a fork.
