@@ -16,6 +16,7 @@ import pytest
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 
 from service.engine.sandbox import (
+    SandboxDataError,
     SandboxedEnvironment,
     SandboxMemoryError,
     SandboxSecurityError,
@@ -79,6 +80,8 @@ STATIC = {
     "big_int_power": ("x = 7 ** 10**7\ny = x // 3", "integer of about"),
     "big_int_product": ("x = 2 ** 65000\ny = x * x * x", "integer of about"),
     "big_int_shift": ("x = 1 << 10**8", "integer of about"),
+    "big_int_by_repeated_addition": ("x = 1\nwhile True:\n    x = x + x", "integer of about 65537 bits"),
+    "big_int_by_repeated_subtraction": ("x = 1\nwhile True:\n    x -= -x", "integer of about 65537 bits"),
     "string_repetition": ("s = 'ab' * 10**9", "repeated"),
     "list_repetition": ("s = [0, 1] * 10**9", "repeated"),
     "percent_width": ("s = '%0*d' % (10**9, 1)", "'*' width"),
@@ -109,6 +112,11 @@ def test_static_refusals_come_back_unchanged_from_the_helper(isolated, code, fra
     assert fragment in error.message_en and error.message_vi != error.message_en
     assert elapsed < CPU + SLACK
     assert grown < MARGIN  # the server's own memory does not take part
+
+
+def test_an_integer_json_cannot_write_is_refused_as_task_data(in_process):
+    with pytest.raises(SandboxDataError, match="integer of 20001 bits"):
+        in_process.execute("x = 2 ** 20000", {})
 
 
 def test_hexadecimal_literals_are_bounded_at_compile_time(in_process):

@@ -70,7 +70,9 @@ _CONSTRUCT_NAMES = {
     ast.AnnAssign: ("type annotation", "chú thích kiểu"),
 }
 
-_GUARDED_BINOPS = {ast.Add: "add", ast.Mult: "mul", ast.Pow: "pow", ast.LShift: "lshift", ast.Mod: "mod"}
+_GUARDED_BINOPS = {
+    ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Pow: "pow", ast.LShift: "lshift", ast.Mod: "mod",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,16 @@ def _check_lshift(a: Any, b: Any) -> None:
             check_int_bits(bits)
 
 
+def _check_sum_bits(a: Any, b: Any) -> None:
+    """`a + b` or `a - b` of integers: one bit more than the larger, but repeated it passes any limit."""
+    if isinstance(a, int) and isinstance(b, int):
+        bits = max(a.bit_length(), b.bit_length()) + 1
+        if bits > _FAST_BITS:
+            check_int_bits(bits)
+
+
 def _check_add(a: Any, b: Any) -> None:
+    _check_sum_bits(a, b)
     if is_sequence(a) and is_sequence(b):
         kind = max(item_bytes(a), item_bytes(b))
         need((len(a) + len(b)) * kind, f"{type(a).__name__} concatenation", min(len(a), len(b)) * kind)
@@ -146,6 +155,7 @@ def guard_reraise() -> None:
 # name: (check before `a op b`, op, check before `a op= b`, in-place op)
 _CHECKS = {
     "add": (_check_add, operator.add, _check_iadd, operator.iadd),
+    "sub": (_check_sum_bits, operator.sub, _check_sum_bits, operator.isub),
     "mul": (_check_mul, operator.mul, _check_mul, operator.imul),
     "pow": (_check_pow, operator.pow, _check_pow, operator.ipow),
     "lshift": (_check_lshift, operator.lshift, _check_lshift, operator.ilshift),

@@ -1,8 +1,8 @@
 """Bounds on the numbers sandboxed code can hold, so no single arithmetic or conversion runs away in C.
 
 Every integer the code can build stays within `max_int_bits` (literals are checked at compile time,
-`*`, `**`, `<<` by the guards, `int(text, base)` here), so `//`, `%`, `str()` and `%d` on it take
-milliseconds. Every Decimal stays within `DECIMAL_DIGITS` digits and exponents: the constructor is
+`+`, `-`, `*`, `**`, `<<` by the guards, `int(text, base)` here), so `//`, `%`, `str()` and `%d` on it
+take milliseconds. Every Decimal stays within `DECIMAL_DIGITS` digits and exponents: the constructor is
 checked here and arithmetic runs in a bounded context (`Emax`, 28 digits of precision, overflow
 trapped), so `int(d)`, `'%d' % d` and `f'{d:f}'` build at most a few thousand characters. Without
 these, `'%d' % Decimal('1e600000')` held the CPU for ~8 s in one C call, where no tick can stop it.
