@@ -16,9 +16,9 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
-from .sandbox_calls import guarded_callable
-from .sandbox_errors import SandboxSecurityError
-from .sandbox_sizes import CHECK_FROM, SLOT, collection_bytes, item_bytes, need
+from .calls import guarded_callable
+from .errors import SandboxSecurityError
+from .sizes import CHECK_FROM, SLOT, collection_bytes, item_bytes, need
 
 
 class SafeNamespace(SimpleNamespace):

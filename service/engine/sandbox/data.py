@@ -12,10 +12,11 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from .sandbox_errors import SandboxDataError, SandboxMemoryError
-from .sandbox_sizes import MAX_WALK
+from .errors import SandboxDataError, SandboxMemoryError
+from .sizes import MAX_WALK
 
 MAX_DEPTH = 100  # JSON encoders recurse; far deeper than any form data nests
+MAX_INT_BITS = 14_000  # JSON writes an int in decimal, which Python refuses beyond 4,300 digits (~14,284 bits)
 
 _SCALARS = (str, bool, int, type(None), datetime, timedelta)
 _HINTS = {
@@ -60,6 +61,11 @@ def check_storable(data: dict[str, Any]) -> None:
                 raise SandboxMemoryError(
                     f"task data has more than {MAX_WALK} values",
                     f"Dữ liệu của quy trình có hơn {MAX_WALK} giá trị",
+                )
+            if isinstance(item, int) and item.bit_length() > MAX_INT_BITS:
+                raise SandboxDataError(
+                    f"variable '{name}' holds an integer of {item.bit_length()} bits, too long for task data",
+                    f"Biến '{name}' chứa số nguyên {item.bit_length()} bit, quá dài để lưu vào dữ liệu của quy trình",
                 )
             if isinstance(item, _SCALARS):  # a plain date is not a datetime: refused below
                 continue

@@ -9,13 +9,13 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
-from .sandbox_budget import current_budget
-from .sandbox_calls import guarded_callable, register_checked
-from .sandbox_errors import SandboxError, SandboxSecurityError, SandboxTimeout
-from .sandbox_sizes import SLOT, collection_bytes, is_sequence, need, text_size
+from .budget import current_budget
+from .calls import guarded_callable, register_checked
+from .errors import SandboxError, SandboxSecurityError, SandboxTimeout
+from .numeric import check_int_text, checked_decimal, refuse_decimal
+from .sizes import SLOT, collection_bytes, is_sequence, need, text_size
 
 _MAX_ROUND_DIGITS = 400
-_DECIMAL_INT_DIGITS = 4300  # as sys.int_max_str_digits: int(Decimal('1e999999')) takes ~20 s in C
 
 
 class RefusedBuiltin:
@@ -114,13 +114,16 @@ def _str(*args: Any, **kwargs: Any) -> str:
 
 
 def _check_decimal_to_int(value: Any) -> None:
-    if isinstance(value, Decimal) and value.is_finite() and value.adjusted() > _DECIMAL_INT_DIGITS:
-        current_budget().refuse_memory(f"integer of {value.adjusted()} digits")
+    if isinstance(value, Decimal):  # int(Decimal('1e999999')) takes ~20 s in C
+        refuse_decimal(value)
 
 
 def _int(*args: Any, **kwargs: Any) -> int:
     if args:
         _check_decimal_to_int(args[0])
+        base = args[1] if len(args) > 1 else kwargs.get("base")
+        if base is not None:
+            check_int_text(args[0], base)
     return int(*args, **kwargs)
 
 
@@ -186,6 +189,7 @@ _CHECKED_VERSIONS = {
     zip: _zip,
     enumerate: _enumerate,
     isinstance: _isinstance,
+    Decimal: checked_decimal,
 }
 for _original, _checked in _CHECKED_VERSIONS.items():
     register_checked(_original, _checked)

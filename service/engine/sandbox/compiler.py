@@ -7,8 +7,8 @@ cannot judge through guard functions named `_sb_*` (names user code can never sp
 
 - `obj.attr` -> `_sb_getattr(obj, 'attr')`: only public attributes of known-safe types;
 - `f(...)` -> `_sb_call(f, ...)`: constructors and reducers that could allocate a lot are checked;
-- `a * b`, `a + b`, `a ** b`, `a << b`, `a % b` (and their `op=` forms), `x[i:j]`, `*a`, `**a`
-  -> size predictions;
+- `a * b`, `a + b`, `a ** b`, `a << b`, `a % b` (and their `op=` forms), `x[i:j]`, `*a`, `**a`, the list
+  of a slice assignment (`x[:0] = x`) -> size predictions;
 - f-string fields -> `_sb_format(...)` (width limits, no `str.format` attribute tricks);
 - loop bodies, comprehensions and function entries -> `_sb_tick()` (CPU time and memory sampling);
 - `except` bodies start with `_sb_reraise()`, so user code cannot swallow a sandbox refusal.
@@ -23,7 +23,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from types import CodeType
 
-from .sandbox_errors import SandboxSecurityError
+from .bounded import is_bounded
+from .errors import SandboxSecurityError
+from .numeric import MAX_LITERAL_BITS
 
 GUARD_PREFIX = "_sb_"
 FILENAME = "<string>"  # SpiffWorkflow looks for this name to report the failing line
@@ -68,13 +70,16 @@ _CONSTRUCT_NAMES = {
     ast.AnnAssign: ("type annotation", "chú thích kiểu"),
 }
 
-_GUARDED_BINOPS = {ast.Add: "add", ast.Mult: "mul", ast.Pow: "pow", ast.LShift: "lshift", ast.Mod: "mod"}
+_GUARDED_BINOPS = {
+    ast.Add: "add", ast.Sub: "sub", ast.Mult: "mul", ast.Pow: "pow", ast.LShift: "lshift", ast.Mod: "mod",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
 class CompiledCode:
     code: CodeType
     guards: frozenset[str]  # guard names the code calls; empty means it can run without a budget
+    bounded: bool = False  # the static guards alone bound it (`bounded.is_bounded`): no backstop needed
 
 
 def _refuse(what_en: str, what_vi: str, node: ast.AST) -> SandboxSecurityError:
@@ -98,6 +103,15 @@ class _Validator(ast.NodeVisitor):
 
     def visit_Name(self, node: ast.Name) -> None:
         _check_identifier(node.id, node)
+
+    def visit_Constant(self, node: ast.Constant) -> None:
+        # A hexadecimal literal escapes Python's 4,300-digit limit; `//` on it would run in C for seconds.
+        if isinstance(node.value, int) and node.value.bit_length() > MAX_LITERAL_BITS:
+            raise _refuse(
+                f"integer literal of {node.value.bit_length()} bits (limit {MAX_LITERAL_BITS})",
+                f"hằng số nguyên {node.value.bit_length()} bit (giới hạn {MAX_LITERAL_BITS})",
+                node,
+            )
 
     def visit_arg(self, node: ast.arg) -> None:
         if node.annotation is not None:
@@ -181,6 +195,8 @@ class _Rewriter(ast.NodeTransformer):
         if isinstance(node.ctx, ast.Load) and isinstance(node.slice, ast.Slice):
             parts = [part or ast.Constant(None) for part in (node.slice.lower, node.slice.upper, node.slice.step)]
             return self._guard("slice", [node.value, *parts], node)
+        if isinstance(node.ctx, ast.Store) and isinstance(node.slice, ast.Slice):  # x[:0] = x grows x
+            node.value = self._guard("slice_target", [node.value], node)
         return node
 
     def visit_Starred(self, node: ast.Starred) -> ast.AST:
@@ -204,9 +220,14 @@ class _Rewriter(ast.NodeTransformer):
         return ast.copy_location(ast.FormattedValue(value=value, conversion=-1, format_spec=None), node)
 
     def visit_AugAssign(self, node: ast.AugAssign) -> ast.AST | list[ast.stmt]:
-        self.generic_visit(node)
+        if isinstance(node.target, ast.Subscript):  # its parts only: the store is built (and guarded) below
+            node.target.value = self.visit(node.target.value)
+            node.target.slice = self.visit(node.target.slice)
+        node.value = self.visit(node.value)
         name = _GUARDED_BINOPS.get(type(node.op))
         if name is None:
+            if isinstance(node.target, ast.Subscript) and isinstance(node.target.slice, ast.Slice):
+                node.target.value = self._guard("slice_target", [node.target.value], node)
             return node
         target = node.target
         prelude: list[ast.stmt] = []
@@ -214,7 +235,9 @@ class _Rewriter(ast.NodeTransformer):
             # Evaluate the container (and a plain index) once, as `a[i] += x` does.
             container = self._temp(target.value, prelude, node)
             index = target.slice if isinstance(target.slice, ast.Slice) else self._temp(target.slice, prelude, node)
-            store = ast.Subscript(value=container, slice=index, ctx=ast.Store())
+            sliced = isinstance(index, ast.Slice)
+            holder = self._guard("slice_target", [container], node) if sliced else container
+            store = ast.Subscript(value=holder, slice=index, ctx=ast.Store())
             load = ast.Subscript(value=container, slice=index, ctx=ast.Load())
         else:
             store = target
@@ -251,6 +274,13 @@ class _Rewriter(ast.NodeTransformer):
         node.ifs.insert(0, self._tick(node.iter))
         return node
 
+    def visit_NamedExpr(self, node: ast.NamedExpr) -> ast.AST:
+        # `(x := [x, x])` repeated builds, without a call, a value sharing its parts 2^n times, which one
+        # comparison then walks in C: such code must not count as guard-free (it runs under the backstop).
+        self.generic_visit(node)
+        self.guards.add(GUARD_PREFIX + "tick")
+        return node
+
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> ast.AST:
         self.generic_visit(node)
         node.body.insert(0, ast.copy_location(ast.Expr(self._guard("reraise", [], node)), node))
@@ -264,9 +294,10 @@ def compile_sandboxed(source: str, mode: str) -> CompiledCode:
         source = source.lstrip(" \t")  # as eval() does
     tree = ast.parse(source, filename=FILENAME, mode=mode)
     _Validator().visit(tree)
+    bounded = is_bounded(tree, mode)  # before the rewrite turns every call into a guard call
     rewriter = _Rewriter()
     tree = ast.fix_missing_locations(rewriter.visit(tree))
-    return CompiledCode(compile(tree, FILENAME, mode), frozenset(rewriter.guards))
+    return CompiledCode(compile(tree, FILENAME, mode), frozenset(rewriter.guards), bounded)
 
 
 def check_source(source: str, mode: str = "exec") -> None:

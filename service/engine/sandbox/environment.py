@@ -2,16 +2,21 @@
 
 `SandboxedEnvironment` has the semantics of SpiffWorkflow 3.2.0's `TaskDataEnvironment` (evaluate returns
 the value; execute updates the task data in place and strips functions and helpers from it) but
-compiles the code through `sandbox_compiler` (allow-listed syntax, guarded attribute access, calls and
+compiles the code through `compiler` (allow-listed syntax, guarded attribute access, calls and
 growing operators) and runs it within a CPU-time and memory budget. Every path SpiffWorkflow uses
 (gateway conditions, timers, multi-instance, DMN input/output entries, script tasks, pre/post scripts,
 correlation properties) goes through `evaluate`/`execute` of the environment.
 
-Code that needs no guard (`amount > 80 and ok`) runs with plain `eval` on the cached code object.
+Code that needs no guard (`amount > 80 and ok`) runs with plain `eval` on the cached code object: it
+calls nothing, so it cannot build a Decimal, a big number or a structure sharing its parts (task data
+is JSON). With `isolated=True` (the service's environment) scripts, and expressions the static guards
+alone do not bound (`bounded`), run in a helper process that is killed when a single operation
+overstays its budget (`isolation`); the other expressions run here under the guards.
 """
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -19,19 +24,21 @@ from typing import Any
 from SpiffWorkflow.bpmn.script_engine.python_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
-from .sandbox_attributes import SafeNamespace
-from .sandbox_budget import Budget, SandboxLimits, enter, leave
-from .sandbox_builtins import SAFE_BUILTINS
-from .sandbox_compiler import GUARD_PREFIX, CompiledCode, check_source, compile_sandboxed
-from .sandbox_data import check_storable
-from .sandbox_errors import (
+from .attributes import SafeNamespace
+from .budget import Budget, SandboxLimits, enter, leave
+from .builtins import SAFE_BUILTINS
+from .compiler import GUARD_PREFIX, CompiledCode, check_source, compile_sandboxed
+from .data import check_storable
+from .errors import (
     SandboxDataError,
     SandboxError,
     SandboxMemoryError,
     SandboxSecurityError,
     SandboxTimeout,
 )
-from .sandbox_guards import STATIC_GUARDS
+from .guards import STATIC_GUARDS
+from .isolation import run_isolated
+from .numeric import DECIMAL_DIGITS, bounded_context
 
 __all__ = [
     "SafeNamespace",
@@ -63,20 +70,25 @@ class SandboxedEnvironment(BasePythonScriptEngineEnvironment):
         memory: int = SandboxLimits.memory,
         max_range: int = SandboxLimits.max_range,
         max_int_bits: int = SandboxLimits.max_int_bits,
+        isolated: bool = False,
     ):
         super().__init__(environment_globals)
         self.limits = SandboxLimits(cpu_time=cpu_time, memory=memory, max_range=max_range, max_int_bits=max_int_bits)
+        self.isolated = isolated  # guarded code runs in a helper process (`isolation`); globals must pickle
 
     def evaluate(self, expression: str, context: dict[str, Any], external_context: dict[str, Any] | None = None) -> Any:
         """Return the value of `expression` with the task data (and external context) as variables."""
         compiled = compile_sandboxed(expression, "eval")
+        if self.isolated and compiled.guards and not compiled.bounded:
+            request = ("eval", expression, context, external_context, self.globals, self.limits)
+            return run_isolated(request, self.limits)[0]
         scope = dict(self.globals)
         if external_context:
             scope.update(external_context)
         scope.update(context)
         scope["__builtins__"] = SAFE_BUILTINS  # after the data: a data key cannot replace it
         if not compiled.guards:
-            return eval(compiled.code, scope)  # noqa: S307 - code checked and rewritten by sandbox_compiler
+            return eval(compiled.code, scope)  # noqa: S307 - code checked and rewritten by sandbox.compiler
         return self._run(compiled, scope, eval)
 
     def execute(self, script: str, context: dict[str, Any], external_context: dict[str, Any] | None = None) -> bool:
@@ -84,6 +96,12 @@ class SandboxedEnvironment(BasePythonScriptEngineEnvironment):
         external_context = external_context or {}
         self.check_for_overwrite(context, external_context)
         compiled = compile_sandboxed(script, "exec")
+        if self.isolated:
+            request = ("exec", script, context, external_context, self.globals, self.limits)
+            _, changed = run_isolated(request, self.limits)
+            context.clear()
+            context.update(changed)
+            return True
         context.update(self.globals)
         context.update(external_context)
         context["__builtins__"] = SAFE_BUILTINS
@@ -99,9 +117,14 @@ class SandboxedEnvironment(BasePythonScriptEngineEnvironment):
         scope.update(_static_guards(compiled.guards))
         scope[GUARD_PREFIX + "tick"] = budget.tick
         previous = enter(budget)
+        numbers = decimal.getcontext()
+        decimal.setcontext(bounded_context())  # Decimal arithmetic stays within DECIMAL_DIGITS
         try:
             result = runner(compiled.code, scope)
+        except decimal.Overflow:  # its own message is a list of classes
+            budget.refuse_memory(f"a Decimal result beyond 10^{DECIMAL_DIGITS}")
         finally:
+            decimal.setcontext(numbers)
             leave(previous)
         if budget.expired:  # the code swallowed the timeout somehow; the run still failed
             budget.check_time()

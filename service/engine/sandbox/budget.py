@@ -30,7 +30,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .sandbox_errors import SandboxMemoryError, SandboxTimeout
+from .errors import SandboxMemoryError, SandboxTimeout
 
 BIG_ALLOCATION = 256 * 1024  # predicted sizes from here on also sample the process's memory
 COUNTED_ALLOCATION = 64 * 1024  # predicted sizes from here on add up over the run

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from .sandbox_budget import COUNTED_ALLOCATION, current_budget
+import operator
+from decimal import Decimal
+
+from .budget import COUNTED_ALLOCATION, current_budget
 
 CHECK_FROM = COUNTED_ALLOCATION  # predicted sizes below this are never worth a budget lookup
 SLOT = 8  # bytes per list/tuple slot
@@ -41,7 +44,10 @@ def collection_bytes(source: object, per_item: int = SLOT) -> int:
     try:
         count = len(source)  # type: ignore[arg-type]
     except (TypeError, OverflowError):
-        return 0
+        try:  # reversed(x) and other sized iterators; a generator ticks as it is consumed
+            count = operator.length_hint(source)
+        except (TypeError, OverflowError, ValueError):
+            return 0
     extra = NEW_OBJECT if isinstance(source, (range, str)) else 0  # new ints / one-char strings
     return count * (per_item + extra)
 
@@ -56,6 +62,8 @@ def text_size(value: object) -> int:
         return len(value)
     if isinstance(value, int):
         return value.bit_length() // 3 + 2
+    if isinstance(value, Decimal):
+        return decimal_text_size(value)
     if not isinstance(value, _CONTAINERS):
         return 40
     total, visits, stack = 0, 0, [value]
@@ -75,6 +83,15 @@ def text_size(value: object) -> int:
             total += len(item) + 2
         elif isinstance(item, int):
             total += item.bit_length() // 3 + 2
+        elif isinstance(item, Decimal):
+            total += decimal_text_size(item)
         else:
             total += 40
     return total
+
+
+def decimal_text_size(value: Decimal) -> int:
+    """Longest text of `value` in any format: fixed-point ('f') writes every digit and every zero of the exponent."""
+    if not value.is_finite():
+        return 10
+    return len(value.as_tuple().digits) + abs(value.adjusted()) + 3

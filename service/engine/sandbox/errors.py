@@ -16,6 +16,19 @@ class SandboxError(Exception):
         text = message_en if self.message_vi == message_en else f"{self.message_vi} ({message_en})"
         super().__init__(text)
 
+    def __reduce__(self) -> tuple:
+        # The subclasses' constructors take other arguments than `args`: rebuild from the state instead,
+        # so an error raised in a sandbox helper process reaches the server unchanged.
+        return rebuild, (type(self), self.args, self.__dict__)
+
+
+def rebuild(kind: type[SandboxError], args: tuple, state: dict) -> SandboxError:
+    """Unpickle a SandboxError (see `SandboxError.__reduce__`)."""
+    error = Exception.__new__(kind)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
 
 class SandboxSecurityError(SandboxError):
     """The code uses a construct, name, attribute or builtin outside the allow-list."""
