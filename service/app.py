@@ -31,7 +31,7 @@ from .config import Settings
 from .db import make_engine, make_session_factory
 from .documents_worker import PdfConverter, install_after_commit, signing_key
 from .nomination import handlers as nomination_handlers
-from .operations import document_steps
+from .nomination.documents import steps as document_steps
 from .operations.auth import TokenSigner
 
 

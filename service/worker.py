@@ -20,7 +20,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from .config import signing_from_env
 from .db import utcnow
 from .documents_worker import PdfConverter, install_after_commit, signing_key
-from .operations import document_steps, timers
+from .nomination.documents import steps as document_steps
+from .operations import timers
 
 log = logging.getLogger(__name__)
 

@@ -8,9 +8,9 @@ from flask import Blueprint, Response, jsonify, request
 from marshmallow import Schema, fields
 from werkzeug.exceptions import BadRequest
 
+from ..documents.format_checks import format_problems
 from ..errors import InvalidState, NotFound
 from ..operations import documents
-from ..operations.document_checks import format_problems
 from ..permissions import can_read_everything, is_process_admin
 from .context import current_user, db
 

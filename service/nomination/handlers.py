@@ -327,5 +327,5 @@ def acknowledge_registration(data: dict, **params: Any) -> dict:
     return {"registration_id": registration.id, "status": registration.status}
 
 
-# `generate_document` is registered by service/operations/document_steps.py: it numbers through
-# `service.nomination.documents.generate` and then renders and stores the documents.
+# `generate_document` is registered by service/nomination/documents/steps.py: it numbers through
+# `service.nomination.documents.numbering.generate` and then renders and stores the documents.

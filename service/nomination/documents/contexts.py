@@ -2,7 +2,7 @@
 
 `build_step_documents` turns a `generate_document` kind (HD, TTr_unit, BB, BC, TTr_lead, TTr_home_affairs, QD,
 TTr_state; docs/nomination_design.md) into one or more (document kind, subject, context) to render: the
-issuer and number come from the register (`service.nomination.documents.generate`), the lists from the
+issuer and number come from the register (`service.nomination.documents.numbering.generate`), the lists from the
 dossier and round tables, the amounts from the dated reward parameters. Instance data may override the
 free-text parts (signer, recipients, legal bases, summaries), so an officer's wording wins over defaults.
 """
@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..documents import (
+from ...documents import (
     DocumentKind,
     build_award_decision_context,
     build_collective_report_context,
@@ -29,10 +29,10 @@ from ..documents import (
     build_state_submission_context,
     build_unit_submission_context,
 )
-from ..documents.numbering import format_long_date
-from ..errors import InvalidState
-from ..models import AwardRound, Dossier, GeneratedDocument, Nominee, OrgUnit, User
-from ..nomination import config
+from ...documents.numbering import format_long_date
+from ...errors import InvalidState
+from ...models import AwardRound, Dossier, GeneratedDocument, Nominee, OrgUnit, User
+from .. import config
 
 # The step kinds of docs/nomination_design.md and the document each renders (BC: one report per nominee).
 STEP_KINDS: dict[str, DocumentKind] = {

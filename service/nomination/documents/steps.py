@@ -4,7 +4,7 @@ Two ways to call it from a diagram (`param.kind`):
 
 - a nomination kind of docs/nomination_design.md (HD, TTr_unit, BB, BC, TTr_lead, TTr_home_affairs, QD,
   TTr_state): the issuer and number come from the issuer's yearly register
-  (`service.nomination.documents.generate`), the context from the dossier and round tables;
+  (`service.nomination.documents.numbering.generate`), the context from the dossier and round tables;
 - a document kind (`guidance`, `award_decision`, …): the builder's inputs are the instance data under
   `param.source` (default `document`: `{"meta": {...}, <builder keyword arguments>}`); with `param.issuer`
   (an org unit code) the number is taken from that unit's register for the year of `meta.issued_on`.
@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..documents import (
+from ...documents import (
     DocumentKind,
     build_award_decision_context,
     build_collective_report_context,
@@ -34,17 +34,13 @@ from ..documents import (
     build_state_submission_context,
     build_unit_submission_context,
 )
-from ..engine.service_tasks import current_step, register_service
-from ..errors import InvalidState, ValidationFailed
-from ..models import GeneratedDocument, OrgUnit, RegisteredDocument, User
-
-# The nomination handlers register a numbering-only `generate_document`; importing them first makes the
-# registration below, which numbers through the same function and then renders, the one diagrams reach.
-from ..nomination import handlers as _nomination_handlers  # noqa: F401
-from ..nomination import registers
-from ..nomination.documents import generate as number_document
-from . import documents
-from .document_contexts import STEP_KINDS, build_step_documents, issuer_record
+from ...engine.service_tasks import current_step, register_service
+from ...errors import InvalidState, ValidationFailed
+from ...models import GeneratedDocument, OrgUnit, RegisteredDocument, User
+from ...operations import documents
+from .. import registers
+from .contexts import STEP_KINDS, build_step_documents, issuer_record
+from .numbering import generate as number_document
 
 BUILDERS = {
     DocumentKind.GUIDANCE: build_guidance_context,

@@ -9,9 +9,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..errors import InvalidState
-from ..models import OrgUnit, User
-from . import config, registers, rounds
+from ...errors import InvalidState
+from ...models import OrgUnit, User
+from .. import config, registers, rounds
 
 ISSUER_FIELDS = {
     "unit": "unit_org_unit_code",
