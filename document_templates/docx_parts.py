@@ -69,8 +69,9 @@ STYLES: dict[str, StyleSpec] = {
     "VD Signature Note": StyleSpec(14, italic=True),
     "VD Signer Name": StyleSpec(14, bold=True),
     "VD Signature Space": StyleSpec(14),
-    "VD Recipients Title": StyleSpec(12, bold=True, italic=True, align=LEFT),
-    "VD Recipients": StyleSpec(11, align=LEFT),
+    "VD Recipients Title": StyleSpec(12, bold=True, italic=True, align=LEFT, keep_with_next=True),
+    # Each line kept with the next: "Nơi nhận:" and its whole list stay on one page.
+    "VD Recipients": StyleSpec(11, align=LEFT, keep_with_next=True),
     "VD Table Header": StyleSpec(12, bold=True, before=3, after=3),
     "VD Table Text": StyleSpec(12, align=LEFT, before=3, after=3),
     "VD Table Center": StyleSpec(12, before=3, after=3),
@@ -83,6 +84,7 @@ STYLES: dict[str, StyleSpec] = {
 }
 # Rule paragraphs: the renderer sets their indents from the measured text above them.
 RULE_STYLES = {"VD Agency Rule": 0.4, "VD Motto Rule": 1.0, "VD Subject Rule": 0.4}
+SUBJECT_RULE_SPACE_PT = 14
 
 
 def new_document() -> DocumentObject:
@@ -97,6 +99,8 @@ def new_document() -> DocumentObject:
     for name in RULE_STYLES:
         style = _add_style(document, name, STYLES["VD Rule"])
         _bottom_border(style.element.get_or_add_pPr())
+    # Decree 30 (Phụ lục I, the model layouts): a blank line between the subject's rule and the body.
+    document.styles["VD Subject Rule"].paragraph_format.space_after = Pt(SUBJECT_RULE_SPACE_PT)
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Twips(PAGE_WIDTH), Twips(PAGE_HEIGHT)

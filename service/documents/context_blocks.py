@@ -51,6 +51,7 @@ def subject_lines(*subjects: str) -> list[str]:
 def header_context(meta: DocumentMeta, type_abbr: str, *, numbered: bool = True) -> dict[str, Any]:
     """Header fields: agency lines, "Số: …" line, document symbol and the place-and-date line."""
     issuer = meta.issuer
+    numbered = numbered and meta.numbered
     symbol = format_document_number(meta.number, type_abbr, issuer.abbreviation) if numbered else ""
     return {
         "parent_lines": split_agency_name(upper_vi(issuer.parent_name), bold=False) if issuer.parent_name else [],

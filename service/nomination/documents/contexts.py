@@ -9,23 +9,21 @@ free-text parts (signer, recipients, legal bases, summaries), so an officer's wo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, time
+from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ...calendar.working_days import VIETNAM_TZ
 from ...documents import (
     DocumentKind,
     build_award_decision_context,
-    build_collective_report_context,
     build_consolidated_submission_context,
-    build_council_minutes_context,
     build_guidance_context,
     build_home_affairs_submission_context,
-    build_individual_report_context,
     build_state_submission_context,
     build_unit_submission_context,
 )
@@ -33,6 +31,7 @@ from ...documents.numbering import format_long_date
 from ...errors import InvalidState
 from ...models import AwardRound, Dossier, GeneratedDocument, Nominee, OrgUnit, User
 from .. import config
+from . import signers
 
 # The step kinds of docs/nomination_design.md and the document each renders (BC: one report per nominee).
 STEP_KINDS: dict[str, DocumentKind] = {
@@ -60,6 +59,9 @@ AWARD_FORM_LABELS = {
     "certificate_of_commendation": "Giấy khen",
     "advanced_worker": "Lao động tiên tiến",
 }
+APPRAISAL_SUMMARY = "Sau khi thẩm định, hồ sơ của các tập thể, cá nhân đủ điều kiện, tiêu chuẩn theo quy định"
+# The Chairman decides under the Law on the Organisation of Local Government (Law 72/2025/QH15) first.
+LOCAL_GOVERNMENT_LAW = "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025"
 DEFAULT_LEGAL_BASES = [
     "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022",
     "Căn cứ Nghị định số 152/2025/NĐ-CP ngày 14 tháng 6 năm 2025 của Chính phủ quy định chi tiết một số điều "
@@ -84,7 +86,7 @@ class PlannedDocument:
     sign: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass
 class StepInput:
     """What a step knows: instance data, the register's numbering result, the acting user, the day."""
 
@@ -92,9 +94,32 @@ class StepInput:
     numbering: dict[str, Any]
     actor: User | None
     instance_id: int
+    params: dict[str, Any] = field(default_factory=dict)
+    # Who signed the step's document (set by `meta_record`), kept with the document's context.
+    signed_by: dict[str, Any] | None = None
 
 
 # --- shared parts ----------------------------------------------------------------------------------
+
+
+def sentence(text: str) -> str:
+    """Free text from data as a sentence: capitalised, ending with a full stop."""
+    text = " ".join(text.split())
+    if not text:
+        return text
+    text = text[:1].upper() + text[1:]
+    return text if text[-1] in ".!?" else f"{text}."
+
+
+def meeting_day(data: dict) -> date:
+    """The council meeting's day from the minutes form (`meeting_date`), else today."""
+    value = data.get("meeting_date")
+    if isinstance(value, str) and value:
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            pass
+    return config.today()
 
 
 def _text(data: dict, key: str, default: str) -> str:
@@ -136,41 +161,21 @@ def place_of(unit: OrgUnit) -> str:
     return CITY_PLACE
 
 
-def default_title(unit: OrgUnit) -> str:
-    if unit.kind in ("city_peoples_committee", "commune_peoples_committee"):
-        return "Chủ tịch"
-    if unit.kind == "department":
-        return "Giám đốc"
-    if unit.kind == "enterprise":
-        return "Giám đốc"
-    return "Thủ trưởng đơn vị"
-
-
-def signer_record(data: dict, unit: OrgUnit, actor: User | None) -> dict[str, Any]:
-    """Who signs: `signer_name`/`signer_title` from the data, else the user who completed the signing step."""
-    record: dict[str, Any] = {
-        "title": _text(data, "signer_title", default_title(unit)),
-        "name": _text(data, "signer_name", actor.full_name if actor is not None and actor.full_name else ""),
-    }
-    if not record["name"]:
-        record["name"] = "\u00a0"  # left blank for a wet signature rather than guessed
-    delegation = data.get("signer_delegation")
-    if delegation in ("TM.", "KT.", "TL.", "TUQ.", "Q."):
-        record["delegation"] = delegation
-        record["acting_title"] = _text(data, "signer_acting_title", default_title(unit))
-    elif unit.kind == "city_peoples_committee" and record["title"] == "Chủ tịch":
-        record.update(delegation="TM.", acting_title="Ủy ban nhân dân")
-    return record
-
-
-def meta_record(session: Session, step: StepInput, *, recipients: list[str], archive: list[str]) -> dict[str, Any]:
+def meta_record(session: Session, step: StepInput, *, recipients: list[str], archive: list[str],
+                personal: bool = False) -> dict[str, Any]:
+    """Issuer, signer, date, place, number and recipients of the step's document."""
     unit = _issuer(session, step.numbering)
+    signer = signers.signer_record(session, unit=unit, data=step.data, params=step.params,
+                                   instance_id=step.instance_id, actor=step.actor, personal=personal,
+                                   issuer_role=str(step.numbering.get("issuer_role") or "unit"))
+    step.signed_by = signer["user"]
     return {
         "issuer": issuer_record(unit),
-        "signer": signer_record(step.data, unit, step.actor),
+        "signer": signers.printable(signer),
         "issued_on": step.numbering.get("issued_on") or config.today().isoformat(),
         "place": place_of(unit),
         "number": step.numbering.get("number"),
+        "numbered": step.numbering.get("number") is not None,
         "recipients": _lines(step.data, "recipients", recipients),
         "archive": _lines(step.data, "archive", archive),
     }
@@ -279,10 +284,11 @@ def reward_policy(session: Session, on: date, *, funding_source: str) -> dict[st
 # --- one builder per step kind ---------------------------------------------------------------------
 
 
-def _guidance(session: Session, step: StepInput) -> list[PlannedDocument]:
+def guidance_documents(session: Session, step: StepInput) -> list[PlannedDocument]:
     round_ = _round(session, step.data)
     movement = movement_phrase(round_)
-    deadline = round_.deadline.date() if round_.deadline else config.today()
+    # The deadline is stored in UTC; the document prints the local (Asia/Ho_Chi_Minh) date.
+    deadline = round_.deadline.astimezone(VIETNAM_TZ).date() if round_.deadline else config.today()
     guidance_text = _lines({"g": round_.guidance}, "g", [])
     sections = [
         {"title": "I. ĐỐI TƯỢNG, TIÊU CHUẨN",
@@ -310,14 +316,14 @@ def _guidance(session: Session, step: StepInput) -> list[PlannedDocument]:
     return [PlannedDocument(DocumentKind.GUIDANCE, "", {**context, "round_id": round_.id})]
 
 
-def _unit_submission(session: Session, step: StepInput) -> list[PlannedDocument]:
+def unit_submission_documents(session: Session, step: StepInput) -> list[PlannedDocument]:
     dossier = _dossier(session, step.data)
     round_ = dossier.round
     labels = _award_labels(session)
     listed = [n for n in dossier.nominees if n.outcome not in DROPPED and n.council_passed is not False]
     lead = round_.lead_org_unit
     minutes = _earlier(session, DocumentKind.COUNCIL_MINUTES, instance_id=step.instance_id)
-    meeting = _meeting_day(step.data)
+    meeting = meeting_day(step.data)
     context = build_unit_submission_context(
         meta_record(session, step, recipients=["Như trên"], archive=[]),
         addressee=lead.name if lead else "Cơ quan chủ trì phong trào",
@@ -332,108 +338,7 @@ def _unit_submission(session: Session, step: StepInput) -> list[PlannedDocument]
                                                               "dossier_id": dossier.id})]
 
 
-def _meeting_day(data: dict) -> date:
-    value = data.get("meeting_date")
-    if isinstance(value, str) and value:
-        try:
-            return date.fromisoformat(value[:10])
-        except ValueError:
-            pass
-    return config.today()
-
-
-def _council_minutes(session: Session, step: StepInput) -> list[PlannedDocument]:
-    dossier = _dossier(session, step.data)
-    unit = _issuer(session, step.numbering)
-    total = int(step.data.get("council_members_total") or dossier.council_members_total or 0)
-    present = int(step.data.get("council_members_present") or dossier.council_members_present or 0)
-    if not 0 < present <= total:
-        raise InvalidState("Chưa ghi số thành viên Hội đồng có mặt. / The council attendance is not recorded.")
-    labels = _award_labels(session)
-    day = _meeting_day(step.data)
-    chair = _text(step.data, "council_chair", step.actor.full_name if step.actor else "")
-    secretary = _text(step.data, "council_secretary", "\u00a0")
-    votes = [
-        {"nominee": nominee_record(n, labels), "votes_for": int(n.votes_for or 0), "passed": bool(n.council_passed),
-         "reason": n.outcome_reason if not n.council_passed else None}
-        for n in dossier.nominees
-    ]
-    meta = meta_record(session, step, recipients=["Thành viên Hội đồng"], archive=[])
-    # The council issues the minutes under the unit's name (its own series); the chair signs.
-    meta["issuer"] = {"name": "Hội đồng Thi đua - Khen thưởng", "abbreviation": meta["issuer"]["abbreviation"],
-                      "parent_name": unit.name}
-    meta["signer"] = {"title": "Chủ tịch Hội đồng", "name": chair or "\u00a0"}
-    context = build_council_minutes_context(
-        meta,
-        subject=f"Họp xét đề nghị khen thưởng {movement_phrase(dossier.round)}",
-        meeting={
-            "council_name": f"Hội đồng Thi đua - Khen thưởng {unit.name}",
-            "started_at": datetime.combine(day, time(8, 0)).isoformat(),
-            "ended_at": datetime.combine(day, time(11, 0)).isoformat(),
-            "location": _text(step.data, "meeting_location", f"Trụ sở {unit.name}"),
-            "chair": {"name": chair or "\u00a0", "title": "Chủ tịch Hội đồng"},
-            "secretary": {"name": secretary, "title": "Thư ký Hội đồng"},
-            "members_total": total,
-            "members_present": present,
-            "content": _lines(step.data, "meeting_content", [
-                "Thư ký Hội đồng báo cáo tóm tắt thành tích của các tập thể, cá nhân được đề nghị.",
-                "Hội đồng thảo luận và bỏ phiếu kín."]),
-        },
-        votes=votes,
-        conclusion=_text(step.data, "council_conclusion", "Hội đồng thống nhất đề nghị khen thưởng các tập thể, "
-                                                          "cá nhân đạt số phiếu theo quy định."),
-    )
-    # The secretary signs beside the chair; the meta's own signer block carries the chair.
-    return [PlannedDocument(DocumentKind.COUNCIL_MINUTES, "", {**context, "round_id": dossier.round_id,
-                                                              "dossier_id": dossier.id})]
-
-
-def _reports(session: Session, step: StepInput) -> list[PlannedDocument]:
-    dossier = _dossier(session, step.data)
-    round_ = dossier.round
-    unit = _issuer(session, step.numbering)
-    form = _round_form(session, round_)
-    line = f"(Thành tích trong {movement_phrase(round_)})"
-    planned = []
-    for nominee in dossier.nominees:
-        if nominee.outcome in DROPPED:
-            continue
-        head = signer_record(step.data, unit, step.actor)
-        confirmations = [{"title": "Xác nhận của cấp trình khen thưởng", "signer": head}]
-        initiatives = [{"name": str(item.get("title") or item.get("name") or ""),
-                        "recognition": str(item.get("recognised_by") or "")}
-                       for item in (nominee.initiatives or []) if isinstance(item, dict)]
-        achievements = [nominee.achievement_summary] if nominee.achievement_summary else []
-        if nominee.kind == "individual":
-            meta = meta_record(session, step, recipients=[], archive=[])
-            meta["signer"] = {"title": "Người báo cáo thành tích", "name": nominee.name}
-            meta["number"] = None
-            context = build_individual_report_context(
-                meta, award_form=nominee_label(session, nominee, form), context_line=line,
-                profile=[f"- Họ và tên: {nominee.name}."] + ([f"- Chức vụ: {nominee.position}."] if nominee.position
-                                                              else []),
-                duties=[nominee.position or ""] if nominee.position else [],
-                achievements=achievements, initiatives=initiatives, prior_awards=[], confirmations=confirmations)
-            kind = DocumentKind.INDIVIDUAL_REPORT
-        else:
-            meta = meta_record(session, step, recipients=[], archive=[])
-            meta["issuer"] = {"name": nominee.name if nominee.kind != "household" else unit.name,
-                              "abbreviation": meta["issuer"]["abbreviation"], "parent_name": None}
-            context = build_collective_report_context(
-                meta, award_form=nominee_label(session, nominee, form), context_line=line,
-                profile=[f"1. Tên tập thể: {nominee.name}."], achievements=achievements, prior_awards=[],
-                confirmations=confirmations)
-            kind = DocumentKind.COLLECTIVE_REPORT
-        planned.append(PlannedDocument(kind, f"nominee:{nominee.id}",
-                                       {**context, "round_id": round_.id, "dossier_id": dossier.id}))
-    return planned
-
-
-def nominee_label(session: Session, nominee: Nominee, default: str) -> str:
-    return award_label(session, nominee.award_form) or default
-
-
-def _consolidated(session: Session, step: StepInput) -> list[PlannedDocument]:
+def consolidated_documents(session: Session, step: StepInput) -> list[PlannedDocument]:
     round_ = _round(session, step.data)
     labels = _award_labels(session)
     listed = _nominees(session, round_.id, CONSOLIDATED)
@@ -449,15 +354,15 @@ def _consolidated(session: Session, step: StepInput) -> list[PlannedDocument]:
         legal_bases=_lines(step.data, "legal_bases", DEFAULT_LEGAL_BASES),
         units_received=int(received[1]),
         dossiers_received=int(received[0]),
-        review_summary=_text(step.data, "consolidation_note",
-                             f"Qua rà soát, xếp hạng theo tiêu chí của đợt, {len(listed):02d} tập thể, cá nhân "
-                             "đủ điều kiện, trong chỉ tiêu được đề nghị khen thưởng."),
+        review_summary=sentence(_text(step.data, "consolidation_note",
+                                      f"Qua rà soát, xếp hạng theo tiêu chí của đợt, {len(listed):02d} tập thể, cá "
+                                      "nhân đủ điều kiện, trong chỉ tiêu được đề nghị khen thưởng")),
         nominees=[nominee_record(n, labels) for n in listed],
     )
     return [PlannedDocument(DocumentKind.CONSOLIDATED_SUBMISSION, "", {**context, "round_id": round_.id})]
 
 
-def _home_affairs(session: Session, step: StepInput) -> list[PlannedDocument]:
+def home_affairs_documents(session: Session, step: StepInput) -> list[PlannedDocument]:
     round_ = _round(session, step.data)
     labels = _award_labels(session)
     listed = _nominees(session, round_.id, CONSOLIDATED + DECIDED)
@@ -469,14 +374,13 @@ def _home_affairs(session: Session, step: StepInput) -> list[PlannedDocument]:
         movement=movement_phrase(round_),
         legal_bases=_lines(step.data, "legal_bases", DEFAULT_LEGAL_BASES),
         lead_submission=_reference("Tờ trình", lead, lead_name),
-        appraisal_summary=_text(step.data, "appraisal_summary", "Sau khi thẩm định, hồ sơ của các tập thể, cá nhân "
-                                                                "đủ điều kiện, tiêu chuẩn theo quy định."),
+        appraisal_summary=sentence(_text(step.data, "appraisal_summary", APPRAISAL_SUMMARY)),
         nominees=[nominee_record(n, labels) for n in listed],
     )
     return [PlannedDocument(DocumentKind.HOME_AFFAIRS_SUBMISSION, "", {**context, "round_id": round_.id})]
 
 
-def _decision(session: Session, step: StepInput) -> list[PlannedDocument]:
+def decision_documents(session: Session, step: StepInput) -> list[PlannedDocument]:
     round_ = _round(session, step.data)
     labels = _award_labels(session)
     listed = _nominees(session, round_.id, DECIDED)
@@ -487,14 +391,14 @@ def _decision(session: Session, step: StepInput) -> list[PlannedDocument]:
     number = step.numbering.get("number")
     if number is None and step.numbering.get("symbol"):
         number = int(str(step.numbering["symbol"]).split("/")[0])
-    step = StepInput(step.data, {**step.numbering, "number": number}, step.actor, step.instance_id)
+    step.numbering = {**step.numbering, "number": number}
     issuer = _issuer(session, step.numbering)
     context = build_award_decision_context(
-        meta_record(session, step, recipients=["Như Điều 3", "Sở Tài chính"], archive=["SNV"]),
+        meta_record(session, step, recipients=["Như Điều 3", "Sở Tài chính"], archive=["SNV"], personal=True),
         authority=f"Chủ tịch {issuer.name}",
         award_form=_round_form(session, round_),
         movement=movement_phrase(round_),
-        legal_bases=_lines(step.data, "legal_bases", DEFAULT_LEGAL_BASES),
+        legal_bases=_lines(step.data, "legal_bases", [LOCAL_GOVERNMENT_LAW, *DEFAULT_LEGAL_BASES]),
         proposal="Theo đề nghị của Giám đốc Sở Nội vụ"
                  + (f" tại {_reference('Tờ trình', home_affairs, '')}" if home_affairs else ""),
         executors=_text(step.data, "executors", "Chánh Văn phòng Ủy ban nhân dân thành phố, Giám đốc Sở Nội vụ, "
@@ -507,7 +411,7 @@ def _decision(session: Session, step: StepInput) -> list[PlannedDocument]:
     return [PlannedDocument(DocumentKind.AWARD_DECISION, "", {**context, "round_id": round_.id}, sign=True)]
 
 
-def _state(session: Session, step: StepInput) -> list[PlannedDocument]:
+def state_documents(session: Session, step: StepInput) -> list[PlannedDocument]:
     round_ = _round(session, step.data)
     labels = _award_labels(session)
     ids = [int(value) for value in step.data.get("nominee_ids") or []]
@@ -533,24 +437,3 @@ def _state(session: Session, step: StepInput) -> list[PlannedDocument]:
         nominees=[{**nominee_record(n, labels), "proposed_form": state_form} for n in listed],
     )
     return [PlannedDocument(DocumentKind.STATE_SUBMISSION, "", {**context, "round_id": round_.id})]
-
-
-BUILDERS = {
-    "HD": _guidance,
-    "TTr_unit": _unit_submission,
-    "BB": _council_minutes,
-    "BC": _reports,
-    "TTr_lead": _consolidated,
-    "TTr_home_affairs": _home_affairs,
-    "QD": _decision,
-    "TTr_state": _state,
-}
-
-
-def build_step_documents(session: Session, *, step_kind: str, data: dict, numbering: dict, actor: User | None,
-                         instance_id: int) -> list[PlannedDocument]:
-    """The documents a `generate_document` step of `step_kind` renders, with their contexts."""
-    builder = BUILDERS.get(step_kind)
-    if builder is None:
-        raise InvalidState(f"Loại văn bản không hỗ trợ: {step_kind!r}. / Unsupported document kind.")
-    return builder(session, StepInput(data=data, numbering=numbering, actor=actor, instance_id=instance_id))

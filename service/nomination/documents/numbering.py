@@ -43,7 +43,8 @@ def generate(session: Session, *, kind: str, data: dict, actor: User | None, ins
     if spec is None:
         raise InvalidState(f"Loại văn bản không được cấu hình: {kind!r}. / Unknown document kind.")
     issuer = _issuer(session, spec["issuer"], data)
-    result = {"kind": kind, "document_type": spec["type"], "issuer_org_unit_code": issuer.code,
+    result = {"kind": kind, "document_type": spec["type"], "issuer_role": spec["issuer"],
+              "issuer_org_unit_code": issuer.code,
               "issuer_name": issuer.name, "symbol": None, "number": None, "issued_on": day.isoformat()}
     round_id = data.get("round_id")
     if kind == "QD" and round_id:

@@ -39,8 +39,9 @@ from ...errors import InvalidState, ValidationFailed
 from ...models import GeneratedDocument, OrgUnit, RegisteredDocument, User
 from ...operations import documents
 from .. import registers
-from .contexts import STEP_KINDS, build_step_documents, issuer_record
+from .contexts import STEP_KINDS, issuer_record
 from .numbering import generate as number_document
+from .planning import build_step_documents
 
 BUILDERS = {
     DocumentKind.GUIDANCE: build_guidance_context,
@@ -109,12 +110,12 @@ def _registered(session: Session, numbering: dict) -> RegisteredDocument | None:
         .order_by(RegisteredDocument.id.desc()).limit(1))
 
 
-def _from_domain(session: Session, *, step_kind: str, data: dict, actor: User | None, instance_id: int,
-                 element_id: str | None, task_id: str | None) -> dict[str, Any]:
+def _from_domain(session: Session, *, step_kind: str, data: dict, params: dict, actor: User | None,
+                 instance_id: int, element_id: str | None, task_id: str | None) -> dict[str, Any]:
     numbering = number_document(session, kind=step_kind, data=data, actor=actor, instance_id=instance_id)
     registered = _registered(session, numbering)
     planned = build_step_documents(session, step_kind=step_kind, data=data, numbering=numbering, actor=actor,
-                                   instance_id=instance_id)
+                                   instance_id=instance_id, params=params)
     stored = []
     for item in planned:
         symbol = item.context.get("document_symbol") or None
@@ -200,8 +201,8 @@ def generate_document(data: dict, **params: Any) -> dict:
     # so the register keeps no gap.
     with session.begin_nested():
         if kind in STEP_KINDS:
-            return _from_domain(session, step_kind=kind, data=data, actor=actor, instance_id=context.instance_id,
-                                element_id=element_id, task_id=task_id)
+            return _from_domain(session, step_kind=kind, data=data, params=params, actor=actor,
+                                instance_id=context.instance_id, element_id=element_id, task_id=task_id)
         try:
             document_kind = DocumentKind(kind)
         except ValueError:
