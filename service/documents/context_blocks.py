@@ -14,6 +14,7 @@ from service.documents.numbering import (
     format_place_date,
 )
 from service.documents.text_width import balanced_lines
+from service.documents.word_pairs import keep_together
 
 # Inner width of the header's left column (twips) and agency-name size: names wider than this are
 # split into two balanced lines, as officers type them ("ỦY BAN NHÂN DÂN" / "THÀNH PHỐ ĐÀ NẴNG").
@@ -34,7 +35,7 @@ def split_agency_name(name: str, *, bold: bool) -> list[str]:
     lines: list[str] = []
     for part in name.splitlines():
         if part.strip():
-            lines += balanced_lines(part, AGENCY_SIZE_PT, bold=bold, max_twips=HEADER_LEFT_WIDTH_TWIPS)
+            lines += balanced_lines(keep_together(part), AGENCY_SIZE_PT, bold=bold, max_twips=HEADER_LEFT_WIDTH_TWIPS)
     return lines
 
 
@@ -44,7 +45,7 @@ def subject_lines(*subjects: str) -> list[str]:
     for subject in subjects:
         for part in subject.splitlines():
             if part.strip():
-                lines += balanced_lines(part, SUBJECT_SIZE_PT, bold=True, max_twips=TEXT_WIDTH_TWIPS)
+                lines += balanced_lines(keep_together(part), SUBJECT_SIZE_PT, bold=True, max_twips=TEXT_WIDTH_TWIPS)
     return lines
 
 

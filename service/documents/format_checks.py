@@ -1,10 +1,13 @@
-"""The automatic format checks of a generated .docx (DOMAIN.md B2.5): page, margins, fonts, number line,
-place-and-date line and the "Lưu" line. Reported with each document so an officer sees a bad template at once."""
+"""The automatic format checks of a generated .docx (DOMAIN.md B2): page, margins, fonts, and per document kind
+what Decree 30/2020 and the NĐ 152 forms require of it — number line, type line, place and date, "Kính gửi",
+"Nơi nhận" ending "- Lưu: VT", signatures with names — and what it may omit. Reported with each document, so
+an officer sees at once a document that an office could not send as it is."""
 
 from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass
 
 from docx import Document
 from docx.oxml.ns import qn
@@ -15,8 +18,47 @@ A4_TWIPS = ("11906", "16838")
 MARGINS_TWIPS = {"top": (1134, 1417), "bottom": (1134, 1417), "left": (1701, 1984), "right": (850, 1134)}
 NUMBER_LINE = re.compile(r"^Số: \d{2,}/[A-ZĐ][A-Za-zĐ]*(-[A-ZĐ0-9]+)+$")
 PLACE_DATE = re.compile(r"^[^,]+, ngày (0[1-9]|[12]\d|3[01]) tháng (0[12]|[3-9]|1[0-2]) năm \d{4}$")
-# Kinds printed without a "Nơi nhận" list (an achievement report is signed by its subject and confirmed).
-WITHOUT_RECIPIENTS = {"collective_report", "individual_report"}
+# A value left out of a sentence: "Thư ký: , Thư ký Hội đồng", "Số:  /BB", "( )".
+EMPTY_PLACEHOLDER = re.compile(r":\s+[,.;]|\(\s*\)|,\s*,|^Số:\s*/")
+
+
+@dataclass(frozen=True)
+class KindRules:
+    """What a document kind must carry; `number` is "required", "optional" (unnumbered by practice, but never
+    printed blank) or "none"."""
+
+    type_line: str
+    number: str = "required"
+    recipients: bool = True
+    addressee: bool = False
+    signatures: tuple[str, ...] = ()
+    required_lines: tuple[str, ...] = ()
+    # The legal basis every "Căn cứ" list of the kind starts with.
+    first_basis: str | None = None
+
+
+# A Chairman decides under the Law on the Organisation of Local Government before any other law.
+LOCAL_GOVERNMENT_LAW = "Căn cứ Luật Tổ chức chính quyền địa phương"
+SUBMISSION = KindRules("TỜ TRÌNH", addressee=True)
+RULES: dict[str, KindRules] = {
+    "guidance": KindRules("HƯỚNG DẪN"),
+    "unit_submission": SUBMISSION,
+    "consolidated_submission": SUBMISSION,
+    "home_affairs_submission": SUBMISSION,
+    "state_submission": SUBMISSION,
+    "award_decision": KindRules("QUYẾT ĐỊNH", first_basis=LOCAL_GOVERNMENT_LAW,
+                                required_lines=("QUYẾT ĐỊNH:", "Điều 1.", "Điều 2.", "Điều 3.")),
+    "council_minutes": KindRules("BIÊN BẢN", number="optional", signatures=("THƯ KÝ", "CHỦ TỌA"),
+                                 required_lines=("Thời gian bắt đầu:", "Địa điểm:", "Chủ trì:", "Thư ký:",
+                                                 "Cuộc họp kết thúc")),
+    "collective_report": KindRules("BÁO CÁO THÀNH TÍCH", number="optional", recipients=False,
+                                   signatures=("XÁC NHẬN CỦA CẤP TRÌNH KHEN THƯỞNG",),
+                                   required_lines=("I. SƠ LƯỢC", "II. THÀNH TÍCH", "III. CÁC HÌNH THỨC")),
+    "individual_report": KindRules("BÁO CÁO THÀNH TÍCH", number="optional", recipients=False,
+                                   signatures=("NGƯỜI BÁO CÁO THÀNH TÍCH", "XÁC NHẬN CỦA CẤP TRÌNH KHEN THƯỞNG"),
+                                   required_lines=("I. SƠ LƯỢC LÝ LỊCH", "II. THÀNH TÍCH", "III. CÁC HÌNH THỨC")),
+}
+DEFAULT_RULES = KindRules("")
 
 
 def _font_problems(document) -> list[str]:
@@ -33,10 +75,8 @@ def _font_problems(document) -> list[str]:
     return sorted(problems)
 
 
-def format_problems(content: bytes, *, kind: str, numbered: bool) -> list[str]:
-    """What the .docx breaks of DOMAIN B2.5; empty when it passes."""
-    document = Document(io.BytesIO(content))
-    problems = _font_problems(document)
+def _page_problems(document) -> list[str]:
+    problems = []
     for section in document.sections:
         size = section._sectPr.find(qn("w:pgSz"))
         if size is None or (size.get(qn("w:w")), size.get(qn("w:h"))) != A4_TWIPS:
@@ -46,15 +86,64 @@ def format_problems(content: bytes, *, kind: str, numbered: bool) -> list[str]:
             value = int(margins.get(qn(f"w:{side}"), "0")) if margins is not None else 0
             if not low <= value <= high:
                 problems.append(f"Lề {side} {value} twip ngoài khoảng {low}–{high} / {side} margin out of range")
-    lines = [paragraph.text.strip() for paragraph in _paragraphs(document)]
-    if numbered and not any(NUMBER_LINE.match(line) for line in lines):
-        problems.append("Thiếu dòng 'Số: NN/…' đúng mẫu / no well-formed number line")
+    return problems
+
+
+def format_problems(content: bytes, *, kind: str, numbered: bool) -> list[str]:
+    """What the .docx breaks of the format of its kind; empty when it passes.
+
+    `numbered`: whether the document took a number from a register (a required number line must then carry it).
+    """
+    document = Document(io.BytesIO(content))
+    rules = RULES.get(kind, DEFAULT_RULES)
+    lines = [paragraph.text.replace("\u00a0", " ").strip() for paragraph in _paragraphs(document)]
+    return _font_problems(document) + _page_problems(document) + _number_problems(lines, rules, numbered) \
+        + _layout_problems(lines, rules)
+
+
+def _number_problems(lines: list[str], rules: KindRules, numbered: bool) -> list[str]:
+    number_lines = [line for line in lines if line.startswith("Số:")]
+    if rules.number == "required" and not numbered:
+        return ["Văn bản chưa được cấp số / the document has no number yet"]
+    if rules.number == "required" and not any(NUMBER_LINE.match(line) for line in number_lines):
+        return ["Thiếu dòng 'Số: NN/…' đúng mẫu / no well-formed number line"]
+    if number_lines and not all(NUMBER_LINE.match(line) for line in number_lines):
+        return ["Dòng số để trống hoặc sai mẫu / a blank or malformed number line"]
+    if rules.number == "none" and number_lines:
+        return ["Loại văn bản này không đánh số / this kind is not numbered"]
+    return []
+
+
+def _layout_problems(lines: list[str], rules: KindRules) -> list[str]:
+    problems = []
     if not any(PLACE_DATE.match(line) for line in lines):
         problems.append("Thiếu dòng địa danh, ngày tháng đúng mẫu / no well-formed place-and-date line")
-    if kind not in WITHOUT_RECIPIENTS:
+    if rules.type_line and rules.type_line not in lines:
+        problems.append(f"Thiếu tên loại văn bản '{rules.type_line}' / no document type line")
+    if rules.addressee and not any(line.startswith("Kính gửi:") for line in lines):
+        problems.append("Thiếu 'Kính gửi:' / no addressee")
+    if rules.recipients:
         kept = [line for line in lines if line.startswith("- Lưu:")]
+        if "Nơi nhận:" not in lines:
+            problems.append("Thiếu 'Nơi nhận:' / no recipients block")
         if not kept or not kept[-1].startswith("- Lưu: VT"):
             problems.append("Dòng cuối 'Nơi nhận' phải là '- Lưu: VT…' / the last recipient line must be '- Lưu: VT'")
+    for needed in rules.required_lines:
+        if not any(line.startswith(needed) for line in lines):
+            problems.append(f"Thiếu phần '{needed}' / missing '{needed}'")
+    bases = [line for line in lines if line.startswith("Căn cứ")]
+    if rules.first_basis and (not bases or not bases[0].startswith(rules.first_basis)):
+        problems.append(f"Căn cứ đầu tiên phải là '{rules.first_basis}…' / the first legal basis must be the "
+                        "Law on the Organisation of Local Government")
+    for title in rules.signatures:
+        if title not in lines:
+            problems.append(f"Thiếu khối chữ ký '{title}' / no '{title}' signature block")
+    for index, line in enumerate(lines[:-1]):
+        # "…, gồm:" announces a list: the members present, one "- " line each.
+        if line.endswith("gồm:") and not lines[index + 1].startswith("- "):
+            problems.append("Danh sách sau 'gồm:' bị trống / the list after 'gồm:' is empty")
+    empty = sorted({line for line in lines if EMPTY_PLACEHOLDER.search(line)})
+    problems += [f"Chỗ trống chưa điền / an empty placeholder: {line!r}" for line in empty]
     return problems
 
 
