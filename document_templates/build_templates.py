@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parents[1]))  # the service package (word pairs)
 
 from docx.document import Document as DocumentObject
 from docx_parts import (

@@ -21,6 +21,8 @@ from docx.shared import Pt, Twips
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from service.documents.word_pairs import keep_together
+
 FONT = "Times New Roman"
 # A4 and margins (twips): top/bottom 20 mm, left 30 mm, right 15 mm — Decree 30, Appendix I.
 PAGE_WIDTH, PAGE_HEIGHT = 11906, 16838
@@ -221,7 +223,11 @@ Container = DocumentObject | _Cell
 
 
 def para(container: Container, text: str = "", style: str = "Normal") -> Paragraph:
-    """Append a paragraph; the first empty paragraph of a fresh table cell is reused."""
+    """Append a paragraph; the first empty paragraph of a fresh table cell is reused.
+
+    The template's own words keep their pairs together as the filled-in data does ("cơ quan", "Hội đồng").
+    """
+    text = keep_together(text)
     if (
         isinstance(container, _Cell)
         and len(container.paragraphs) == 1

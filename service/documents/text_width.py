@@ -148,7 +148,7 @@ def text_width_twips(text: str, size_pt: float, *, bold: bool) -> int:
     """Approximate width of ``text`` on one line, in twips (1/20 pt)."""
     table = _BOLD if bold else _REGULAR
     units = 0
-    for char in text:
+    for char in text.replace("\u00a0", " "):
         base = _base_letter(char)
         if base.isdigit():
             units += _DIGIT
