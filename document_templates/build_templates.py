@@ -254,7 +254,7 @@ def individual_report() -> DocumentObject:
         [
             STT,
             Column("Tên sáng kiến, đề tài", 4200, "{{ n.name }}"),
-            Column("Quyết định công nhận (số, ngày, cơ quan)", TEXT_WIDTH - 680 - 4200, "{{ n.recognition }}"),
+            Column("Quyết định công nhận (số, ngày, cơ\u00a0quan)", TEXT_WIDTH - 680 - 4200, "{{ n.recognition }}"),
         ],
         source="initiatives",
     )

@@ -382,6 +382,10 @@ def recipients_cell(cell: Container) -> None:
 
 def signature_block(document: DocumentObject) -> Table:
     """Footer: "Nơi nhận" on the left, the signature on the right, both starting on the same line."""
+    # The body's last paragraph goes with the signature: a signature never stands alone on a page.
+    last = document.paragraphs[-1] if document.paragraphs else None
+    if last is not None and not last.text.startswith("{%"):
+        last.paragraph_format.keep_with_next = True
     table = new_table(document, 1, (4535, TEXT_WIDTH - 4535), grid=False)
     no_cell_padding(table)
     keep_row_whole(table.rows[0])

@@ -10,26 +10,37 @@ from typing import Any
 
 NBSP = "\u00a0"
 # Two-syllable words of names of bodies, titles and places in the documents (compared without case).
+# Only names of bodies, titles and places: joining ordinary words too would leave a justified line too few
+# places to stretch.
 PAIRS = (
     "Ủy ban", "nhân dân", "Hội đồng", "Thi đua", "khen thưởng", "Khoa học", "Công nghệ", "Tài chính", "Nội vụ",
     "Trung ương", "Chính phủ", "Thủ tướng", "thành phố", "Đà Nẵng", "Chủ tịch", "Giám đốc", "Văn phòng",
     "Hải Châu", "Thanh Khê", "Sơn Trà", "Ngũ Hành Sơn", "Liên Chiểu", "Cẩm Lệ", "Hòa Vang", "Hoàng Sa",
-    "Nhà nước", "Bằng khen", "Thư ký", "Chủ tọa", "Chiến sĩ", "Quyết định", "Tờ trình", "Biên bản", "Báo cáo",
-    "Hướng dẫn", "cơ quan", "đơn vị", "tập thể", "cá nhân", "Phó Chủ tịch", "Phó Giám đốc", "Chánh Văn phòng",
-    "doanh nghiệp", "Công ty", "Cổ phần", "Phần mềm", "chuyển đổi", "phong trào", "giai đoạn",
+    "Nhà nước", "Thư ký", "Chủ tọa", "Phó Chủ tịch", "Phó Giám đốc", "Chánh Văn phòng", "Công ty", "Cổ phần",
+    "Phần mềm",
+)
+# Centred titles (subject lines, appendix titles) have no justification to spoil: they keep more words whole.
+TITLE_PAIRS = PAIRS + (
+    "chuyển đổi", "phong trào", "giai đoạn", "đề nghị", "Bằng khen", "tập thể", "cá nhân", "cơ quan", "đơn vị",
+    "thành tích", "xuất sắc", "danh sách", "tổng hợp", "xếp hạng", "kèm theo", "Chiến sĩ", "doanh nghiệp",
 )
 # "Thi đua - Khen thưởng" and "Độc lập - Tự do - Hạnh phúc": the dash stays with the word before it.
 _DASH = re.compile(r"(?<=\S) - (?=\S)")
-_PAIR = re.compile(r"\b(" + "|".join(
-    r"\s+".join(re.escape(word) for word in pair.split()) for pair in sorted(PAIRS, key=len, reverse=True)
-) + r")\b", re.IGNORECASE)
 
 
-def keep_together(text: str) -> str:
-    """The text with the spaces inside its word pairs made non-breaking."""
+def _pattern(pairs: tuple[str, ...]) -> re.Pattern[str]:
+    words = (r"\s+".join(re.escape(word) for word in pair.split()) for pair in sorted(pairs, key=len, reverse=True))
+    return re.compile(r"\b(" + "|".join(words) + r")\b", re.IGNORECASE)
+
+
+_PAIR, _TITLE_PAIR = _pattern(PAIRS), _pattern(TITLE_PAIRS)
+
+
+def keep_together(text: str, *, title: bool = False) -> str:
+    """The text with the spaces inside its word pairs made non-breaking (`title`: the longer list of a title)."""
     if " " not in text:
         return text
-    text = _PAIR.sub(lambda match: NBSP.join(match.group(0).split()), text)
+    text = (_TITLE_PAIR if title else _PAIR).sub(lambda match: NBSP.join(match.group(0).split()), text)
     return _DASH.sub(f"{NBSP}- ", text)
 
 
