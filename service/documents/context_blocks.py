@@ -35,7 +35,8 @@ def split_agency_name(name: str, *, bold: bool) -> list[str]:
     lines: list[str] = []
     for part in name.splitlines():
         if part.strip():
-            lines += balanced_lines(keep_together(part, title=True), AGENCY_SIZE_PT, bold=bold, max_twips=HEADER_LEFT_WIDTH_TWIPS)
+            lines += balanced_lines(keep_together(part, title=True), AGENCY_SIZE_PT, bold=bold,
+                                    max_twips=HEADER_LEFT_WIDTH_TWIPS)
     return lines
 
 
@@ -45,7 +46,8 @@ def subject_lines(*subjects: str) -> list[str]:
     for subject in subjects:
         for part in subject.splitlines():
             if part.strip():
-                lines += balanced_lines(keep_together(part, title=True), SUBJECT_SIZE_PT, bold=True, max_twips=TEXT_WIDTH_TWIPS)
+                lines += balanced_lines(keep_together(part, title=True), SUBJECT_SIZE_PT, bold=True,
+                                        max_twips=TEXT_WIDTH_TWIPS)
     return lines
 
 

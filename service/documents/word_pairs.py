@@ -20,8 +20,8 @@ PAIRS = (
     "Phần mềm",
 )
 # Centred titles (subject lines, appendix titles) have no justification to spoil: they keep more words whole.
-TITLE_PAIRS = PAIRS + (
-    "chuyển đổi", "phong trào", "giai đoạn", "đề nghị", "Bằng khen", "tập thể", "cá nhân", "cơ quan", "đơn vị",
+TITLE_PAIRS = (
+    *PAIRS, "chuyển đổi", "phong trào", "giai đoạn", "đề nghị", "Bằng khen", "tập thể", "cá nhân", "cơ quan", "đơn vị",
     "thành tích", "xuất sắc", "danh sách", "tổng hợp", "xếp hạng", "kèm theo", "Chiến sĩ", "doanh nghiệp",
 )
 # "Thi đua - Khen thưởng" and "Độc lập - Tự do - Hạnh phúc": the dash stays with the word before it.

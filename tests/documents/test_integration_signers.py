@@ -119,6 +119,13 @@ def broken_pairs(document: Produced) -> list[str]:
     return broken
 
 
+def pdf_fonts(pdf: bytes) -> set[str]:
+    """Font families embedded in the PDF: Times New Roman, or Liberation Serif standing in for it."""
+    listing = subprocess.run(["pdffonts", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    names = [line.split()[0].split("+")[-1] for line in listing.splitlines()[2:] if line.strip()]
+    return {name.split("-")[0].split(",")[0] for name in names}
+
+
 def test_a_round_signed_by_the_vice_chairman(world, app, monkeypatch, vice_chairman):  # noqa: F811
     require_libreoffice()
     _, _, instances = walk_round(world, app, monkeypatch, chairman="vice_chairman", signed_as="vice_chairman")
@@ -145,6 +152,7 @@ def test_a_round_signed_by_the_vice_chairman(world, app, monkeypatch, vice_chair
         assert "{{" not in text and "{%" not in text, label
         assert not [line for line in text.splitlines() if EMPTY_PLACEHOLDER.search(line)], label
         assert broken_pairs(document) == [], label
+        assert pdf_fonts(document.pdf) <= {"LiberationSerif", "TimesNewRomanPSMT", "TimesNewRoman"}, label
 
 
 def test_the_chairman_signs_his_decision_in_his_own_title(world, app, monkeypatch):  # noqa: F811
