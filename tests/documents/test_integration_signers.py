@@ -15,7 +15,8 @@ from service.documents.word_pairs import PAIRS
 from tests.documents.docx_inspection import all_paragraphs, open_docx, text_of
 from tests.documents.libreoffice_gate import require_libreoffice
 from tests.documents.round_walk import Produced, produced_documents, render_artefacts, walk_round
-from tests.nomination.conftest import COUNCIL, world  # noqa: F401  (fixture)
+from tests.documents.test_integration_round import content_of, documents_of
+from tests.nomination.conftest import COUNCIL, vietnam, world  # noqa: F401  (fixture)
 
 HEAD = "GIÁM ĐỐC"
 COMMITTEE_HEAD = ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
@@ -161,3 +162,12 @@ def test_the_chairman_signs_his_decision_in_his_own_title(world, app, monkeypatc
     _, _, instances = walk_round(world, app, monkeypatch, chairman="chairman", signed_as="chairman")
     produced = produced_documents(world, instances)
     check_signers(world, produced, chairman="chairman", chairman_lines=["CHỦ TỊCH"], state_lines=COMMITTEE_HEAD)
+
+
+def test_the_guidance_prints_the_local_deadline(world):  # noqa: F811
+    """06:00 on 11/12 in Đà Nẵng is 23:00 on 10/12 in UTC: the guidance gives the local date."""
+    world.open_round(deadline=vietnam(2026, 12, 11, 6))
+    guidance = next(item for item in documents_of(world, world.round()["instance_id"]) if item["kind"] == "guidance")
+    text = text_of(open_docx(content_of(world, guidance["id"])))
+    assert "gửi trước ngày 11/12/2026." in text, text
+    assert "10/12/2026" not in text
