@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
@@ -32,6 +31,7 @@ from ...errors import InvalidState
 from ...models import AwardRound, Dossier, GeneratedDocument, Nominee, OrgUnit, User
 from .. import config
 from . import signers
+from .labels import award_label, award_labels, reward_policy
 
 # The step kinds of docs/nomination_design.md and the document each renders (BC: one report per nominee).
 STEP_KINDS: dict[str, DocumentKind] = {
@@ -45,20 +45,7 @@ STEP_KINDS: dict[str, DocumentKind] = {
     "TTr_state": DocumentKind.STATE_SUBMISSION,
 }
 
-# Names of award forms as printed; the dated parameter `document.award_form_labels` overrides or extends them.
-AWARD_FORM_LABELS = {
-    "city_chairman_certificate_of_merit": "Bằng khen của Chủ tịch Ủy ban nhân dân thành phố",
-    "pm_certificate_of_merit": "Bằng khen của Thủ tướng Chính phủ",
-    "provincial_emulation_flag": "Cờ thi đua của Ủy ban nhân dân thành phố",
-    "government_emulation_flag": "Cờ thi đua của Chính phủ",
-    "excellent_collective": "Tập thể lao động xuất sắc",
-    "advanced_collective": "Tập thể lao động tiên tiến",
-    "provincial_emulation_fighter": "Chiến sĩ thi đua thành phố",
-    "grassroots_emulation_fighter": "Chiến sĩ thi đua cơ sở",
-    "national_emulation_fighter": "Chiến sĩ thi đua toàn quốc",
-    "certificate_of_commendation": "Giấy khen",
-    "advanced_worker": "Lao động tiên tiến",
-}
+STATE_SUMMARY = "Các tập thể, cá nhân đã có thành tích đặc biệt xuất sắc, tiêu biểu của thành phố"
 APPRAISAL_SUMMARY = "Sau khi thẩm định, hồ sơ của các tập thể, cá nhân đủ điều kiện, tiêu chuẩn theo quy định"
 # The Chairman decides under the Law on the Organisation of Local Government (Law 72/2025/QH15) first.
 LOCAL_GOVERNMENT_LAW = "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025"
@@ -122,12 +109,12 @@ def meeting_day(data: dict) -> date:
     return config.today()
 
 
-def _text(data: dict, key: str, default: str) -> str:
+def text_value(data: dict, key: str, default: str) -> str:
     value = data.get(key)
     return str(value).strip() if isinstance(value, str) and value.strip() else default
 
 
-def _lines(data: dict, key: str, default: list[str]) -> list[str]:
+def lines_of(data: dict, key: str, default: list[str]) -> list[str]:
     value = data.get(key)
     if isinstance(value, list) and value:
         return [str(item) for item in value if str(item).strip()]
@@ -136,12 +123,12 @@ def _lines(data: dict, key: str, default: list[str]) -> list[str]:
     return list(default)
 
 
-def _unit(session: Session, code: str | None) -> OrgUnit | None:
+def unit_by_code(session: Session, code: str | None) -> OrgUnit | None:
     return session.scalar(select(OrgUnit).where(OrgUnit.code == code)) if code else None
 
 
-def _issuer(session: Session, numbering: dict) -> OrgUnit:
-    unit = _unit(session, numbering.get("issuer_org_unit_code"))
+def issuer_of(session: Session, numbering: dict) -> OrgUnit:
+    unit = unit_by_code(session, numbering.get("issuer_org_unit_code"))
     if unit is None:
         raise InvalidState("Không xác định được cơ quan ban hành. / The issuing org unit is unknown.")
     return unit
@@ -164,7 +151,7 @@ def place_of(unit: OrgUnit) -> str:
 def meta_record(session: Session, step: StepInput, *, recipients: list[str], archive: list[str],
                 personal: bool = False) -> dict[str, Any]:
     """Issuer, signer, date, place, number and recipients of the step's document."""
-    unit = _issuer(session, step.numbering)
+    unit = issuer_of(session, step.numbering)
     signer = signers.signer_record(session, unit=unit, data=step.data, params=step.params,
                                    instance_id=step.instance_id, actor=step.actor, personal=personal,
                                    issuer_role=str(step.numbering.get("issuer_role") or "unit"))
@@ -176,17 +163,9 @@ def meta_record(session: Session, step: StepInput, *, recipients: list[str], arc
         "place": place_of(unit),
         "number": step.numbering.get("number"),
         "numbered": step.numbering.get("number") is not None,
-        "recipients": _lines(step.data, "recipients", recipients),
-        "archive": _lines(step.data, "archive", archive),
+        "recipients": lines_of(step.data, "recipients", recipients),
+        "archive": lines_of(step.data, "archive", archive),
     }
-
-
-def _award_labels(session: Session) -> dict[str, str]:
-    return {**AWARD_FORM_LABELS, **(config.param(session, "document.award_form_labels", default={}) or {})}
-
-
-def award_label(session: Session, code: str | None) -> str:
-    return _award_labels(session).get(code or "", code or "")
 
 
 def nominee_record(nominee: Nominee, labels: dict[str, str]) -> dict[str, Any]:
@@ -209,7 +188,7 @@ def movement_phrase(round_: AwardRound) -> str:
     return f"{name[:1].lower()}{name[1:]} năm {round_.year}" if name else f"năm {round_.year}"
 
 
-def _round(session: Session, data: dict) -> AwardRound:
+def round_of(session: Session, data: dict) -> AwardRound:
     round_id = data.get("round_id")
     round_ = session.get(AwardRound, int(round_id)) if round_id else None
     if round_ is None:
@@ -217,7 +196,7 @@ def _round(session: Session, data: dict) -> AwardRound:
     return round_
 
 
-def _dossier(session: Session, data: dict) -> Dossier:
+def dossier_of(session: Session, data: dict) -> Dossier:
     dossier_id = data.get("dossier_id")
     dossier = session.get(Dossier, int(dossier_id)) if dossier_id else None
     if dossier is None:
@@ -225,17 +204,17 @@ def _dossier(session: Session, data: dict) -> Dossier:
     return dossier
 
 
-def _round_form(session: Session, round_: AwardRound) -> str:
+def round_form(session: Session, round_: AwardRound) -> str:
     return award_label(session, round_.award_form)
 
 
-def _nominees(session: Session, round_id: int, outcomes: tuple[str, ...]) -> list[Nominee]:
+def nominees_at(session: Session, round_id: int, outcomes: tuple[str, ...]) -> list[Nominee]:
     return list(session.scalars(
         select(Nominee).where(Nominee.round_id == round_id, Nominee.outcome.in_(outcomes))
         .order_by(Nominee.rank.is_(None), Nominee.rank, Nominee.id)))
 
 
-def _earlier(session: Session, kind: DocumentKind, *, round_id: int | None = None,
+def earlier_document(session: Session, kind: DocumentKind, *, round_id: int | None = None,
              instance_id: int | None = None) -> GeneratedDocument | None:
     """The latest document of `kind` for this instance (or any instance of the round, via its context)."""
     query = select(GeneratedDocument).where(GeneratedDocument.kind == kind.value)
@@ -250,7 +229,7 @@ def _earlier(session: Session, kind: DocumentKind, *, round_id: int | None = Non
     return None
 
 
-def _reference(kind_name: str, document: GeneratedDocument | None, fallback: str) -> str:
+def reference_to(kind_name: str, document: GeneratedDocument | None, fallback: str) -> str:
     if document is None or not document.symbol:
         return fallback
     context = document.context or {}
@@ -259,41 +238,19 @@ def _reference(kind_name: str, document: GeneratedDocument | None, fallback: str
     return f"{kind_name} số {document.symbol}{when} của {context.get('issuer_name', '')}".rstrip()
 
 
-def reward_policy(session: Session, on: date, *, funding_source: str) -> dict[str, Any]:
-    """Base salary, multipliers (households: the individual rate × the household factor) and rounding in force."""
-    multipliers = config.param(session, "reward.multipliers", on=on)
-    numerator, denominator = config.fraction(config.param(session, "reward.household_factor", on=on,
-                                                          default={"numerator": 1, "denominator": 1}))
-    labels = _award_labels(session)
-    rates = []
-    for row in multipliers:
-        label = labels.get(row["award_code"], row["award_code"])
-        rates.append({**row, "label": label})
-        if row["subject_kind"] == "individual":
-            household = Decimal(str(row["multiplier"])) * numerator / denominator
-            rates.append({"award_code": row["award_code"], "subject_kind": "household",
-                          "multiplier": str(household), "label": label})
-    return {
-        "base_salary": int(config.param(session, "reward.base_salary", on=on)),
-        "rounding_unit": int(config.param(session, "reward.rounding_unit", on=on, default=1)),
-        "funding_source": funding_source,
-        "rates": rates,
-    }
-
-
 # --- one builder per step kind ---------------------------------------------------------------------
 
 
 def guidance_documents(session: Session, step: StepInput) -> list[PlannedDocument]:
-    round_ = _round(session, step.data)
+    round_ = round_of(session, step.data)
     movement = movement_phrase(round_)
     # The deadline is stored in UTC; the document prints the local (Asia/Ho_Chi_Minh) date.
     deadline = round_.deadline.astimezone(VIETNAM_TZ).date() if round_.deadline else config.today()
-    guidance_text = _lines({"g": round_.guidance}, "g", [])
+    guidance_text = lines_of({"g": round_.guidance}, "g", [])
     sections = [
         {"title": "I. ĐỐI TƯỢNG, TIÊU CHUẨN",
          "paragraphs": guidance_text or [f"Tập thể, cá nhân có thành tích xuất sắc trong {movement}, đủ tiêu chuẩn "
-                                         f"tặng {_round_form(session, round_)} theo quy định."]},
+                                         f"tặng {round_form(session, round_)} theo quy định."]},
         {"title": "II. HỒ SƠ, THỜI HẠN",
          "paragraphs": [f"Hồ sơ gồm: Tờ trình, Biên bản họp Hội đồng Thi đua - Khen thưởng, Báo cáo thành tích; "
                         f"gửi trước ngày {deadline:%d/%m/%Y}."]},
@@ -302,35 +259,35 @@ def guidance_documents(session: Session, step: StepInput) -> list[PlannedDocumen
     context = build_guidance_context(
         meta_record(session, step, recipients=["Các sở, ban, ngành", "Ủy ban nhân dân các phường, xã"],
                     archive=["TĐKT"]),
-        subject=_text(step.data, "subject", f"Xét khen thưởng {movement}"),
-        legal_bases=_lines(step.data, "legal_bases", DEFAULT_LEGAL_BASES),
-        intro=_text(step.data, "intro", f"{round_.lead_org_unit.name if round_.lead_org_unit else ''} hướng dẫn "
+        subject=text_value(step.data, "subject", f"Xét khen thưởng {movement}"),
+        legal_bases=lines_of(step.data, "legal_bases", DEFAULT_LEGAL_BASES),
+        intro=text_value(step.data, "intro", f"{round_.lead_org_unit.name if round_.lead_org_unit else ''} hướng dẫn "
                                         f"việc xét, đề nghị khen thưởng {movement} như sau:".strip()),
         sections=step.data["sections"] if isinstance(step.data.get("sections"), list) and step.data["sections"]
         else sections,
         deadline=deadline,
         quotas=quotas,
-        closing=_text(step.data, "closing", "Trong quá trình thực hiện, nếu có vướng mắc, đề nghị liên hệ cơ quan "
+        closing=text_value(step.data, "closing", "Trong quá trình thực hiện, nếu có vướng mắc, đề nghị liên hệ cơ quan "
                                             "chủ trì để được hướng dẫn./."),
     )
     return [PlannedDocument(DocumentKind.GUIDANCE, "", {**context, "round_id": round_.id})]
 
 
 def unit_submission_documents(session: Session, step: StepInput) -> list[PlannedDocument]:
-    dossier = _dossier(session, step.data)
+    dossier = dossier_of(session, step.data)
     round_ = dossier.round
-    labels = _award_labels(session)
+    labels = award_labels(session)
     listed = [n for n in dossier.nominees if n.outcome not in DROPPED and n.council_passed is not False]
     lead = round_.lead_org_unit
-    minutes = _earlier(session, DocumentKind.COUNCIL_MINUTES, instance_id=step.instance_id)
+    minutes = earlier_document(session, DocumentKind.COUNCIL_MINUTES, instance_id=step.instance_id)
     meeting = meeting_day(step.data)
     context = build_unit_submission_context(
         meta_record(session, step, recipients=["Như trên"], archive=[]),
         addressee=lead.name if lead else "Cơ quan chủ trì phong trào",
-        award_form=_round_form(session, round_),
+        award_form=round_form(session, round_),
         movement=movement_phrase(round_),
-        legal_bases=_lines(step.data, "legal_bases", DEFAULT_LEGAL_BASES),
-        council_minutes=_reference("Biên bản họp Hội đồng Thi đua - Khen thưởng", minutes,
+        legal_bases=lines_of(step.data, "legal_bases", DEFAULT_LEGAL_BASES),
+        council_minutes=reference_to("Biên bản họp Hội đồng Thi đua - Khen thưởng", minutes,
                                    f"Biên bản họp Hội đồng Thi đua - Khen thưởng {format_long_date(meeting)}"),
         nominees=[nominee_record(n, labels) for n in listed],
     )
@@ -339,9 +296,9 @@ def unit_submission_documents(session: Session, step: StepInput) -> list[Planned
 
 
 def consolidated_documents(session: Session, step: StepInput) -> list[PlannedDocument]:
-    round_ = _round(session, step.data)
-    labels = _award_labels(session)
-    listed = _nominees(session, round_.id, CONSOLIDATED)
+    round_ = round_of(session, step.data)
+    labels = award_labels(session)
+    listed = nominees_at(session, round_.id, CONSOLIDATED)
     received = session.execute(
         select(func.count(Dossier.id), func.count(func.distinct(Dossier.org_unit_id)))
         .where(Dossier.round_id == round_.id, Dossier.status.in_(("submitted", "accepted", "closed")))
@@ -349,12 +306,12 @@ def consolidated_documents(session: Session, step: StepInput) -> list[PlannedDoc
     context = build_consolidated_submission_context(
         meta_record(session, step, recipients=["Như trên"], archive=["TĐKT"]),
         addressees=["Ủy ban nhân dân thành phố", "Sở Nội vụ"],
-        award_form=_round_form(session, round_),
+        award_form=round_form(session, round_),
         movement=movement_phrase(round_),
-        legal_bases=_lines(step.data, "legal_bases", DEFAULT_LEGAL_BASES),
+        legal_bases=lines_of(step.data, "legal_bases", DEFAULT_LEGAL_BASES),
         units_received=int(received[1]),
         dossiers_received=int(received[0]),
-        review_summary=sentence(_text(step.data, "consolidation_note",
+        review_summary=sentence(text_value(step.data, "consolidation_note",
                                       f"Qua rà soát, xếp hạng theo tiêu chí của đợt, {len(listed):02d} tập thể, cá "
                                       "nhân đủ điều kiện, trong chỉ tiêu được đề nghị khen thưởng")),
         nominees=[nominee_record(n, labels) for n in listed],
@@ -363,48 +320,48 @@ def consolidated_documents(session: Session, step: StepInput) -> list[PlannedDoc
 
 
 def home_affairs_documents(session: Session, step: StepInput) -> list[PlannedDocument]:
-    round_ = _round(session, step.data)
-    labels = _award_labels(session)
-    listed = _nominees(session, round_.id, CONSOLIDATED + DECIDED)
-    lead = _earlier(session, DocumentKind.CONSOLIDATED_SUBMISSION, round_id=round_.id)
+    round_ = round_of(session, step.data)
+    labels = award_labels(session)
+    listed = nominees_at(session, round_.id, CONSOLIDATED + DECIDED)
+    lead = earlier_document(session, DocumentKind.CONSOLIDATED_SUBMISSION, round_id=round_.id)
     lead_name = round_.lead_org_unit.name if round_.lead_org_unit else "cơ quan chủ trì"
     context = build_home_affairs_submission_context(
         meta_record(session, step, recipients=["Như trên"], archive=["TĐKT"]),
-        award_form=_round_form(session, round_),
+        award_form=round_form(session, round_),
         movement=movement_phrase(round_),
-        legal_bases=_lines(step.data, "legal_bases", DEFAULT_LEGAL_BASES),
-        lead_submission=_reference("Tờ trình", lead, lead_name),
-        appraisal_summary=sentence(_text(step.data, "appraisal_summary", APPRAISAL_SUMMARY)),
+        legal_bases=lines_of(step.data, "legal_bases", DEFAULT_LEGAL_BASES),
+        lead_submission=reference_to("Tờ trình", lead, lead_name),
+        appraisal_summary=sentence(text_value(step.data, "appraisal_summary", APPRAISAL_SUMMARY)),
         nominees=[nominee_record(n, labels) for n in listed],
     )
     return [PlannedDocument(DocumentKind.HOME_AFFAIRS_SUBMISSION, "", {**context, "round_id": round_.id})]
 
 
 def decision_documents(session: Session, step: StepInput) -> list[PlannedDocument]:
-    round_ = _round(session, step.data)
-    labels = _award_labels(session)
-    listed = _nominees(session, round_.id, DECIDED)
+    round_ = round_of(session, step.data)
+    labels = award_labels(session)
+    listed = nominees_at(session, round_.id, DECIDED)
     if not listed:
         raise InvalidState("Không có đối tượng được phê duyệt. / No approved nominees for the decision.")
     issued_on = date.fromisoformat(step.numbering.get("issued_on") or config.today().isoformat())
-    home_affairs = _earlier(session, DocumentKind.HOME_AFFAIRS_SUBMISSION, round_id=round_.id)
+    home_affairs = earlier_document(session, DocumentKind.HOME_AFFAIRS_SUBMISSION, round_id=round_.id)
     number = step.numbering.get("number")
     if number is None and step.numbering.get("symbol"):
         number = int(str(step.numbering["symbol"]).split("/")[0])
     step.numbering = {**step.numbering, "number": number}
-    issuer = _issuer(session, step.numbering)
+    issuer = issuer_of(session, step.numbering)
     context = build_award_decision_context(
         meta_record(session, step, recipients=["Như Điều 3", "Sở Tài chính"], archive=["SNV"], personal=True),
         authority=f"Chủ tịch {issuer.name}",
-        award_form=_round_form(session, round_),
+        award_form=round_form(session, round_),
         movement=movement_phrase(round_),
-        legal_bases=_lines(step.data, "legal_bases", [LOCAL_GOVERNMENT_LAW, *DEFAULT_LEGAL_BASES]),
+        legal_bases=lines_of(step.data, "legal_bases", [LOCAL_GOVERNMENT_LAW, *DEFAULT_LEGAL_BASES]),
         proposal="Theo đề nghị của Giám đốc Sở Nội vụ"
-                 + (f" tại {_reference('Tờ trình', home_affairs, '')}" if home_affairs else ""),
-        executors=_text(step.data, "executors", "Chánh Văn phòng Ủy ban nhân dân thành phố, Giám đốc Sở Nội vụ, "
+                 + (f" tại {reference_to('Tờ trình', home_affairs, '')}" if home_affairs else ""),
+        executors=text_value(step.data, "executors", "Chánh Văn phòng Ủy ban nhân dân thành phố, Giám đốc Sở Nội vụ, "
                                                 "Giám đốc Sở Tài chính, Thủ trưởng các cơ quan, đơn vị liên quan và "
                                                 "các tập thể, cá nhân có tên tại Điều 1"),
-        reward_policy=reward_policy(session, issued_on, funding_source=_text(
+        reward_policy=reward_policy(session, issued_on, funding_source=text_value(
             step.data, "funding_source", f"Quỹ Thi đua, khen thưởng thành phố năm {issued_on.year}")),
         nominees=[nominee_record(n, labels) for n in listed],
     )
@@ -412,8 +369,8 @@ def decision_documents(session: Session, step: StepInput) -> list[PlannedDocumen
 
 
 def state_documents(session: Session, step: StepInput) -> list[PlannedDocument]:
-    round_ = _round(session, step.data)
-    labels = _award_labels(session)
+    round_ = round_of(session, step.data)
+    labels = award_labels(session)
     ids = [int(value) for value in step.data.get("nominee_ids") or []]
     query = select(Nominee).where(Nominee.round_id == round_.id)
     query = query.where(Nominee.id.in_(ids)) if ids else query.where(Nominee.propose_state_level.is_(True))
@@ -430,10 +387,9 @@ def state_documents(session: Session, step: StepInput) -> list[PlannedDocument]:
         addressees=["Thủ tướng Chính phủ", "Bộ Nội vụ (Ban Thi đua - Khen thưởng Trung ương)"],
         award_form=state_form,
         movement=movement_phrase(round_),
-        legal_bases=_lines(step.data, "legal_bases", DEFAULT_LEGAL_BASES),
+        legal_bases=lines_of(step.data, "legal_bases", DEFAULT_LEGAL_BASES),
         city_decision=city_decision,
-        achievement_summary=_text(step.data, "achievement_summary", "Các tập thể, cá nhân đã có thành tích đặc biệt "
-                                                                    "xuất sắc, tiêu biểu của thành phố."),
+        achievement_summary=sentence(text_value(step.data, "achievement_summary", STATE_SUMMARY)),
         nominees=[{**nominee_record(n, labels), "proposed_form": state_form} for n in listed],
     )
     return [PlannedDocument(DocumentKind.STATE_SUBMISSION, "", {**context, "round_id": round_.id})]

@@ -22,23 +22,24 @@ from .contexts import (
     DROPPED,
     PlannedDocument,
     StepInput,
-    _award_labels,
-    _dossier,
-    _issuer,
-    _lines,
-    _round_form,
-    _text,
     award_label,
+    award_labels,
+    dossier_of,
+    issuer_of,
+    lines_of,
     meeting_day,
     meta_record,
     movement_phrase,
     nominee_record,
+    round_form,
     sentence,
+    text_value,
 )
 from .individual_report import individual_report_context
 
 CLOCK = re.compile(r"^([01]?\d|2[0-3])[:hH]([0-5]\d)$")
 COUNCIL_NAME = "Hội đồng Thi đua - Khen thưởng"
+CONCLUSION = "Hội đồng thống nhất đề nghị khen thưởng các tập thể, cá nhân đạt số phiếu theo quy định"
 
 
 def _clock(data: dict, key: str) -> time:
@@ -60,16 +61,16 @@ def _attendees(data: dict) -> list[dict[str, str]]:
 
 
 def _named(data: dict, key: str, label: str) -> dict[str, str]:
-    name = _text(data, key, "")
+    name = text_value(data, key, "")
     if not name:
         raise InvalidState(f"Biên bản thiếu {label}. / The minutes need the {key!r}.")
-    return {"name": name, "title": _text(data, f"{key}_position", "")}
+    return {"name": name, "title": text_value(data, f"{key}_position", "")}
 
 
 def council_minutes(session: Session, step: StepInput) -> list[PlannedDocument]:
     """BB: the minutes of the unit council's review, from the council-minutes form and the ballots."""
-    dossier = _dossier(session, step.data)
-    unit = _issuer(session, step.numbering)
+    dossier = dossier_of(session, step.data)
+    unit = issuer_of(session, step.numbering)
     total = int(step.data.get("council_members_total") or dossier.council_members_total or 0)
     present = int(step.data.get("council_members_present") or dossier.council_members_present or 0)
     attendees = _attendees(step.data)
@@ -82,7 +83,7 @@ def council_minutes(session: Session, step: StepInput) -> list[PlannedDocument]:
         datetime.combine(day, _clock(step.data, "meeting_end"))
     if ended <= started:
         raise InvalidState("Giờ kết thúc phải sau giờ bắt đầu. / The meeting must end after it starts.")
-    labels = _award_labels(session)
+    labels = award_labels(session)
     votes = [{"nominee": nominee_record(n, labels), "votes_for": int(n.votes_for or 0),
               "passed": bool(n.council_passed), "reason": n.outcome_reason if not n.council_passed else None}
              for n in dossier.nominees]
@@ -99,16 +100,15 @@ def council_minutes(session: Session, step: StepInput) -> list[PlannedDocument]:
         meeting={
             "council_name": f"{COUNCIL_NAME} {unit.name}", "started_at": started.isoformat(),
             "ended_at": ended.isoformat(),
-            "location": _text(step.data, "meeting_location", f"Trụ sở {unit.name}"),
+            "location": text_value(step.data, "meeting_location", f"Trụ sở {unit.name}"),
             "chair": chair, "secretary": secretary, "members_total": total, "members_present": present,
             "attendees": attendees,
-            "content": [sentence(line) for line in _lines(step.data, "meeting_content", [
+            "content": [sentence(line) for line in lines_of(step.data, "meeting_content", [
                 "Thư ký Hội đồng báo cáo tóm tắt thành tích của các tập thể, cá nhân được đề nghị",
                 "Hội đồng thảo luận, đối chiếu tiêu chuẩn và bỏ phiếu kín"])],
         },
         votes=votes,
-        conclusion=sentence(_text(step.data, "council_conclusion", "Hội đồng thống nhất đề nghị khen thưởng các tập "
-                                                                   "thể, cá nhân đạt số phiếu theo quy định")),
+        conclusion=sentence(text_value(step.data, "council_conclusion", CONCLUSION)),
     )
     return [PlannedDocument(DocumentKind.COUNCIL_MINUTES, "", {**context, "round_id": dossier.round_id,
                                                               "dossier_id": dossier.id})]
@@ -143,10 +143,10 @@ def _report_meta(session: Session, step: StepInput, unit: OrgUnit) -> dict[str, 
 
 def reports(session: Session, step: StepInput) -> list[PlannedDocument]:
     """BC: one achievement report per nominee still proposed (collective or individual form)."""
-    dossier = _dossier(session, step.data)
+    dossier = dossier_of(session, step.data)
     round_ = dossier.round
-    unit = _issuer(session, step.numbering)
-    form = _round_form(session, round_)
+    unit = issuer_of(session, step.numbering)
+    form = round_form(session, round_)
     line = f"(Thành tích trong {movement_phrase(round_)})"
     superior = _confirmation(session, step, title="Xác nhận của cấp trình khen thưởng",
                              element=step.params.get("confirmed_in"), fallback_unit=unit.parent)

@@ -25,7 +25,7 @@ ISSUER_PARAMETERS = {
 }
 
 
-def _issuer(session: Session, role: str, data: dict) -> OrgUnit:
+def issuer_of(session: Session, role: str, data: dict) -> OrgUnit:
     code = data.get(ISSUER_FIELDS.get(role, ""))
     if not code and role in ISSUER_PARAMETERS:
         code = config.param(session, ISSUER_PARAMETERS[role])
@@ -42,7 +42,7 @@ def generate(session: Session, *, kind: str, data: dict, actor: User | None, ins
     spec = kinds.get(kind)
     if spec is None:
         raise InvalidState(f"Loại văn bản không được cấu hình: {kind!r}. / Unknown document kind.")
-    issuer = _issuer(session, spec["issuer"], data)
+    issuer = issuer_of(session, spec["issuer"], data)
     result = {"kind": kind, "document_type": spec["type"], "issuer_role": spec["issuer"],
               "issuer_org_unit_code": issuer.code,
               "issuer_name": issuer.name, "symbol": None, "number": None, "issued_on": day.isoformat()}
