@@ -6,6 +6,7 @@ and in the PDF, the way a clerk would retype a badly broken line."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 NBSP = "\u00a0"
@@ -36,6 +37,7 @@ def _pattern(pairs: tuple[str, ...]) -> re.Pattern[str]:
 _PAIR, _TITLE_PAIR = _pattern(PAIRS), _pattern(TITLE_PAIRS)
 
 
+@lru_cache(maxsize=8192)  # lists repeat the same names, units and award forms row after row
 def keep_together(text: str, *, title: bool = False) -> str:
     """The text with the spaces inside its word pairs made non-breaking (`title`: the longer list of a title)."""
     if " " not in text:
