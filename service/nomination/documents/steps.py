@@ -4,7 +4,7 @@ Two ways to call it from a diagram (`param.kind`):
 
 - a nomination kind of docs/nomination_design.md (HD, TTr_unit, BB, BC, TTr_lead, TTr_home_affairs, QD,
   TTr_state): the issuer and number come from the issuer's yearly register
-  (`service.nomination.documents.generate`), the context from the dossier and round tables;
+  (`service.nomination.documents.numbering.generate`), the context from the dossier and round tables;
 - a document kind (`guidance`, `award_decision`, …): the builder's inputs are the instance data under
   `param.source` (default `document`: `{"meta": {...}, <builder keyword arguments>}`); with `param.issuer`
   (an org unit code) the number is taken from that unit's register for the year of `meta.issued_on`.
@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..documents import (
+from ...documents import (
     DocumentKind,
     build_award_decision_context,
     build_collective_report_context,
@@ -34,18 +34,15 @@ from ..documents import (
     build_state_submission_context,
     build_unit_submission_context,
 )
-from ..engine.service_tasks import current_step, register_service
-from ..errors import InvalidState, ValidationFailed
-from ..i18n import msg
-from ..models import GeneratedDocument, OrgUnit, RegisteredDocument, User
-
-# The nomination handlers register a numbering-only `generate_document`; importing them first makes the
-# registration below, which numbers through the same function and then renders, the one diagrams reach.
-from ..nomination import handlers as _nomination_handlers  # noqa: F401
-from ..nomination import registers
-from ..nomination.documents import generate as number_document
-from . import documents
-from .document_contexts import STEP_KINDS, build_step_documents, issuer_record
+from ...engine.service_tasks import current_step
+from ...errors import InvalidState, ValidationFailed
+from ...i18n import msg
+from ...models import GeneratedDocument, OrgUnit, RegisteredDocument, User
+from ...operations import documents
+from .. import registers
+from .contexts import STEP_KINDS, issuer_record
+from .numbering import generate as number_document
+from .planning import build_step_documents
 
 BUILDERS = {
     DocumentKind.GUIDANCE: build_guidance_context,
@@ -114,12 +111,12 @@ def _registered(session: Session, numbering: dict) -> RegisteredDocument | None:
         .order_by(RegisteredDocument.id.desc()).limit(1))
 
 
-def _from_domain(session: Session, *, step_kind: str, data: dict, actor: User | None, instance_id: int,
-                 element_id: str | None, task_id: str | None) -> dict[str, Any]:
+def _from_domain(session: Session, *, step_kind: str, data: dict, params: dict, actor: User | None,
+                 instance_id: int, element_id: str | None, task_id: str | None) -> dict[str, Any]:
     numbering = number_document(session, kind=step_kind, data=data, actor=actor, instance_id=instance_id)
     registered = _registered(session, numbering)
     planned = build_step_documents(session, step_kind=step_kind, data=data, numbering=numbering, actor=actor,
-                                   instance_id=instance_id)
+                                   instance_id=instance_id, params=params)
     stored = []
     for item in planned:
         symbol = item.context.get("document_symbol") or None
@@ -190,7 +187,6 @@ def _arguments(builder: Any, values: dict[str, Any]) -> dict[str, Any]:
     return converted
 
 
-@register_service("generate_document")
 def generate_document(data: dict, **params: Any) -> dict:
     """Generate the step's document(s) of `param.kind`; returns the number/symbol and the stored documents."""
     context = current_step()
@@ -204,8 +200,8 @@ def generate_document(data: dict, **params: Any) -> dict:
     # so the register keeps no gap.
     with session.begin_nested():
         if kind in STEP_KINDS:
-            return _from_domain(session, step_kind=kind, data=data, actor=actor, instance_id=context.instance_id,
-                                element_id=element_id, task_id=task_id)
+            return _from_domain(session, step_kind=kind, data=data, params=params, actor=actor,
+                                instance_id=context.instance_id, element_id=element_id, task_id=task_id)
         try:
             document_kind = DocumentKind(kind)
         except ValueError:

@@ -9,10 +9,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..errors import InvalidState
-from ..i18n import msg
-from ..models import OrgUnit, User
-from . import config, registers, rounds
+from ...errors import InvalidState
+from ...i18n import msg
+from ...models import OrgUnit, User
+from .. import config, registers, rounds
 
 ISSUER_FIELDS = {
     "unit": "unit_org_unit_code",
@@ -26,7 +26,7 @@ ISSUER_PARAMETERS = {
 }
 
 
-def _issuer(session: Session, role: str, data: dict) -> OrgUnit:
+def issuer_of(session: Session, role: str, data: dict) -> OrgUnit:
     code = data.get(ISSUER_FIELDS.get(role, ""))
     if not code and role in ISSUER_PARAMETERS:
         code = config.param(session, ISSUER_PARAMETERS[role])
@@ -43,8 +43,9 @@ def generate(session: Session, *, kind: str, data: dict, actor: User | None, ins
     spec = kinds.get(kind)
     if spec is None:
         raise InvalidState(msg("Loại văn bản không được cấu hình: {kind!r}.", kind=kind))
-    issuer = _issuer(session, spec["issuer"], data)
-    result = {"kind": kind, "document_type": spec["type"], "issuer_org_unit_code": issuer.code,
+    issuer = issuer_of(session, spec["issuer"], data)
+    result = {"kind": kind, "document_type": spec["type"], "issuer_role": spec["issuer"],
+              "issuer_org_unit_code": issuer.code,
               "issuer_name": issuer.name, "symbol": None, "number": None, "issued_on": day.isoformat()}
     round_id = data.get("round_id")
     if kind == "QD" and round_id:
