@@ -19,9 +19,11 @@ from .nomination import (
 )
 from .org import ROLE_SCOPES, OrgUnit, Role, User, user_roles
 from .reference import DxIndexEdition, DxScore, LegalParameter, RateLimitEvent
+from .workspace import Attachment, TaskDraft
 
 __all__ = [
     "ROLE_SCOPES",
+    "Attachment",
     "AuditEvent",
     "AwardRecord",
     "AwardRound",
@@ -49,6 +51,7 @@ __all__ = [
     "Registration",
     "Role",
     "RoundQuota",
+    "TaskDraft",
     "TaskOffer",
     "Timer",
     "User",
