@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from ..models import (
     Attachment,
     AuditEvent,
+    DeploymentFile,
     GeneratedDocument,
     HumanTask,
     MessageSubscription,
@@ -20,7 +21,7 @@ from ..models import (
     User,
 )
 from ..permissions import can_read_everything
-from . import attachments, deployments, instances
+from . import attachments, instances
 from .documents import list_documents
 
 
@@ -66,14 +67,19 @@ def diagram_marks(session: Session, instance: ProcessInstance, history: list[Aud
                         waiting=sorted(set(waiting)))
 
 
+def process_name(session: Session, instance: ProcessInstance) -> str:
+    """The name of the instance's process (its version's), for headings."""
+    name = session.scalar(select(ProcessVersion.name).where(ProcessVersion.id == instance.process_version_id))
+    return name or instance.process_key
+
+
 def instance_page(session: Session, *, actor: User, instance_id: int) -> InstancePage:
     """The instance's page for someone who may see it (NotFound otherwise, its existence not revealed)."""
     instance = instances.get_instance(session, actor=actor, instance_id=instance_id)
     history = instances.history(session, actor=actor, instance_id=instance.id)
-    name = session.scalar(select(ProcessVersion.name).where(ProcessVersion.id == instance.process_version_id))
     data = instance.data or {}
     return InstancePage(
-        instance=instance, process_name=name or instance.process_key, round_code=data.get("round_code"),
+        instance=instance, process_name=process_name(session, instance), round_code=data.get("round_code"),
         open_tasks=instances.open_tasks(session, instance), marks=diagram_marks(session, instance, history),
         history=history, documents=list_documents(session, actor=actor, instance_id=instance.id),
         attachments=attachments.list_attachments(session, instance_id=instance.id),
@@ -85,4 +91,12 @@ def instance_page(session: Session, *, actor: User, instance_id: int) -> Instanc
 def diagram_xml(session: Session, *, actor: User, instance_id: int) -> bytes:
     """The BPMN of the instance's version, for someone who may see the instance."""
     instance = instances.get_instance(session, actor=actor, instance_id=instance_id)
-    return deployments.bpmn_xml(session, instance.process_key, instance.version)
+    return version_diagram(session, instance.process_version_id)
+
+
+def version_diagram(session: Session, version_id: int) -> bytes:
+    """A process version's BPMN file (callers check visibility)."""
+    query = (select(DeploymentFile.content)
+             .join(ProcessVersion, ProcessVersion.deployment_id == DeploymentFile.deployment_id)
+             .where(ProcessVersion.id == version_id, DeploymentFile.filename == ProcessVersion.bpmn_filename))
+    return session.scalar(query) or b""

@@ -1,0 +1,5 @@
+"""The instance pages: state, diagram, history, documents and files, data view."""
+
+from .views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,52 @@
+"""Instance page and the downloads of its generated documents (.docx and PDF)."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from ...operations import documents, history_view, instance_view
+from .. import formatting
+from ..context import current_user, db
+from ..tasks.views import download_response
+
+bp = Blueprint("instances", __name__, template_folder="templates")
+formatting.register(bp)
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@bp.get("/instances/<int:instance_id>")
+def show(instance_id: int):
+    """The instance page (the 404 page outside the user's scope)."""
+    session, user = db(), current_user()
+    page = instance_view.instance_page(session, actor=user, instance_id=instance_id)
+    return render_template(
+        "instances/show.html", page=page, instance=page.instance,
+        history=history_view.history_entries(session, page.instance, page.history),
+        bpmn=instance_view.version_diagram(session, page.instance.process_version_id).decode("utf-8"),
+        data_json=json.dumps(page.data, ensure_ascii=False, indent=2, sort_keys=True, default=str)
+        if page.data is not None else None)
+
+
+@bp.get("/documents/<int:document_id>/docx")
+def document_docx(document_id: int):
+    """Tải xuống the .docx of a generated document."""
+    document = documents.get_document(db(), actor=current_user(), document_id=document_id, with_content="content")
+    return download_response(document.content, document.filename, DOCX)
+
+
+@bp.get("/documents/<int:document_id>/pdf")
+def document_pdf(document_id: int):
+    """Tải xuống the PDF (the signed one when there is one); back to the instance while it is being made."""
+    session, user = db(), current_user()
+    document = documents.get_document(session, actor=user, document_id=document_id)
+    if document.pdf_status != "done":
+        flash(_("Bản PDF chưa sẵn sàng. Vui lòng thử lại sau."), "warning")
+        return redirect(url_for("instances.show", instance_id=document.instance_id) + "#documents")
+    column = "signed_pdf_content" if document.signed_at is not None else "pdf_content"
+    loaded = documents.get_document(session, actor=user, document_id=document_id, with_content=column)
+    stem = document.filename.rsplit(".", 1)[0]
+    return download_response(getattr(loaded, column), f"{stem}.pdf", "application/pdf")
