@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from ..http import current_user, db
+from ..i18n import msg
 from ..models.nomination import NOMINEE_KINDS
 from ..nomination import dossiers
-from .context import current_user, db, json_body, page_args
+from .inputs import json_body, page_args
 
 bp = Blueprint("nomination_dossiers", __name__, url_prefix="/api/v1/dossiers")
 
@@ -50,7 +52,7 @@ class NomineeIn(Schema):
     @validates_schema
     def _hold_needs_reason(self, data: dict, **_kwargs) -> None:
         if data.get("on_hold") and not (data.get("hold_reason") or "").strip():
-            raise ValidationError({"hold_reason": ["Cần nêu lý do tạm dừng xét. / A hold needs a reason."]})
+            raise ValidationError({"hold_reason": [msg("Cần nêu lý do tạm dừng xét.")]})
 
 
 class NomineePatch(NomineeIn):

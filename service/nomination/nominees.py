@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..db import utcnow
 from ..errors import ValidationFailed
+from ..i18n import msg
 from ..models import AwardRound, Dossier, Nominee, OrgUnit
 
 EDITABLE_FIELDS = (
@@ -74,8 +75,8 @@ def _subject_unit_id(session: Session, code: str | None) -> int | None:
         return None
     unit_id = session.scalar(select(OrgUnit.id).where(OrgUnit.code == code))
     if unit_id is None:
-        raise ValidationFailed("Đơn vị không tồn tại. / Unknown org unit.", details={
-            "fields": {"subject_org_unit_code": [f"Không có đơn vị mã {code!r}. / Unknown org unit."]}})
+        raise ValidationFailed(msg("Đơn vị không tồn tại."), details={
+            "fields": {"subject_org_unit_code": [msg("Không có đơn vị mã {code!r}.", code=code)]}})
     return unit_id
 
 

@@ -1,70 +1,59 @@
-"""How the pages write dates, times and numbers: dd/mm/yyyy and HH:mm in Asia/Ho_Chi_Minh, numbers
-1.234.567,5 in Vietnamese (1,234,567.5 in English). Registered as Jinja filters by the page blueprints."""
+"""How values read on the pages: dd/mm/yyyy in Asia/Ho_Chi_Minh, 1.234.567,5 — per the page's language."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
-from flask import Blueprint
-from flask_babel import get_locale
+from babel.numbers import format_decimal
+from flask import Flask, request
+from flask.sessions import SecureCookieSessionInterface
 
-from ..calendar.working_days import VIETNAM_TZ
+from ..http.locale import request_locale
+from ..i18n import Message
 
-
-def _local(value: datetime) -> datetime:
-    return value.astimezone(VIETNAM_TZ) if value.tzinfo is not None else value
-
-
-def vn_date(value: date | datetime | str | None) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
-        except ValueError:
-            return value
-    if isinstance(value, datetime):
-        value = _local(value)
-    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-def vn_datetime(value: datetime | None) -> str:
+def local(value: datetime) -> datetime:
+    return value.astimezone(LOCAL_TZ) if value.tzinfo is not None else value
+
+
+def format_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
-    local = _local(value)
-    return f"{vn_date(local)} {local.hour:02d}:{local.minute:02d}"
+    if isinstance(value, datetime):
+        value = local(value)
+    return value.strftime("%d/%m/%Y")
 
 
-def _separators() -> tuple[str, str]:
-    locale = get_locale()
-    return (",", ".") if locale is not None and locale.language == "en" else (".", ",")
+def format_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return local(value).strftime("%d/%m/%Y %H:%M")
 
 
-def vn_number(value: int | float | Decimal | str | None, places: int | None = None) -> str:
-    """1234567.5 -> "1.234.567,5" (thousands "." and decimal "," in Vietnamese)."""
-    if value is None or value == "" or isinstance(value, bool):
-        return "" if value is None or value == "" else str(value)
-    try:
-        number = Decimal(str(value))
-    except ArithmeticError:
-        return str(value)
-    text = f"{number:,.{places}f}" if places is not None else f"{number:,}"
-    thousands, decimal = _separators()
-    return text.replace(",", "\0").replace(".", decimal).replace("\0", thousands)
+def format_number(value: int | float | Decimal | None, decimals: int | None = None) -> str:
+    if value is None:
+        return ""
+    pattern = None if decimals is None else "#,##0." + "0" * decimals if decimals else "#,##0"
+    return format_decimal(value, format=pattern, locale="vi" if request_locale() == "vi" else "en")
 
 
-def file_size(size: int) -> str:
-    if size < 1024:
-        return f"{vn_number(size)} B"
-    if size < 1024 * 1024:
-        return f"{vn_number(round(size / 1024, 1))} KB"
-    return f"{vn_number(round(size / 1024 / 1024, 1))} MB"
+class SecureWhenHttpsSessions(SecureCookieSessionInterface):
+    """The session cookie is marked Secure whenever the page is served over HTTPS (behind a proxy too,
+    when ProxyFix tells the app so), without a setting to forget."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
 
 
-def register(bp: Blueprint) -> None:
-    """Make the filters available to every template of the app (idempotent across blueprints)."""
-    bp.add_app_template_filter(vn_date, "vn_date")
-    bp.add_app_template_filter(vn_datetime, "vn_datetime")
-    bp.add_app_template_filter(vn_number, "vn_number")
-    bp.add_app_template_filter(file_size, "file_size")
+def _finalize(value):
+    """Catalogue messages printed by a template come out in the page's language."""
+    return value.in_locale(request_locale()) if isinstance(value, Message) else value
+
+
+def install(app: Flask) -> None:
+    app.jinja_env.filters.update(date=format_date, datetime=format_datetime, number=format_number)
+    app.jinja_env.finalize = _finalize

@@ -8,11 +8,9 @@ from flask_babel import ngettext
 
 from ...operations import inbox
 from ...operations.inbox import InboxFilters
-from .. import formatting
 from ..context import calendar, current_user, db, today
 
 bp = Blueprint("inbox", __name__, template_folder="templates")
-formatting.register(bp)
 
 FILTER_ARGS = ("process", "round", "unit", "step", "overdue", "due_within", "q")
 

@@ -8,12 +8,10 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from ...operations import documents, history_view, instance_view
-from .. import formatting
 from ..context import current_user, db
 from ..tasks.views import download_response
 
 bp = Blueprint("instances", __name__, template_folder="templates")
-formatting.register(bp)
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

@@ -22,12 +22,10 @@ from ...operations import (
 )
 from ...operations.deadlines import deadline_of
 from ...operations.inbox import subject_of
-from .. import formatting
 from ..context import calendar, current_user, db, locale, today
 from .form_schema import renderable_schema
 
 bp = Blueprint("tasks", __name__, template_folder="templates")
-formatting.register(bp)
 
 MAX_DATA_JSON = 2_000_000
 
