@@ -43,8 +43,8 @@ class NomineeIn(Schema):
     environment_clearance = fields.Boolean(load_default=None, allow_none=True)
     food_safety_clearance_required = fields.Boolean(load_default=False)
     food_safety_clearance = fields.Boolean(load_default=None, allow_none=True)
-    dx_index_score = fields.Decimal(load_default=None, allow_none=True, places=2,
-                                    validate=validate.Range(min=0, max=100))
+    # Checked (never rounded) by the domain: more than two decimals is refused there on every path.
+    dx_index_score = fields.Decimal(load_default=None, allow_none=True, allow_nan=False)
     on_hold = fields.Boolean(load_default=False)
     hold_reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
     propose_state_level = fields.Boolean(load_default=False)
