@@ -20,12 +20,13 @@ from sqlalchemy.orm import Session, joinedload, undefer
 
 from ..db import utcnow
 from ..errors import Conflict, NotFound, ValidationFailed
+from ..i18n import Message, msg
 from ..models import Attachment, ProcessInstance, User
 from ..permissions import can_act_on_task, can_see_instance
 from . import audit, tasks
 
 MAX_BYTES = 20 * 1024 * 1024
-NOT_FOUND = "Không tìm thấy tệp đính kèm. / Attachment not found."
+NOT_FOUND = msg("Không tìm thấy tệp đính kèm.")
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ def clean_filename(name: str) -> str:
     return name or "tep_dinh_kem"
 
 
-def _refuse(message: str, code: str) -> ValidationFailed:
+def _refuse(message: Message, code: str) -> ValidationFailed:
     return ValidationFailed(message, details={"fields": {"file": [message]}, "reason": code})
 
 
@@ -89,17 +90,16 @@ def add_attachment(session: Session, *, actor: User, task_id: str, filename: str
     """Attach a file to a task's instance (the task must be open and the actor able to act on it)."""
     task = tasks.get_task(session, actor=actor, task_id=task_id)
     if task.state != "open" or not can_act_on_task(session, actor, task):
-        raise Conflict("Công việc đã được xử lý; không đính kèm được. / The task is no longer open.",
+        raise Conflict(msg("Công việc đã được xử lý; không đính kèm được."),
                        code="task_not_open")
     if not content:
-        raise _refuse("Tệp rỗng. / The file is empty.", "empty")
+        raise _refuse(msg("Tệp rỗng."), "empty")
     if len(content) > MAX_BYTES:
-        raise _refuse("Tệp vượt quá 20 MB. / The file is larger than 20 MB.", "too_large")
+        raise _refuse(msg("Tệp vượt quá 20 MB."), "too_large")
     name = clean_filename(filename)
     kind = detect_type(content)
     if kind is None or not name.lower().endswith(kind.extensions):
-        raise _refuse("Chỉ nhận tệp PDF, DOCX, XLSX, ODT, ODS, PNG hoặc JPEG đúng định dạng. "
-                      "/ Only genuine PDF, DOCX, XLSX, ODT, ODS, PNG or JPEG files are accepted.", "type")
+        raise _refuse(msg("Chỉ nhận tệp PDF, DOCX, XLSX, ODT, ODS, PNG hoặc JPEG đúng định dạng."), "type")
     attachment = Attachment(instance_id=task.instance_id, task_id=task.id, element_id=task.element_id,
                             filename=name, content_type=kind.content_type, size=len(content),
                             sha256=hashlib.sha256(content).hexdigest(), content=content, uploaded_by_id=actor.id,
@@ -140,8 +140,7 @@ def remove_attachment(session: Session, *, actor: User, task_id: str, attachment
     if attachment.removed_at is not None:
         return attachment
     if attachment.uploaded_by_id != actor.id or task.state != "open" or not can_act_on_task(session, actor, task):
-        raise Conflict("Chỉ người đính kèm được gỡ tệp khi công việc còn mở. "
-                       "/ Only the uploader may remove a file while a task of the case is open.", code="not_removable")
+        raise Conflict(msg("Chỉ người đính kèm được gỡ tệp khi công việc còn mở."), code="not_removable")
     attachment.removed_at, attachment.removed_by_id = utcnow(), actor.id
     audit.record(session, action="attachment.removed", actor=actor.username, instance_id=attachment.instance_id,
                  element_id=task.element_id, task_name=task.name,

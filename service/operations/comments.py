@@ -10,11 +10,13 @@ from sqlalchemy.orm import Session
 
 from ..db import utcnow
 from ..errors import ValidationFailed
+from ..i18n import msg
 from ..models import AuditEvent, User
 from . import audit, tasks
 
 MAX_COMMENT = 2000
 COMMENTED = "task.commented"
+EMPTY = msg("Vui lòng nhập ý kiến.")
 
 
 @dataclass(frozen=True)
@@ -31,10 +33,9 @@ def add_comment(session: Session, *, actor: User, task_id: str, text: str) -> Co
     task = tasks.get_task(session, actor=actor, task_id=task_id)
     text = (text or "").strip()
     if not text:
-        raise ValidationFailed("Vui lòng nhập ý kiến. / Please write a comment.",
-                               details={"fields": {"text": ["Vui lòng nhập ý kiến. / Please write a comment."]}})
+        raise ValidationFailed(EMPTY, details={"fields": {"text": [EMPTY]}})
     if len(text) > MAX_COMMENT:
-        message = f"Ý kiến tối đa {MAX_COMMENT} ký tự. / At most {MAX_COMMENT} characters."
+        message = msg("Ý kiến tối đa {count} ký tự.", count=MAX_COMMENT)
         raise ValidationFailed(message, details={"fields": {"text": [message]}})
     audit.record(session, action=COMMENTED, actor=actor.username, instance_id=task.instance_id,
                  element_id=task.element_id, task_name=task.name, details={"task_id": task.id, "text": text})

@@ -13,12 +13,13 @@ from sqlalchemy.orm import Session
 
 from ..db import utcnow
 from ..errors import Conflict, ValidationFailed
+from ..i18n import msg
 from ..models import TaskDraft, User
 from ..permissions import can_act_on_task
 from . import tasks
 
 MAX_DRAFT_BYTES = 1_000_000
-NOT_OPEN = "Công việc đã được xử lý; không lưu nháp được. / The task is no longer open."
+NOT_OPEN = msg("Công việc đã được xử lý; không lưu nháp được.")
 
 
 def get_draft(session: Session, *, actor: User, task_id: str) -> TaskDraft | None:
@@ -33,10 +34,10 @@ def save_draft(session: Session, *, actor: User, task_id: str, data: dict) -> Ta
     if task.state != "open" or not can_act_on_task(session, actor, task):
         raise Conflict(NOT_OPEN, code="task_not_open")
     if not isinstance(data, dict):
-        raise ValidationFailed("Dữ liệu nháp không hợp lệ. / A draft is a JSON object.",
+        raise ValidationFailed(msg("Dữ liệu nháp không hợp lệ."),
                                details={"fields": {"data": ["invalid"]}})
     if len(json.dumps(data, default=str).encode()) > MAX_DRAFT_BYTES:
-        raise ValidationFailed("Bản nháp quá lớn. / The draft is too large.",
+        raise ValidationFailed(msg("Bản nháp quá lớn."),
                                details={"fields": {"data": ["too_large"]}})
     draft = session.scalar(select(TaskDraft).where(TaskDraft.task_id == task.id, TaskDraft.user_id == actor.id))
     if draft is None:

@@ -29,8 +29,10 @@ class HistoryEntry:
 def history_entries(session: Session, instance: ProcessInstance, events: list[AuditEvent]) -> list[HistoryEntry]:
     """The events, oldest first, made readable. Callers check that the actor may see the instance."""
     usernames = {e.actor for e in events if e.actor}
-    names = dict(session.execute(select(User.username, User.full_name).where(User.username.in_(usernames)))) \
-        if usernames else {}
+    names: dict[str, str] = {}
+    if usernames:
+        names = dict(session.execute(select(User.username, User.full_name)
+                                     .where(User.username.in_(usernames))).all())
     sign_offs: dict[str, SignOff | None] = {}
     entries = []
     for event in events:

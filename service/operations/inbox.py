@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from ..calendar import WorkingCalendar
 from ..calendar.working_days import VIETNAM_TZ
 from ..errors import DomainError, ValidationFailed
+from ..i18n import msg
 from ..models import AwardRound, HumanTask, OrgUnit, ProcessInstance, ProcessVersion, User
 from ..permissions import inbox_count, inbox_parts, inbox_shape, offer_routes, route_params
 from . import tasks
@@ -245,7 +246,7 @@ def inbox_page(session: Session, *, actor: User, tab: Tab = "mine", filters: Inb
                calendar: WorkingCalendar) -> InboxPage:
     """One page of a tab of the actor's inbox, with deadlines counted on `calendar` as seen on `today`."""
     if tab not in TABS:
-        raise ValidationFailed("Mục không hợp lệ. / Unknown inbox tab.", details={"fields": {"tab": ["invalid"]}})
+        raise ValidationFailed(msg("Mục hộp công việc không hợp lệ."), details={"fields": {"tab": ["invalid"]}})
     if sort not in SORTS:
         sort = "received"
     filters = filters or InboxFilters()
@@ -294,7 +295,7 @@ class BulkOutcome:
 def bulk_claim(session: Session, *, actor: User, task_ids: list[str]) -> BulkOutcome:
     """Claim several tasks; each is claimed or refused on its own (a refusal changes nothing of it)."""
     if len(task_ids) > MAX_BULK:
-        raise ValidationFailed(f"Chọn tối đa {MAX_BULK} công việc. / Select at most {MAX_BULK} tasks.",
+        raise ValidationFailed(msg("Chọn tối đa {count} công việc.", count=MAX_BULK),
                                details={"fields": {"task_ids": ["too_many"]}})
     claimed, refused = [], {}
     for task_id in dict.fromkeys(task_ids):

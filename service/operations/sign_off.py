@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import ValidationFailed
 from ..forms import FormDefinition
+from ..i18n import msg
 from ..models import User
 from . import drafts, stepping, tasks
 
@@ -27,7 +28,7 @@ _KINDS: dict[str, ActionKind] = {
     "reject": "reject", "rejected": "reject", "refuse": "reject", "deny": "reject", "decline": "reject",
 }
 _ENUM_TYPES = ("radio", "select")
-REASON_REQUIRED = "Vui lòng nhập lý do. / Please give a reason."
+REASON_REQUIRED = msg("Vui lòng nhập lý do trả lại.")
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ def sign_off(session: Session, *, actor: User, task_id: str, decision: Any, reas
     found = sign_off_of(tasks.form_of(session, task))
     action = found.action(decision) if found else None
     if found is None or action is None:
-        raise ValidationFailed("Thao tác ký duyệt không hợp lệ. / Not a sign-off action of this step.",
+        raise ValidationFailed(msg("Thao tác ký duyệt không hợp lệ."),
                                details={"fields": {"decision": ["invalid"]}})
     reason = (reason or "").strip()
     if action.needs_reason and not reason:

@@ -70,12 +70,11 @@ def return_reasons(session: Session, task: HumanTask) -> list[ReturnReason]:
 
 def task_workspace(session: Session, *, actor: User, task_id: str) -> TaskWorkspace:
     """What the task page shows, for a task the actor may see (NotFound otherwise)."""
-    task = tasks.get_task(session, actor=actor, task_id=task_id)
-    meta, _ = tasks.task_metadata(session, task)
-    form = tasks.form_of(session, task)
+    shown = tasks.task_page(session, actor=actor, task_id=task_id)
+    task, form = shown.task, shown.form
     open_ = task.state == "open"
     draft = session.scalar(select(TaskDraft).where(TaskDraft.task_id == task.id, TaskDraft.user_id == actor.id))
-    initial = dict(task.instance.data or {}) if open_ else {}
+    initial = dict(shown.data)
     found = sign_off_of(form)
     if found is not None:  # a decision is made afresh each time, never pre-filled from the last one
         initial.pop(found.field, None)
@@ -84,7 +83,7 @@ def task_workspace(session: Session, *, actor: User, task_id: str) -> TaskWorksp
     if draft is not None and open_:
         initial.update(draft.data or {})
     return TaskWorkspace(
-        task=task, documentation=meta.get("documentation"), form=form, initial_data=initial, draft=draft,
+        task=task, documentation=shown.documentation, form=form, initial_data=initial, draft=draft,
         may_act=open_ and can_act_on_task(session, actor, task), sign_off=found,
         returns=return_reasons(session, task) if open_ else [],
         diff=resubmission_diff(session, task=task) if found is not None else None,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask import Blueprint, g, redirect, render_template, request, url_for
 
+from ...i18n import msg
 from ...operations import inbox
 from ...operations.inbox import InboxFilters
+from ..access import login_required
 from ..context import calendar, current_user, db, today
+from ..messages import notify
 
 bp = Blueprint("inbox", __name__, template_folder="templates")
 
@@ -32,18 +33,29 @@ def _filters() -> InboxFilters:
     )
 
 
-@bp.get("/inbox")
-def index():
+def counts() -> dict[str, int]:
+    """The open-task counts of the navigation, once per request."""
+    if "vd_inbox_counts" not in g:
+        g.vd_inbox_counts = inbox.inbox_counts(db(), actor=current_user())
+    return g.vd_inbox_counts
+
+
+@bp.get("/inbox", endpoint="index", defaults={"tab": None})
+@bp.get("/inbox/mine", endpoint="mine", defaults={"tab": "mine"})
+@bp.get("/inbox/group", endpoint="group", defaults={"tab": "group"})
+@bp.get("/inbox/done", endpoint="done", defaults={"tab": "done"})
+@login_required
+def show(tab: str | None):
     """One tab of the inbox with its filters; an htmx request gets the results only."""
     session, user = db(), current_user()
-    counts = inbox.inbox_counts(session, actor=user)
-    tab = request.args.get("tab")
+    if tab is None:
+        tab = request.args.get("tab")
     if tab not in inbox.TABS:
-        tab = "mine" if counts["mine"] or not counts["group"] else "group"
+        tab = "mine" if counts()["mine"] or not counts()["group"] else "group"
     filters = _filters()
     page = inbox.inbox_page(session, actor=user, tab=tab, filters=filters, sort=request.args.get("sort", "received"),
                             page=_int("page", 1, 1, 100_000) or 1, today=today(), calendar=calendar())
-    page.counts = counts
+    page.counts = counts()
     args = {key: request.args[key] for key in FILTER_ARGS if request.args.get(key)}
     template = "inbox/_results.html" if request.headers.get("HX-Request") and \
         request.headers.get("HX-Target") == "inbox-results" else "inbox/index.html"
@@ -53,17 +65,17 @@ def index():
 
 
 @bp.post("/inbox/claim")
+@login_required
 def claim_selected():
     """Claim the ticked tasks of the group tab; each is claimed or refused on its own."""
     task_ids = request.form.getlist("task_id")
     if not task_ids:
-        flash(_("Chưa chọn công việc nào."), "warning")
-        return redirect(url_for("inbox.index", tab="group"))
+        notify(msg("Chưa chọn công việc nào."), "warning")
+        return redirect(url_for("inbox.group"))
     outcome = inbox.bulk_claim(db(), actor=current_user(), task_ids=task_ids)
     if outcome.claimed:
-        flash(ngettext("Đã nhận %(num)d công việc.", "Đã nhận %(num)d công việc.", len(outcome.claimed)), "success")
+        notify(msg("Đã nhận {count} công việc.", count=len(outcome.claimed)), "success")
     if outcome.refused:
-        flash(ngettext("%(num)d công việc không nhận được (đã có người nhận hoặc không còn mở).",
-                       "%(num)d công việc không nhận được (đã có người nhận hoặc không còn mở).",
-                       len(outcome.refused)), "warning")
-    return redirect(url_for("inbox.index", tab="mine" if outcome.claimed else "group"))
+        notify(msg("{count} công việc không nhận được: đã có người nhận hoặc không còn mở.",
+                   count=len(outcome.refused)), "warning")
+    return redirect(url_for("inbox.mine" if outcome.claimed else "inbox.group"))

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, redirect, render_template, url_for
 
+from ...i18n import msg
 from ...operations import documents, history_view, instance_view
+from ..access import login_required
 from ..context import current_user, db
+from ..messages import notify
 from ..tasks.views import download_response
 
 bp = Blueprint("instances", __name__, template_folder="templates")
@@ -17,6 +19,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @bp.get("/instances/<int:instance_id>")
+@login_required
 def show(instance_id: int):
     """The instance page (the 404 page outside the user's scope)."""
     session, user = db(), current_user()
@@ -30,6 +33,7 @@ def show(instance_id: int):
 
 
 @bp.get("/documents/<int:document_id>/docx")
+@login_required
 def document_docx(document_id: int):
     """Tải xuống the .docx of a generated document."""
     document = documents.get_document(db(), actor=current_user(), document_id=document_id, with_content="content")
@@ -37,12 +41,13 @@ def document_docx(document_id: int):
 
 
 @bp.get("/documents/<int:document_id>/pdf")
+@login_required
 def document_pdf(document_id: int):
     """Tải xuống the PDF (the signed one when there is one); back to the instance while it is being made."""
     session, user = db(), current_user()
     document = documents.get_document(session, actor=user, document_id=document_id)
     if document.pdf_status != "done":
-        flash(_("Bản PDF chưa sẵn sàng. Vui lòng thử lại sau."), "warning")
+        notify(msg("Bản PDF chưa sẵn sàng. Vui lòng thử lại sau."), "warning")
         return redirect(url_for("instances.show", instance_id=document.instance_id) + "#documents")
     column = "signed_pdf_content" if document.signed_at is not None else "pdf_content"
     loaded = documents.get_document(session, actor=user, document_id=document_id, with_content=column)

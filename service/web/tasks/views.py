@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
 from ...errors import ValidationFailed
+from ...i18n import msg, translate_tree
 from ...operations import (
     attachments,
     comments,
@@ -22,7 +22,9 @@ from ...operations import (
 )
 from ...operations.deadlines import deadline_of
 from ...operations.inbox import subject_of
+from ..access import login_required
 from ..context import calendar, current_user, db, locale, today
+from ..messages import notify
 from .form_schema import renderable_schema
 
 bp = Blueprint("tasks", __name__, template_folder="templates")
@@ -59,7 +61,7 @@ def _render(task_id: str, *, errors: dict | None = None, data: dict | None = Non
     subject, dossier_id = subject_of(instance.data)
     context = {
         "ws": workspace, "task": task, "instance": instance, "schema": schema, "initial": initial,
-        "errors": errors or {}, "reason": reason or "", "marks": marks,
+        "errors": translate_tree(errors or {}, locale()), "reason": reason or "", "marks": marks,
         "history": history_view.history_entries(session, instance, events),
         "bpmn": instance_view.diagram_xml(session, actor=user, instance_id=instance.id).decode("utf-8"),
         "deadline": deadline_of(task.due_at, today=today(), calendar=calendar()) if task.state == "open" else None,
@@ -70,30 +72,33 @@ def _render(task_id: str, *, errors: dict | None = None, data: dict | None = Non
 
 
 @bp.get("/tasks/<task_id>")
+@login_required
 def show(task_id: str):
     """The task page (404 outside the user's scope)."""
     return _render(task_id)
 
 
 @bp.post("/tasks/<task_id>")
+@login_required
 def submit(task_id: str):
     """Gửi (complete with the form's values) or Lưu nháp (keep them as a draft)."""
     data = _submitted_data()
     session, user = db(), current_user()
     if request.form.get("action") == "draft":
         drafts.save_draft(session, actor=user, task_id=task_id, data=data)
-        flash(_("Đã lưu nháp"), "success")
+        notify(msg("Đã lưu nháp"), "success")
         return redirect(url_for("tasks.show", task_id=task_id))
     try:
         task_workspace.submit(session, actor=user, task_id=task_id, data=data, locale=locale())
     except ValidationFailed as exc:
         session.rollback()
         return _render(task_id, errors=exc.details.get("fields") or {}, data=data, status=422)
-    flash(_("Đã gửi hồ sơ"), "success")
+    notify(msg("Đã gửi hồ sơ"), "success")
     return redirect(url_for("inbox.index"))
 
 
 @bp.post("/tasks/<task_id>/sign-off")
+@login_required
 def sign(task_id: str):
     """Duyệt / Trả lại / Từ chối with the step's decision buttons; a return or rejection needs a reason."""
     data = _submitted_data()
@@ -108,71 +113,74 @@ def sign(task_id: str):
         session.rollback()
         errors = dict(exc.details.get("fields") or {})
         if exc.message == sign_off.REASON_REQUIRED:
-            errors = {"reason": [_("Vui lòng nhập lý do trả lại")]}
+            errors = {"reason": [sign_off.REASON_REQUIRED]}
         return _render(task_id, errors=errors, data=data, reason=reason, status=422)
     kind = sign_off.kind_of(request.form.get("decision"))
-    messages = {"approve": _("Đã duyệt hồ sơ"), "return": _("Đã trả lại hồ sơ cho %(unit)s", unit=unit),
-                "reject": _("Đã từ chối hồ sơ")}
-    flash(messages.get(kind or "", _("Đã gửi hồ sơ")), "success")
+    messages = {"approve": msg("Đã duyệt hồ sơ"), "return": msg("Đã trả lại hồ sơ cho {unit}", unit=unit),
+                "reject": msg("Đã từ chối hồ sơ")}
+    notify(messages.get(kind or "", msg("Đã gửi hồ sơ")), "success")
     return redirect(url_for("inbox.index"))
 
 
 @bp.post("/tasks/<task_id>/claim")
+@login_required
 def claim(task_id: str):
     tasks.claim(db(), actor=current_user(), task_id=task_id)
-    flash(_("Đã nhận việc"), "success")
+    notify(msg("Đã nhận việc"), "success")
     return redirect(request.form.get("next") or url_for("tasks.show", task_id=task_id))
 
 
 @bp.post("/tasks/<task_id>/unclaim")
+@login_required
 def unclaim(task_id: str):
     tasks.unclaim(db(), actor=current_user(), task_id=task_id)
-    flash(_("Đã bỏ nhận việc"), "success")
-    return redirect(url_for("inbox.index", tab="group"))
+    notify(msg("Đã bỏ nhận việc"), "success")
+    return redirect(url_for("inbox.group"))
 
 
 @bp.post("/tasks/<task_id>/attachments")
+@login_required
 def attach(task_id: str):
     """Đính kèm tệp: one file, checked by content and size."""
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        return _render(task_id, errors={"file": [_("Vui lòng chọn tệp cần đính kèm")]}, status=422)
+        return _render(task_id, errors={"file": [msg("Vui lòng chọn tệp cần đính kèm.")]}, status=422)
     session = db()
     try:
         attachments.add_attachment(session, actor=current_user(), task_id=task_id, filename=upload.filename,
                                    content=upload.read(attachments.MAX_BYTES + 1))
     except ValidationFailed as exc:
         session.rollback()
-        messages = {"too_large": _("Tệp vượt quá 20 MB"), "empty": _("Tệp rỗng"),
-                    "type": _("Chỉ nhận tệp PDF, DOCX, XLSX, ODT, ODS, PNG hoặc JPEG đúng định dạng")}
-        return _render(task_id, errors={"file": [messages.get(exc.details.get("reason"), messages["type"])]},
-                       status=422)
-    flash(_("Đã đính kèm tệp"), "success")
+        return _render(task_id, errors=exc.details.get("fields") or {}, status=422)
+    notify(msg("Đã đính kèm tệp"), "success")
     return redirect(url_for("tasks.show", task_id=task_id) + "#attachments")
 
 
 @bp.post("/tasks/<task_id>/attachments/<int:attachment_id>/remove")
+@login_required
 def remove_attachment(task_id: str, attachment_id: int):
     attachments.remove_attachment(db(), actor=current_user(), task_id=task_id, attachment_id=attachment_id)
-    flash(_("Đã gỡ tệp đính kèm"), "success")
+    notify(msg("Đã gỡ tệp đính kèm"), "success")
     return redirect(url_for("tasks.show", task_id=task_id) + "#attachments")
 
 
 @bp.post("/tasks/<task_id>/comments")
+@login_required
 def comment(task_id: str):
     """Thêm ý kiến: kept in the instance's history."""
     text = request.form.get("text", "")
     session = db()
     try:
         comments.add_comment(session, actor=current_user(), task_id=task_id, text=text)
-    except ValidationFailed:
+    except ValidationFailed as exc:
         session.rollback()
-        return _render(task_id, errors={"text": [_("Vui lòng nhập ý kiến (tối đa 2.000 ký tự)")]}, status=422)
-    flash(_("Đã thêm ý kiến"), "success")
+        return _render(task_id, errors=exc.details.get("fields") or {}, status=422)
+    notify(msg("Đã thêm ý kiến"), "success")
     return redirect(url_for("tasks.show", task_id=task_id) + "#comments")
 
 
 @bp.get("/attachments/<int:attachment_id>")
+@login_required
 def download(attachment_id: int):
     """Tải xuống: always a download, never shown inline (404 outside the instance's visibility)."""
     file = attachments.get_for_download(db(), actor=current_user(), attachment_id=attachment_id)
