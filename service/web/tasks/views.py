@@ -47,7 +47,7 @@ def _submitted_data() -> dict:
 
 
 def _render(task_id: str, *, errors: dict | None = None, data: dict | None = None, reason: str | None = None,
-            status: int = 200):
+            status: int = 200, template: str = "tasks/show.html"):
     session, user = db(), current_user()
     workspace = task_workspace.task_workspace(session, actor=user, task_id=task_id)
     task = workspace.task
@@ -68,7 +68,16 @@ def _render(task_id: str, *, errors: dict | None = None, data: dict | None = Non
         "subject": subject, "dossier_id": dossier_id, "current_user_id": user.id,
         "process_name": instance_view.process_name(session, instance),
     }
-    return render_template("tasks/show.html", **context), status
+    return render_template(template, **context), status
+
+
+def _attachments_answer(task_id: str, errors: dict | None = None, status: int = 200):
+    """After attaching or removing a file: the files section for htmx, else the task page again."""
+    if request.headers.get("HX-Request"):
+        return _render(task_id, errors=errors, status=status, template="tasks/_attachments.html")
+    if errors:
+        return _render(task_id, errors=errors, status=status)
+    return redirect(url_for("tasks.show", task_id=task_id) + "#attachments")
 
 
 @bp.get("/tasks/<task_id>")
@@ -144,24 +153,26 @@ def attach(task_id: str):
     """Đính kèm tệp: one file, checked by content and size."""
     upload = request.files.get("file")
     if upload is None or not upload.filename:
-        return _render(task_id, errors={"file": [msg("Vui lòng chọn tệp cần đính kèm.")]}, status=422)
+        return _attachments_answer(task_id, {"file": [msg("Vui lòng chọn tệp cần đính kèm.")]}, 422)
     session = db()
     try:
         attachments.add_attachment(session, actor=current_user(), task_id=task_id, filename=upload.filename,
                                    content=upload.read(attachments.MAX_BYTES + 1))
     except ValidationFailed as exc:
         session.rollback()
-        return _render(task_id, errors=exc.details.get("fields") or {}, status=422)
-    notify(msg("Đã đính kèm tệp"), "success")
-    return redirect(url_for("tasks.show", task_id=task_id) + "#attachments")
+        return _attachments_answer(task_id, exc.details.get("fields") or {}, 422)
+    if not request.headers.get("HX-Request"):
+        notify(msg("Đã đính kèm tệp"), "success")
+    return _attachments_answer(task_id)
 
 
 @bp.post("/tasks/<task_id>/attachments/<int:attachment_id>/remove")
 @login_required
 def remove_attachment(task_id: str, attachment_id: int):
     attachments.remove_attachment(db(), actor=current_user(), task_id=task_id, attachment_id=attachment_id)
-    notify(msg("Đã gỡ tệp đính kèm"), "success")
-    return redirect(url_for("tasks.show", task_id=task_id) + "#attachments")
+    if not request.headers.get("HX-Request"):
+        notify(msg("Đã gỡ tệp đính kèm"), "success")
+    return _attachments_answer(task_id)
 
 
 @bp.post("/tasks/<task_id>/comments")
