@@ -48,6 +48,10 @@ def comments_of(session: Session, *, instance_id: int, task_id: str | None = Non
     """Comments of an instance (of one task when given), oldest first. Callers check visibility."""
     events = session.scalars(select(AuditEvent).where(AuditEvent.instance_id == instance_id,
                                                       AuditEvent.action == COMMENTED).order_by(AuditEvent.seq))
-    found = [Comment(e.at, e.actor, (e.details or {}).get("task_id"), e.task_name, (e.details or {}).get("text", ""))
-             for e in events]
-    return [c for c in found if task_id is None or c.task_id == task_id]
+    return [c for c in comments_in(list(events)) if task_id is None or c.task_id == task_id]
+
+
+def comments_in(events: list[AuditEvent]) -> list[Comment]:
+    """The comments among an instance's events (in their order)."""
+    return [Comment(e.at, e.actor, (e.details or {}).get("task_id"), e.task_name, (e.details or {}).get("text", ""))
+            for e in events if e.action == COMMENTED]

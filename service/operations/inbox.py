@@ -140,23 +140,26 @@ def _text_condition(text: str) -> ColumnElement[bool]:
     """Free text in the task's name, the unit's name, the subject or the instance number. SQLite's
     case folding is ASCII-only ("Đ" stays "Đ"), so the usual spellings are tried as well."""
     searchable = [HumanTask.name, OrgUnit.name, cast(ProcessInstance.id, String)]
-    searchable += [ProcessInstance.data[key].as_string() for key in SUBJECT_KEYS]
-    spellings = {text, text.lower(), text.capitalize(), text.title(), text.upper()}
+    searchable += [ProcessInstance.data[key].as_string() for key in SUBJECT_KEYS[:3]]
+    spellings = {text, text.lower(), text.capitalize()}
     return or_(*(column.icontains(spelling, autoescape=True) for column in searchable for spelling in spellings))
 
 
-def _base(tab: Tab, actor: User, shape) -> tuple[Select, dict]:
-    """Task ids of the tab, as a statement joined to the task, its instance and the instance's unit."""
-    query = (select(HumanTask.id).join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
-             .join(OrgUnit, OrgUnit.id == ProcessInstance.org_unit_id))
+def _base(tab: Tab, actor: User, shape, *, with_instance: bool = True) -> tuple[Select, dict]:
+    """Task ids of the tab; joined to the instance and its unit when filters read them."""
+    query = select(HumanTask.id)
+    if with_instance:
+        query = (query.join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+                 .join(OrgUnit, OrgUnit.id == ProcessInstance.org_unit_id))
     params: dict = {}
     if tab == "mine":
         query = query.where(HumanTask.assignee_id == actor.id, HumanTask.state == "open")
     elif tab == "done":
         query = query.where(HumanTask.completed_by_id == actor.id, HumanTask.state == "completed")
     else:
-        group = _group_ids(shape).subquery()
-        query = query.join(group, group.c.id == HumanTask.id)
+        # A membership test rather than a join: the task table can then be read in the page's order
+        # (by its due-date index) and stop at the page's end.
+        query = query.where(HumanTask.id.in_(select(_group_ids(shape).subquery().c.id)))
         params = route_params(offer_routes(actor))
     return query, params
 
@@ -170,19 +173,24 @@ _ORDER = {
 
 
 def _page_ids(session: Session, actor: User, tab: Tab, filters: InboxFilters, sort: str, limit: int, offset: int,
-              today: date, calendar: WorkingCalendar) -> tuple[list[str], int]:
+              today: date, calendar: WorkingCalendar, counts: dict[str, int] | None) -> tuple[list[str], int]:
     routes = offer_routes(actor)
     shape = inbox_shape(routes)
-    if tab == "group" and sort == "received" and not filters.any():
+    unfiltered = not filters.any()
+    if tab == "group" and sort == "received" and unfiltered:
         params = route_params(routes) | {"window": offset + limit, "limit": limit, "offset": offset}
         ids = list(session.scalars(_group_page(shape), params))
-        total = group_count(session, actor=actor)
+        total = counts["group"] if counts else group_count(session, actor=actor)
         return ids, total
-    query, params = _base(tab, actor, shape)
+    query, params = _base(tab, actor, shape, with_instance=bool(filters.unit_code or filters.round_code
+                                                                  or filters.text))
     query = query.where(*_task_filters(filters, today, calendar))
     if tab == "done" and sort == "received":
         sort = "-received"  # what one did last comes first
-    total = session.scalar(select(func.count()).select_from(query.subquery()), params) or 0
+    if unfiltered and counts and tab in counts:
+        total = counts[tab]
+    else:
+        total = session.scalar(select(func.count()).select_from(query.subquery()), params) or 0
     ids = list(session.scalars(query.order_by(*_ORDER[sort]).limit(limit).offset(offset), params))
     return ids, total
 
@@ -243,15 +251,17 @@ def _rows(session: Session, ids: list[str], today: date, calendar: WorkingCalend
 
 def inbox_page(session: Session, *, actor: User, tab: Tab = "mine", filters: InboxFilters | None = None,
                sort: str = "received", page: int = 1, per_page: int = PER_PAGE, today: date,
-               calendar: WorkingCalendar) -> InboxPage:
-    """One page of a tab of the actor's inbox, with deadlines counted on `calendar` as seen on `today`."""
+               calendar: WorkingCalendar, counts: dict[str, int] | None = None) -> InboxPage:
+    """One page of a tab of the actor's inbox, with deadlines counted on `calendar` as seen on `today`
+    (`counts`: the actor's `inbox_counts` when the caller has them, so they are not read twice)."""
     if tab not in TABS:
         raise ValidationFailed(msg("Mục hộp công việc không hợp lệ."), details={"fields": {"tab": ["invalid"]}})
     if sort not in SORTS:
         sort = "received"
     filters = filters or InboxFilters()
     page = max(page, 1)
-    ids, total = _page_ids(session, actor, tab, filters, sort, per_page, (page - 1) * per_page, today, calendar)
+    ids, total = _page_ids(session, actor, tab, filters, sort, per_page, (page - 1) * per_page, today, calendar,
+                           counts)
     return InboxPage(tab=tab, rows=_rows(session, ids, today, calendar), total=total, page=page,
                      per_page=per_page, sort=sort)
 

@@ -136,7 +136,8 @@ def _completions(session: Session, instance_id: int) -> list[AuditEvent]:
                                 .order_by(AuditEvent.seq.desc())))
 
 
-def resubmission_diff(session: Session, *, task: HumanTask) -> SubmissionDiff | None:
+def resubmission_diff(session: Session, *, task: HumanTask, history: list[AuditEvent] | None = None
+                      ) -> SubmissionDiff | None:
     """For a task under review: the latest submitted step's changes against its previous submission
     (None when it was submitted once). Callers check that the actor may see the task."""
     forms: dict[str, Any] = {}
@@ -146,7 +147,9 @@ def resubmission_diff(session: Session, *, task: HumanTask) -> SubmissionDiff | 
             forms[element_id] = tasks.form_of_element(session, task.instance, task.process_key, element_id)
         return forms[element_id]
 
-    events = [e for e in _completions(session, task.instance_id) if sign_off_of(form(e.element_id)) is None]
+    completions = _completions(session, task.instance_id) if history is None else \
+        [e for e in reversed(history) if e.action == "task.completed"]
+    events = [e for e in completions if sign_off_of(form(e.element_id)) is None]
     if not events:
         return None
     latest = events[0]

@@ -39,14 +39,21 @@ class TaskWorkspace:
     diff: SubmissionDiff | None
     attachments: list[Attachment]
     comments: list[comments.Comment]
+    history: list[AuditEvent]  # the instance's events, oldest first
 
 
-def return_reasons(session: Session, task: HumanTask) -> list[ReturnReason]:
+def instance_events(session: Session, instance_id: int) -> list[AuditEvent]:
+    """The instance's history, oldest first (read once for everything a task page derives from it)."""
+    return list(session.scalars(select(AuditEvent).where(AuditEvent.instance_id == instance_id)
+                                .order_by(AuditEvent.seq)))
+
+
+def return_reasons(session: Session, task: HumanTask, history: list[AuditEvent] | None = None
+                   ) -> list[ReturnReason]:
     """Why the work came back to this step: the returns and rejections signed off since this step
     was last submitted (none on a first pass), newest first."""
-    events = list(session.scalars(select(AuditEvent).where(AuditEvent.instance_id == task.instance_id,
-                                                           AuditEvent.action == "task.completed")
-                                  .order_by(AuditEvent.seq.desc())))
+    history = instance_events(session, task.instance_id) if history is None else history
+    events = [e for e in reversed(history) if e.action == "task.completed"]
     found: list[ReturnReason] = []
     forms: dict[str, SignOff | None] = {}
     for event in events:
@@ -72,6 +79,7 @@ def task_workspace(session: Session, *, actor: User, task_id: str) -> TaskWorksp
     """What the task page shows, for a task the actor may see (NotFound otherwise)."""
     shown = tasks.task_page(session, actor=actor, task_id=task_id)
     task, form = shown.task, shown.form
+    history = instance_events(session, task.instance_id)
     open_ = task.state == "open"
     draft = session.scalar(select(TaskDraft).where(TaskDraft.task_id == task.id, TaskDraft.user_id == actor.id))
     initial = dict(shown.data)
@@ -85,10 +93,10 @@ def task_workspace(session: Session, *, actor: User, task_id: str) -> TaskWorksp
     return TaskWorkspace(
         task=task, documentation=shown.documentation, form=form, initial_data=initial, draft=draft,
         may_act=open_ and can_act_on_task(session, actor, task), sign_off=found,
-        returns=return_reasons(session, task) if open_ else [],
-        diff=resubmission_diff(session, task=task) if found is not None else None,
+        returns=return_reasons(session, task, history) if open_ else [],
+        diff=resubmission_diff(session, task=task, history=history) if found is not None else None,
         attachments=attachments.list_attachments(session, instance_id=task.instance_id),
-        comments=comments.comments_of(session, instance_id=task.instance_id, task_id=None),
+        comments=comments.comments_in(history), history=history,
     )
 
 

@@ -54,7 +54,8 @@ def show(tab: str | None):
         tab = "mine" if counts()["mine"] or not counts()["group"] else "group"
     filters = _filters()
     page = inbox.inbox_page(session, actor=user, tab=tab, filters=filters, sort=request.args.get("sort", "received"),
-                            page=_int("page", 1, 1, 100_000) or 1, today=today(), calendar=calendar())
+                            page=_int("page", 1, 1, 100_000) or 1, today=today(), calendar=calendar(),
+                            counts=counts())
     page.counts = counts()
     args = {key: request.args[key] for key in FILTER_ARGS if request.args.get(key)}
     template = "inbox/_results.html" if request.headers.get("HX-Request") and \

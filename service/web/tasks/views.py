@@ -15,7 +15,6 @@ from ...operations import (
     drafts,
     history_view,
     instance_view,
-    instances,
     sign_off,
     task_workspace,
     tasks,
@@ -52,7 +51,7 @@ def _render(task_id: str, *, errors: dict | None = None, data: dict | None = Non
     workspace = task_workspace.task_workspace(session, actor=user, task_id=task_id)
     task = workspace.task
     instance = task.instance
-    events = instances.history(session, actor=user, instance_id=instance.id)
+    events = workspace.history
     marks = instance_view.diagram_marks(session, instance, events)
     schema = renderable_schema(workspace.sign_off.rest if workspace.sign_off else workspace.form)
     initial = dict(workspace.initial_data)
@@ -63,7 +62,7 @@ def _render(task_id: str, *, errors: dict | None = None, data: dict | None = Non
         "ws": workspace, "task": task, "instance": instance, "schema": schema, "initial": initial,
         "errors": translate_tree(errors or {}, locale()), "reason": reason or "", "marks": marks,
         "history": history_view.history_entries(session, instance, events),
-        "bpmn": instance_view.diagram_xml(session, actor=user, instance_id=instance.id).decode("utf-8"),
+        "bpmn": instance_view.version_diagram(session, instance.process_version_id).decode("utf-8"),
         "deadline": deadline_of(task.due_at, today=today(), calendar=calendar()) if task.state == "open" else None,
         "subject": subject, "dossier_id": dossier_id, "current_user_id": user.id,
         "process_name": instance_view.process_name(session, instance),
