@@ -23,6 +23,7 @@ from ..models import (
 from ..permissions import can_read_everything
 from . import attachments, instances
 from .documents import list_documents
+from .versions import load_version
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,12 @@ class DiagramMarks:
     completed: list[str]
     active: list[str]
     waiting: list[str]
+    names: dict[str, str] = field(default_factory=dict)  # element id -> its name, for the text list
+
+    def steps(self) -> list[tuple[str, str]]:
+        """(state, name) of every marked element: what the diagram shows, as text."""
+        return [(state, self.names.get(element, element)) for state in ("completed", "active", "waiting")
+                for element in getattr(self, state)]
 
 
 @dataclass
@@ -63,8 +70,12 @@ def diagram_marks(session: Session, instance: ProcessInstance, history: list[Aud
     done_actions = {"task.completed", "timer.fired", "message.received"}
     completed = [e.element_id for e in history if e.action in done_actions and e.element_id]
     current = set(active) | set(waiting)
+    names = {e.element_id: e.task_name for e in history if e.element_id and e.task_name}
+    version = load_version(session, instance.process_version_id)
+    for tasks_meta in version.task_metadata.values():
+        names.update({element: meta.get("name") or element for element, meta in tasks_meta.items()})
     return DiagramMarks(completed=sorted(set(completed) - current), active=sorted(set(active)),
-                        waiting=sorted(set(waiting)))
+                        waiting=sorted(set(waiting)), names=names)
 
 
 def process_name(session: Session, instance: ProcessInstance) -> str:

@@ -3,7 +3,7 @@ the sign-off buttons, the reasons it was returned for, the resubmission diff, fi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -71,8 +71,11 @@ def return_reasons(session: Session, task: HumanTask, history: list[AuditEvent] 
             reason = str(data.get(sign_off.reason_field) or "") if sign_off.reason_field else ""
             found.append(ReturnReason(event.at, event.actor, event.task_name, action.kind, reason))
     # Only a step that was submitted before is being revised.
-    first_pass = not any(e.element_id == task.element_id for e in events)
-    return [] if first_pass else found
+    if not found or not any(e.element_id == task.element_id for e in events):
+        return []
+    names = dict(session.execute(select(User.username, User.full_name)
+                                 .where(User.username.in_({r.actor for r in found if r.actor}))).all())
+    return [replace(r, actor=names.get(r.actor, r.actor)) for r in found]
 
 
 def task_workspace(session: Session, *, actor: User, task_id: str) -> TaskWorkspace:

@@ -66,7 +66,8 @@ def test_return_resubmit_diff_approve(session, people, start_case):
 
     redo = open_task(session, instance, "draft")
     revising = task_workspace.task_workspace(session, actor=officer, task_id=redo.id)
-    assert [(r.kind, r.reason, r.actor) for r in revising.returns] == [("return", "Bổ sung số liệu năm 2026", "head")]
+    assert [(r.kind, r.reason, r.actor) for r in revising.returns] == [
+        ("return", "Bổ sung số liệu năm 2026", "Người dùng head")]
     assert revising.initial_data["nominee_name"] == DRAFT["nominee_name"]
     changed = DRAFT | {"achievement_summary": "Hoàn thành xuất sắc nhiệm vụ; số liệu năm 2026 đã bổ sung."}
     task_workspace.submit(session, actor=officer, task_id=redo.id, data=changed)
