@@ -60,4 +60,4 @@ def install(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     inbox.install(app)
     app.register_blueprint(tasks.bp)
-    app.register_blueprint(instances.bp)
+    instances.install(app)

@@ -184,3 +184,15 @@ def test_english_pages(app, client, case):
     officer.post("/language", {"locale": "en", "next": "/inbox"})
     body = text(officer.get("/inbox/group"))
     assert "Group tasks" in body and "Việc của nhóm" not in body
+
+
+def test_start_a_case_from_the_page(app, client, case):
+    officer = Browser(client, "officer")
+    listing = text(officer.get("/instances/new"))
+    assert "Đề nghị khen thưởng (minh họa)" in listing and "Khởi tạo hồ sơ" in listing
+    started = officer.post("/instances", {"process_key": "demo_approval"})
+    assert started.status_code == 302 and "/tasks/" in started.headers["Location"]
+    task_page = text(officer.get(started.headers["Location"]))
+    assert "Lập hồ sơ đề nghị" in task_page and "Đã khởi tạo hồ sơ số" in task_page
+    # Processes the nomination domain starts (a dossier, a round) are not started from here.
+    assert officer.post("/instances", {"process_key": "unit_nomination"}).status_code == 404

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from ...i18n import msg
-from ...operations import documents, history_view, instance_view
+from ...nomination import processes
+from ...operations import deployments, documents, history_view, instance_view, instances
+from ...permissions import can_act_on_task
 from ..access import login_required
 from ..context import current_user, db
 from ..messages import notify
@@ -16,6 +18,38 @@ from ..tasks.views import download_response
 bp = Blueprint("instances", __name__, template_folder="templates")
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+# Started by the nomination domain's own operations (a dossier, a registration, a round), never directly.
+DOMAIN_STARTED = frozenset({processes.AWARD_ROUND, processes.UNIT_NOMINATION, processes.EMULATION_REGISTRATION,
+                            processes.STATE_LEVEL_PROPOSAL})
+
+
+def _startable(session) -> list:
+    return [version for version in deployments.latest_versions(session) if version.process_key not in DOMAIN_STARTED]
+
+
+@bp.get("/instances/new")
+@login_required
+def new():
+    """Khởi tạo hồ sơ: the processes a person starts directly."""
+    return render_template("instances/new.html", versions=_startable(db()))
+
+
+@bp.post("/instances")
+@login_required
+def start():
+    """Start one of them for the user's unit, then open its first task when it is theirs to do."""
+    session, user = db(), current_user()
+    key = request.form.get("process_key", "")
+    if key not in {version.process_key for version in _startable(session)}:
+        abort(404)
+    instance = instances.start_instance(session, actor=user, process_key=key)
+    notify(msg("Đã khởi tạo hồ sơ số {number}", number=instance.id), "success")
+    for task in instances.open_tasks(session, instance):
+        if can_act_on_task(session, user, task):
+            return redirect(url_for("tasks.show", task_id=task.id))
+    return redirect(url_for("instances.show", instance_id=instance.id))
 
 
 @bp.get("/instances/<int:instance_id>")
