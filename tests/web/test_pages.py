@@ -179,11 +179,21 @@ def test_post_without_csrf_token_is_refused(app, client, case):
     assert officer.post(f"/tasks/{draft_id}/claim").status_code == 302
 
 
+# Words of the pages' own (not of the data: task, unit and nominee names stay as written).
+PAGE_WORDS = {"Việc của nhóm": "Group tasks", "Hạn xử lý": "Due", "Công việc": "Task", "Lưu nháp": "Save draft",
+              "Tệp đính kèm": "Attached files", "Lịch sử xử lý": "History", "Sơ đồ quy trình": "Process diagram",
+              "Thông tin hồ sơ": "Case details", "Ngày nhận": "Received", "Thêm ý kiến": "Add comment"}
+
+
 def test_english_pages(app, client, case):
     officer = Browser(client, "officer")
     officer.post("/language", {"locale": "en", "next": "/inbox"})
-    body = text(officer.get("/inbox/group"))
-    assert "Group tasks" in body and "Việc của nhóm" not in body
+    draft_id = open_task_id(app, case, "draft")
+    pages = [text(officer.get(url)) for url in ("/inbox/group", f"/tasks/{draft_id}", f"/instances/{case}")]
+    seen = "".join(pages)
+    for vietnamese, english in PAGE_WORDS.items():
+        assert english in seen and vietnamese not in seen, vietnamese
+    assert "working day(s) left" in pages[0]
 
 
 def test_start_a_case_from_the_page(app, client, case):
