@@ -93,6 +93,9 @@ def task_workspace(session: Session, *, actor: User, task_id: str) -> TaskWorksp
             initial.pop(found.reason_field, None)
     if draft is not None and open_:
         initial.update(draft.data or {})
+    if not open_:  # a finished task shows what was submitted
+        initial = next(((e.details or {}).get("data") or {} for e in reversed(history)
+                        if e.action == "task.completed" and (e.details or {}).get("task_id") == task.id), {})
     return TaskWorkspace(
         task=task, documentation=shown.documentation, form=form, initial_data=initial, draft=draft,
         may_act=open_ and can_act_on_task(session, actor, task), sign_off=found,

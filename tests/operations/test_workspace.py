@@ -107,3 +107,11 @@ def test_instance_page_marks_and_data_view(session, people, start_case):
     assert b"demo_approval" in instance_view.diagram_xml(session, actor=people["officer"], instance_id=instance.id)
     workspace = task_workspace.task_workspace(session, actor=people["officer"], task_id=task.id)
     assert workspace.documentation.startswith("Nhập tên tập thể") and not workspace.may_act
+
+
+def test_a_finished_task_shows_what_was_submitted(session, people, start_case):
+    _, task = start_case()
+    task_workspace.submit(session, actor=people["officer"], task_id=task.id, data=DRAFT)
+    session.commit()
+    done = task_workspace.task_workspace(session, actor=people["officer"], task_id=task.id)
+    assert not done.may_act and done.initial_data == DRAFT

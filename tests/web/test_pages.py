@@ -206,3 +206,14 @@ def test_start_a_case_from_the_page(app, client, case):
     assert "Lập hồ sơ đề nghị" in task_page and "Đã khởi tạo hồ sơ số" in task_page
     # Processes the nomination domain starts (a dossier, a round) are not started from here.
     assert officer.post("/instances", {"process_key": "unit_nomination"}).status_code == 404
+
+
+def test_claim_and_unclaim_from_the_pages_never_redirect_elsewhere(app, client, case):
+    officer = Browser(client, "officer")
+    draft_id = open_task_id(app, case, "draft")
+    claimed = officer.post(f"/tasks/{draft_id}/claim", {"next": "https://evil.example/"})
+    assert claimed.status_code == 302 and claimed.headers["Location"].endswith(f"/tasks/{draft_id}")
+    assert "Lập hồ sơ đề nghị" in text(officer.get("/inbox/mine"))
+    assert officer.post(f"/tasks/{draft_id}/unclaim").status_code == 302
+    picked = officer.post("/inbox/claim", {"task_id": [draft_id]})
+    assert picked.status_code == 302 and picked.headers["Location"].endswith("/inbox/mine")

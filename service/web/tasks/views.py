@@ -21,7 +21,7 @@ from ...operations import (
 )
 from ...operations.deadlines import deadline_of
 from ...operations.inbox import subject_of
-from ..access import login_required
+from ..access import login_required, safe_next
 from ..context import calendar, current_user, db, locale, today
 from ..messages import notify
 from .form_schema import renderable_schema
@@ -135,7 +135,7 @@ def sign(task_id: str):
 def claim(task_id: str):
     tasks.claim(db(), actor=current_user(), task_id=task_id)
     notify(msg("Đã nhận việc"), "success")
-    return redirect(request.form.get("next") or url_for("tasks.show", task_id=task_id))
+    return redirect(safe_next(request.form.get("next")) or url_for("tasks.show", task_id=task_id))
 
 
 @bp.post("/tasks/<task_id>/unclaim")
