@@ -1,7 +1,7 @@
 """Task drafts per user and task; files attached to instances (bytes in the database)
 
 Revision ID: c4d7a9e2b610
-Revises: c4d1a7e9b210
+Revises: e93c5d1f7a48
 Create Date: 2026-12-03 10:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import service.db
 
 revision = 'c4d7a9e2b610'
-down_revision = 'c4d1a7e9b210'
+down_revision = 'e93c5d1f7a48'
 branch_labels = None
 depends_on = None
 
