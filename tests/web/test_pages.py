@@ -51,6 +51,7 @@ def case(app, create_org_unit, create_user, deploy):
     officer = create_user("officer", "STC", ["unit_officer"])
     create_user("head", "STC", ["unit_head"])
     create_user("other", "PHC", ["unit_officer"])
+    create_user("auditor", "CITY", ["auditor"])
     deploy(files=demo_bundle())
     with app.extensions["vinhdanh"].session_factory() as session:
         instance = instances.start_instance(session, actor=session.merge(officer), process_key="demo_approval",
@@ -217,3 +218,12 @@ def test_claim_and_unclaim_from_the_pages_never_redirect_elsewhere(app, client, 
     assert officer.post(f"/tasks/{draft_id}/unclaim").status_code == 302
     picked = officer.post("/inbox/claim", {"task_id": [draft_id]})
     assert picked.status_code == 302 and picked.headers["Location"].endswith("/inbox/mine")
+
+
+def test_the_data_view_is_for_auditors_and_administrators_only(app, client, case):
+    officer = Browser(client, "officer")
+    assert "Dữ liệu hồ sơ" not in text(officer.get(f"/instances/{case}"))
+    client.post("/logout", data={"csrf_token": officer.token})
+    auditor = Browser(client, "auditor")
+    page = text(auditor.get(f"/instances/{case}"))
+    assert "Dữ liệu hồ sơ" in page and "&#34;nominee_name&#34;: &#34;Phòng Quản lý ngân sách&#34;" in page
