@@ -103,26 +103,26 @@ def _signed_in(app, username: str):
     return client, re.search(r'name="csrf_token" value="([^"]+)"', inbox).group(1)
 
 
-CPU: dict[int, list[float]] = {}  # id(wall samples) -> the same requests' CPU seconds
+Samples = tuple[list[float], list[float]]  # wall-clock and CPU seconds of the same requests
 
 
-def _time(call, samples: int, expect: int) -> list[float]:
-    """Wall-clock seconds of `samples` requests; their CPU seconds (this process: app and SQLite) are kept
-    beside them, the figure that does not depend on how busy the shared machine is."""
-    seconds, cpu = [], []
+def _time(call, samples: int, expect: int) -> Samples:
+    """Wall-clock seconds of `samples` requests, and their CPU seconds (this process: app and SQLite), the
+    figure that does not depend on how busy the shared machine is."""
+    wall: list[float] = []
+    cpu: list[float] = []
     for _ in range(samples):
         started, started_cpu = time.perf_counter(), time.process_time()
         reply = call()
-        seconds.append(time.perf_counter() - started)
+        wall.append(time.perf_counter() - started)
         cpu.append(time.process_time() - started_cpu)
         assert reply.status_code == expect, (reply.status_code, reply.get_data(as_text=True)[:300])
-    CPU[id(seconds)] = cpu
-    return seconds
+    return wall, cpu
 
 
-def _summary(seconds: list[float]) -> dict:
-    summary = summarize(seconds)
-    cpu = summarize(CPU.pop(id(seconds), []))
+def _summary(samples: Samples) -> dict:
+    summary = summarize(samples[0])
+    cpu = summarize(samples[1])
     summary["cpu_median_ms"], summary["cpu_p95_ms"] = cpu["median_ms"], cpu["p95_ms"]
     return summary
 
@@ -151,13 +151,21 @@ def measure(url: str, tasks: int, samples: int) -> dict:
         token = api.post("/api/v1/auth/token", json={"username": "officer0", "password": seeding.PASSWORD}
                          ).get_json()["access_token"]
         headers = {"Authorization": f"Bearer {token}"}
-        page_ids, api_ids = iter(completions[::2]), iter(completions[1::2])
         data_json = json.dumps(DRAFT, ensure_ascii=False)
-        result["complete_from_page"] = _summary(_time(lambda: browser.post(
-            f"/tasks/{next(page_ids)}", data={"csrf_token": csrf, "action": "submit", "data_json": data_json}),
-            samples, 302))
-        result["complete_api"] = _summary(_time(lambda: api.post(
-            f"/api/v1/tasks/{next(api_ids)}/complete", json={"data": DRAFT}, headers=headers), samples, 200))
+        page: Samples = ([], [])
+        through_api: Samples = ([], [])
+        # Alternated, one of each in turn: neither side gets the quieter moments or the smaller database.
+        for page_id, api_id in zip(completions[::2], completions[1::2], strict=True):
+            for into, one in ((page, _time(lambda page_id=page_id: browser.post(
+                    f"/tasks/{page_id}", data={"csrf_token": csrf, "action": "submit", "data_json": data_json}),
+                    1, 302)),
+                              (through_api, _time(lambda api_id=api_id: api.post(
+                                  f"/api/v1/tasks/{api_id}/complete", json={"data": DRAFT}, headers=headers),
+                                  1, 200))):
+                into[0].extend(one[0])
+                into[1].extend(one[1])
+        result["complete_from_page"] = _summary(page)
+        result["complete_api"] = _summary(through_api)
         result["page_over_api"] = result["complete_from_page"]["median_ms"] / result["complete_api"]["median_ms"]
         result["page_over_api_cpu"] = (result["complete_from_page"]["cpu_median_ms"]
                                        / result["complete_api"]["cpu_median_ms"])
