@@ -3,7 +3,7 @@
 bench.inbox_data bulk-inserts the tasks; then for each kind of user (an officer and a head of one
 sub-unit, a superior over 8 sub-units, a lead reviewer, the Home Affairs officer and a council
 member who sees every council task) the first inbox page (limit 50, with its total) is timed:
-`operations.tasks.list_tasks` in a fresh session per call, and `GET /api/v1/tasks` through gunicorn.
+`operations.tasks.list_tasks` in a fresh session per call, and `GET /api/v1/tasks` through `make run`'s server.
 The SQL the operation sends is then EXPLAINed (EXPLAIN QUERY PLAN on SQLite, EXPLAIN ANALYZE on
 PostgreSQL) to show whether human_tasks is read through an index or scanned.
 """
@@ -130,7 +130,7 @@ def measure_backend(url: str, open_tasks: int, calls: int) -> dict:
     finally:
         engine.dispose()
     http = {}
-    with server.gunicorn(url, workers=1, worker_class="gthread", threads=1) as served:
+    with server.make_run(url) as served:
         for label, username in population.users.items():
             _time_http(served.port, username, 3, BUDGET_SECONDS)
             http[label] = summarize(_time_http(served.port, username, calls, BUDGET_SECONDS))

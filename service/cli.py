@@ -43,17 +43,14 @@ def serve_command() -> None:
 
 
 def serve() -> None:
-    from .app import create_app
-    from .worker import TimerLoop
+    """Migrate and seed, then serve through gunicorn; each worker runs the timer loop and the PDF converter."""
+    from . import serving
 
     _configure_logging()
     settings = Settings.from_env()
     _prepare(settings)
-    app = create_app(settings)
-    loop = TimerLoop(app.extensions["vinhdanh"].session_factory, settings.timer_interval)
-    loop.start()
     click.echo(f"Vinh Danh: http://{settings.host}:{settings.port}/  (API docs: /api/v1/docs)")
-    app.run(host=settings.host, port=settings.port, threaded=True, use_reloader=False)
+    serving.serve(settings)
 
 
 @main.command("worker")
