@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, delete, false, insert, inspect, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.orm.util import identity_key
@@ -29,6 +29,8 @@ _offers = TaskOffer.__table__
 
 # The SET clause comes from the parameters' keys; the WHERE parameters are prefixed so they never
 # collide with a column name.
+_INSERT_INSTANCE = insert(_instances)
+_INSTANCE_COLUMNS = tuple(column.key for column in _instances.columns if column.key != "id")
 _UPDATE_INSTANCE = update(_instances).where(
     _instances.c.id == bindparam("where_id"), _instances.c.lock_version == bindparam("where_version"))
 _CLOSE_TASK = update(_tasks).where(_tasks.c.id == bindparam("where_id")).values(
@@ -49,6 +51,17 @@ _INSERT_TASK_WITH_OFFER = insert(_offers).from_select(
     select(_inserted.c.id, *[bindparam(f"offer_{key}", type_=_offers.c[key].type) for key in _OFFER_COLUMNS]))
 _INSERT_TIMER = insert(Timer.__table__)
 _INSERT_SUBSCRIPTION = insert(MessageSubscription.__table__)
+
+
+def insert_instance(session: Session, instance: ProcessInstance) -> None:
+    """Insert a new instance (every column but the id set on it) and attach it to the session as persistent.
+
+    One statement instead of a unit-of-work flush; the object then carries its id and nothing to flush.
+    """
+    values = {key: getattr(instance, key) for key in _INSTANCE_COLUMNS}
+    instance.id = session.connection().execute(_INSERT_INSTANCE, values).inserted_primary_key[0]
+    make_transient_to_detached(instance)
+    session.add(instance)
 
 
 def update_instance(session: Session, instance: ProcessInstance, values: dict[str, Any]) -> None:
