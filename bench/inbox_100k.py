@@ -18,7 +18,7 @@ from service.db import make_engine, make_session_factory
 from service.models import User
 from service.operations import tasks
 
-from . import inbox_data, seeding, server
+from . import cpu, inbox_data, seeding, server
 from .client import ApiClient
 from .stats import line, summarize
 
@@ -129,15 +129,20 @@ def measure_backend(url: str, open_tasks: int, calls: int) -> dict:
                  for label in ("officer", "superior", "council")}
     finally:
         engine.dispose()
-    http = {}
+    http, server_cpu = {}, {}
     with server.make_run(url) as served:
         for label, username in population.users.items():
             _time_http(served.port, username, 3, BUDGET_SECONDS)
-            http[label] = summarize(_time_http(served.port, username, calls, BUDGET_SECONDS))
+            before = (cpu.tree_cpu(served.pid), cpu.database_cpu(url))
+            samples = _time_http(served.port, username, calls, BUDGET_SECONDS)
+            after = (cpu.tree_cpu(served.pid), cpu.database_cpu(url))
+            http[label] = summarize(samples)
+            server_cpu[label] = {"app_ms": cpu.spent(before[0], after[0]) * 1000 / len(samples),
+                                 "db_ms": cpu.spent(before[1], after[1]) * 1000 / len(samples)}
         description = served.description
     return {"open_tasks": population.open_tasks, "history_tasks": population.history_tasks,
             "load_seconds": load_seconds, "inbox_totals": totals, "operation": operation, "http": http,
-            "plans": plans, "server": description,
+            "plans": plans, "server": description, "server_cpu_ms": server_cpu,
             "worst_http_median_ms": max(s["median_ms"] for s in http.values()),
             "worst_http_p95_ms": max(s["p95_ms"] for s in http.values())}
 
@@ -166,7 +171,9 @@ def report(result: dict) -> None:
               f" (loaded in {r['load_seconds']:.1f} s), {r['server']}")
         for label in r["operation"]:
             print(line(f"{label} ({r['inbox_totals'][label]} tasks) operation", r["operation"][label]))
-            print(line(f"{label} GET /api/v1/tasks", r["http"][label]))
+            spent = r["server_cpu_ms"][label]
+            print(line(f"{label} GET /api/v1/tasks", r["http"][label])
+                  + f"  CPU app {spent['app_ms']:.2f} + db {spent['db_ms']:.2f} ms")
         for label, plans in r["plans"].items():
             for plan in plans:
                 print(f"  plan for {label}: {plan['verdict']}")

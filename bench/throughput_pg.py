@@ -17,8 +17,6 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from sqlalchemy import create_engine, text
-
 from . import consistency, cpu, engine_floor, seeding, server
 from .client import ApiClient
 from .stats import summarize
@@ -165,19 +163,8 @@ def _walk(client: ApiClient, cast: seeding.Cast, tokens: dict[str, str], item: I
             return
 
 
-def _backend_pids(url: str) -> list[int]:
-    """PostgreSQL server processes serving the benchmark database (they run on this machine)."""
-    engine = create_engine(url)
-    try:
-        with engine.connect() as connection:
-            return list(connection.scalars(text(
-                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")))
-    finally:
-        engine.dispose()
-
-
 def _cpu_reading(server_pid: int, url: str) -> dict:
-    return {"app": cpu.tree_cpu(server_pid), "db": {pid: cpu.process_cpu(pid) for pid in _backend_pids(url)},
+    return {"app": cpu.tree_cpu(server_pid), "db": cpu.database_cpu(url),
             "client": time.process_time()}
 
 
