@@ -101,7 +101,8 @@ def retry_instance(session: Session, *, actor: User, instance_id: int, data: dic
         result = runtime.retry(state, spec, subs)
     audit.record(session, action="instance.retried", actor=actor.username, instance_id=instance.id,
                  details={"data_keys": sorted(data or {})})
-    return stepping.StepOutcome(instance, stepping.apply_result(session, instance, result, actor=actor))
+    stepping.apply_result(session, instance, result, actor=actor)
+    return instance
 
 
 def terminate_instance(session: Session, *, actor: User, instance_id: int, reason: str) -> ProcessInstance:
