@@ -61,6 +61,7 @@ def insert_instance(session: Session, instance: ProcessInstance) -> None:
 
     One statement instead of a unit-of-work flush; the object then carries its id and nothing to flush.
     """
+    session.flush()  # rows the caller added in this transaction first (the new row may refer to them)
     values = {key: getattr(instance, key) for key in _INSTANCE_COLUMNS}
     instance.id = session.connection().execute(_INSERT_INSTANCE, values).inserted_primary_key[0]
     make_transient_to_detached(instance)
