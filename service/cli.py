@@ -20,10 +20,14 @@ def _prepare(settings: Settings) -> None:
     from . import bootstrap, migrate
 
     migrate.upgrade(settings.database_url)
-    factory = make_session_factory(make_engine(settings.database_url))
-    with factory() as session:
-        done = bootstrap.bootstrap(session, admin_password=settings.admin_password, demo_data=settings.demo_data)
-        session.commit()
+    engine = make_engine(settings.database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            done = bootstrap.bootstrap(session, admin_password=settings.admin_password,
+                                       demo_data=settings.demo_data)
+            session.commit()
+    finally:
+        engine.dispose()  # `serve` forks its workers next: no pooled connection may be shared with them
     if done:
         click.echo(f"Đã khởi tạo / seeded: {', '.join(done)}")
 
