@@ -46,7 +46,7 @@ _INSERT_OFFER = insert(_offers)
 # and a new task with its one offer (the usual step), each take one round trip instead of two.
 _closed = _CLOSE_TASK.returning(_tasks.c.id).cte("closed")
 _CLOSE_TASK_WITH_OFFERS = update(_offers).where(_offers.c.task_id.in_(select(_closed.c.id))).values(available=false())
-_OFFER_COLUMNS = ("role_key", "org_unit_id", "user_id", "available", "created_at", "shared")
+_OFFER_COLUMNS = ("role_key", "org_unit_id", "user_id", "available", "created_at", "shared", "process_key")
 _inserted = (insert(_tasks).values({column.key: bindparam(f"task_{column.key}", type_=column.type)
                                     for column in _tasks.columns}).returning(_tasks.c.id).cte("inserted"))
 _INSERT_TASK_WITH_OFFER = insert(_offers).from_select(

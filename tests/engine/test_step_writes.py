@@ -65,6 +65,9 @@ def test_a_completion_leaves_nothing_for_the_unit_of_work(session, people, state
     second = _open_task(session, instance.id)
     assert second.element_id != first.element_id and second.role_key == "unit_head"
     assert session.scalars(select(TaskOffer.available).where(TaskOffer.task_id == second.id)).all() == [True]
+    # The offer carries its task's process: inboxes filtered by process read the offer indexes alone.
+    assert session.scalars(select(TaskOffer.process_key).where(TaskOffer.task_id == second.id)).all() == [
+        "three_lanes"]
     actions = session.scalars(select(AuditEvent.action).where(AuditEvent.instance_id == instance.id)
                               .order_by(AuditEvent.seq)).all()
     assert actions[-2:] == ["task.completed", "task.created"]
