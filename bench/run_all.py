@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n== {name} ==", flush=True)
         started = time.monotonic()
         try:
-            if name == "http_sqlite" and "engine_floor" in results:
+            if name in ("http_sqlite", "throughput_pg") and "engine_floor" in results:
                 result = module.run(quick=args.quick, floor_ms=results["engine_floor"]["raw"]["median_ms"])
             elif name == "sql_statements":
                 result = module.run()
