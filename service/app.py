@@ -29,10 +29,10 @@ from .api import (
 from .api.errors import register_error_handlers
 from .config import Settings
 from .db import make_engine, make_session_factory
-from .documents_worker import PdfConverter, install_after_commit, signing_key
 from .nomination import handlers as nomination_handlers
 from .operations import document_steps
 from .operations.auth import TokenSigner
+from .pdf.service import ConversionService, embedded_converter
 
 
 @dataclass
@@ -42,7 +42,7 @@ class Services:
     token_signer: TokenSigner
     settings: Settings
     openapi_cache: dict = field(default_factory=dict)
-    pdf_converter: PdfConverter | None = None
+    pdf_converter: ConversionService | None = None
 
 
 # The nomination diagrams' service handlers and completion guards register on import.
@@ -66,10 +66,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         settings=settings,
     )
     if settings.pdf_background:  # generated documents become PDFs after commit, off the request path
-        services = app.extensions["vinhdanh"]
-        services.pdf_converter = PdfConverter(services.session_factory, signing=signing_key(
-            settings.signing_pkcs12_path, settings.signing_passphrase))
-        install_after_commit(services.session_factory, services.pdf_converter)
+        embedded_converter(app)  # starts with the first document; `start_embedded_converter` starts it now
     register_error_handlers(app)
     context.install(app)
     for blueprint in (auth.bp, admin.bp, definitions.bp, instances.bp, tasks.bp, messages.bp, openapi.bp,

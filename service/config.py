@@ -36,6 +36,8 @@ class Settings:
     timer_interval: float = 1.0
     # PDF conversion of generated documents in a background thread after commit (off: the worker loop does it).
     pdf_background: bool = False
+    # Conversions in flight per process (one LibreOffice each); None: one per core, at most four.
+    pdf_converters: int | None = None
     # PAdES signing of issued decisions: a PKCS#12 file and its passphrase (unset: PDFs stay unsigned).
     signing_pkcs12_path: str | None = None
     signing_passphrase: str | None = None
@@ -59,11 +61,18 @@ class Settings:
             token_max_age=int(os.environ.get("TOKEN_MAX_AGE", str(8 * 3600))),
             max_content_length=int(os.environ.get("MAX_CONTENT_LENGTH", str(20 * 1024 * 1024))),
             pdf_background=os.environ.get("PDF_BACKGROUND", "1") == "1",
+            pdf_converters=pdf_converters_from_env(),
             **signing_from_env(),
         )
         for key, value in overrides.items():
             setattr(settings, key, value)
         return settings
+
+
+def pdf_converters_from_env() -> int | None:
+    """PDF_CONVERTERS (also for the worker command): conversions in flight per process."""
+    value = os.environ.get("PDF_CONVERTERS")
+    return int(value) if value else None
 
 
 def signing_from_env() -> dict[str, str | None]:
