@@ -14,6 +14,7 @@ from .api import (
     auth,
     context,
     definitions,
+    document_progress,
     documents,
     instances,
     messages,
@@ -71,7 +72,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     context.install(app)
     for blueprint in (auth.bp, admin.bp, definitions.bp, instances.bp, tasks.bp, messages.bp, openapi.bp,
                       nomination_reference.bp, nomination_rounds.bp, nomination_dossiers.bp,
-                      nomination_registrations.bp, nomination_registers.bp, nomination_public.bp, documents.bp):
+                      nomination_registrations.bp, nomination_registers.bp, nomination_public.bp, documents.bp,
+                      document_progress.bp):
         app.register_blueprint(blueprint)
 
     @app.get("/healthz")

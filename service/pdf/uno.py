@@ -202,9 +202,10 @@ class UnoProcess:
             self.start()
         try:
             # unoserver's XML-RPC `convert(inpath, indata, outpath, convert_to, ...)`: bytes in, bytes out.
-            result = self._proxy(self.timeout + 15).convert(None, xmlrpc.client.Binary(docx), None, "pdf")
+            result = self._proxy(self.timeout + 5).convert(None, xmlrpc.client.Binary(docx), None, "pdf")
         except xmlrpc.client.Fault as exc:
-            if self._settled_alive():
+            # unoserver's own timeout (a hung LibreOffice) answers TimeoutError and kills LibreOffice.
+            if "TimeoutError" not in exc.faultString and self._settled_alive():
                 raise PdfConversionError(f"Chuyển đổi PDF thất bại / PDF conversion failed: "
                                          f"{exc.faultString[-400:]}") from exc
             self.close()
