@@ -220,9 +220,11 @@ class UnoProcess:
         return data
 
     def _settled_alive(self) -> bool:
-        """Alive after a fault? unoserver kills LibreOffice on its own timeout: give that a moment to show."""
-        for _ in range(5):
-            if not self._alive():
-                return False
-            time.sleep(0.05)
-        return True
+        """Still a working LibreOffice after a fault? Ask it for its filters, which goes through UNO."""
+        if not self._alive():
+            return False
+        try:
+            self._proxy(10.0).info()
+        except (OSError, http.client.HTTPException, xmlrpc.client.Error):
+            return False
+        return self._alive()
