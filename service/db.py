@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 # Named constraints make Alembic migrations deterministic across SQLite and PostgreSQL.
@@ -48,10 +48,16 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# SQLite: how long a writer waits for the write lock before giving up (the busy timeout), in seconds.
+SQLITE_BUSY_TIMEOUT = 30
+# Execution option of a session that will write (see `begin_write`).
+WRITE_INTENT = "vinhdanh_write"
+
+
 def make_engine(url: str) -> Engine:
     kwargs: dict = {"future": True}
     if url.startswith("sqlite"):
-        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT}
     else:
         kwargs["pool_pre_ping"] = True
     engine = create_engine(url, **kwargs)
@@ -65,7 +71,22 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.close()
 
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(connection):
+            # A writer takes the write lock first, waiting for it (busy timeout). A transaction that read first
+            # and then writes cannot wait: if anyone committed since its first read, SQLite refuses at once with
+            # "database is locked" — a 409 although no one changed what it changed.
+            if connection.get_execution_options().get(WRITE_INTENT):
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+
     return engine
+
+
+def begin_write(session: Session) -> None:
+    """Open the session's transaction as a writer now: on SQLite `BEGIN IMMEDIATE` (waits for the lock rather
+    than failing later); elsewhere nothing (PostgreSQL's row locks need no such care)."""
+    if session.get_bind().dialect.name == "sqlite" and not session.in_transaction():
+        session.connection(execution_options={WRITE_INTENT: True})
 
 
 def make_session_factory(engine: Engine) -> sessionmaker:

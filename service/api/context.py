@@ -6,6 +6,7 @@ from flask import Flask, current_app, g, request
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import BadRequest
 
+from ..db import begin_write
 from ..errors import AuthenticationFailed
 from ..models import User
 from .errors import STALE, error_response
@@ -13,9 +14,14 @@ from .errors import STALE, error_response
 PUBLIC_PATHS = ("/api/v1/auth/token", "/api/v1/openapi.json", "/api/v1/docs", "/healthz", "/api/v1/public/")
 
 
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
 def db() -> Session:
     if "db" not in g:
         g.db = current_app.extensions["vinhdanh"].session_factory()
+        if request.method not in READ_METHODS:
+            begin_write(g.db)  # SQLite: wait for the write lock up front, never fail on it halfway
     return g.db
 
 
