@@ -20,7 +20,7 @@ from sqlalchemy.orm import sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from .config import pdf_converters_from_env, signing_from_env
-from .db import begin_write, utcnow
+from .db import utcnow
 from .operations import document_steps, timers
 from .pdf.service import ConversionService
 from .pdf.signing import signing_key
@@ -71,7 +71,6 @@ def run_due_timers(session_factory: sessionmaker, *, max_instances: int = 100,
     tried: set[int] = backoff.resting() if backoff else set()
     for _ in range(max_instances):
         with session_factory() as session:
-            begin_write(session)  # SQLite: a step read before it writes; wait for the lock up front instead
             instance_id = timers.next_due_instance(session, skip=tried)
             if instance_id is None:
                 session.rollback()

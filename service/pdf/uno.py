@@ -202,7 +202,9 @@ class UnoProcess:
             self.start()
         try:
             # unoserver's XML-RPC `convert(inpath, indata, outpath, convert_to, ...)`: bytes in, bytes out.
-            result = self._proxy(self.timeout + 5).convert(None, xmlrpc.client.Binary(docx), None, "pdf")
+            # update_index=False: no document has a table of contents, and `soffice --convert-to` skips it too.
+            result = self._proxy(self.timeout + 5).convert(None, xmlrpc.client.Binary(docx), None, "pdf", None, [],
+                                                           False)
         except xmlrpc.client.Fault as exc:
             # unoserver's own timeout (a hung LibreOffice) answers TimeoutError and kills LibreOffice.
             if "TimeoutError" not in exc.faultString and self._settled_alive():
