@@ -107,7 +107,7 @@ def report(args, walk: Walk, path: float, progress: dict, tail: float, rows: lis
     busy = busy_seconds(rows)
     service = statistics.fmean(conversion)
     print(f"Đợt: {args.units} đơn vị × {args.nominees} đối tượng = {nominees} đối tượng, {args.clients} người dùng "
-          "đồng thời / concurrent officers")
+          f"đồng thời / concurrent officers, {args.converters or 'default'} converter slot(s)")
     print(f"  path (open → Chairman's decision)  {path:8.1f} s   {path / nominees * 1000:7.1f} ms per nominee")
     print(f"  409 answers seen (retried)         {walk.conflicts:8d}   of {walk.requests} requests")
     print(f"  documents                          {progress['total']:8d}   {progress['label']}   "
@@ -131,19 +131,21 @@ def report(args, walk: Walk, path: float, progress: dict, tail: float, rows: lis
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["serve"]:  # the served process (started by the bench itself)
-        serve(argv[1], int(argv[2]))
+        serve(argv[1], int(argv[2]), int(argv[3]) or None)
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--units", type=int, default=12, help="wards with a dossier each")
     parser.add_argument("--nominees", type=int, default=9, help="nominees per dossier")
     parser.add_argument("--clients", type=int, default=4, help="officers' sessions working at once")
+    parser.add_argument("--converters", type=int, default=None,
+                        help="converter slots (PDF_CONVERTERS; default: the service's own, one per core)")
     args = parser.parse_args(argv)
     from service.nomination.demo_round import PASSWORD
 
     url = f"sqlite:///{tempfile.mkdtemp(prefix='vinhdanh-city-round-')}/city.db"
     print(f"chuẩn bị dữ liệu / preparing {url} …", flush=True)
     prepare_database(url, args.units)
-    process, port = start_server(url)
+    process, port = start_server(url, args.converters)
     try:
         walk = Walk(port=port, password=PASSWORD)
         round_id, path = walk_round(walk, args.units, args.nominees, args.clients)

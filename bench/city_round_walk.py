@@ -68,7 +68,7 @@ def prepare_database(url: str, units: int) -> None:
     engine.dispose()
 
 
-def serve(url: str, port: int) -> None:
+def serve(url: str, port: int, converters: int | None) -> None:
     """Serve `url` on `port` as `make run` does; runs until killed."""
     from werkzeug.serving import make_server
 
@@ -78,17 +78,19 @@ def serve(url: str, port: int) -> None:
     from service.worker import TimerLoop
 
     logging.basicConfig(level=logging.WARNING)
-    app = create_app(Settings(database_url=url, secret_key=secrets.token_hex(16), pdf_background=True))
+    app = create_app(Settings(database_url=url, secret_key=secrets.token_hex(16), pdf_background=True,
+                              pdf_converters=converters))
     start_embedded_converter(app)
     TimerLoop(app.extensions["vinhdanh"].session_factory, interval=0.5).start()
     make_server("127.0.0.1", port, app, threaded=True).serve_forever()
 
 
-def start_server(url: str) -> tuple[subprocess.Popen, int]:
+def start_server(url: str, converters: int | None) -> tuple[subprocess.Popen, int]:
     """The service in its own process (the clients must not share its interpreter); waits until it answers."""
     port = free_port()
     log = tempfile.NamedTemporaryFile(prefix="vinhdanh-city-round-", suffix=".log", delete=False)  # noqa: SIM115
-    process = subprocess.Popen([sys.executable, "-m", "bench.bench_city_round", "serve", url, str(port)],
+    process = subprocess.Popen([sys.executable, "-m", "bench.bench_city_round", "serve", url, str(port),
+                                str(converters or 0)],
                                cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + 120
     while not _healthy(port):
