@@ -164,14 +164,20 @@ class ConversionService:
             self._wakeups += 1
             self._condition.notify_all()
 
-    def stop(self, timeout: float | None = 30.0) -> None:
-        """Stop after the documents in flight; their LibreOffices are closed."""
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop after the documents in flight (at most `timeout` seconds: then their LibreOffices are killed and
+        the documents go back to the queue); no LibreOffice is left running."""
         self._stop.set()
         with self._condition:
             self._condition.notify_all()
-        for thread in self._threads:
-            if thread is not threading.current_thread():
-                thread.join(timeout)
+        others = [thread for thread in self._threads if thread is not threading.current_thread()]
+        deadline = time.monotonic() + timeout
+        for thread in others:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        for backend in list(self.backends.values()):
+            backend.close()  # a slot still starting LibreOffice or converting stops waiting now
+        for thread in others:
+            thread.join(5.0)
 
     # --- the slots -------------------------------------------------------------------------------
 
@@ -187,6 +193,8 @@ class ConversionService:
                         outcome = convert_claimed(self.session_factory, claim, backend, signing=self.signing,
                                                   templates=self.templates)
                         self.outcomes.append((claim.document_id, outcome))
+                        if outcome == "given_back":
+                            self._prepare(backend)  # a new LibreOffice now, not with the next document
                         continue
                     self._rest(index, seen, queue.next_takeover(self.session_factory))
                 except Exception:  # a slot must outlive a database hiccup
@@ -196,8 +204,8 @@ class ConversionService:
             backend.close()
 
     def _prepare(self, backend: Backend) -> None:
-        """Start a LibreOffice now rather than with the first document (a failure here is retried then)."""
-        start = getattr(backend, "start", None)
+        """Start a LibreOffice now rather than with the next document (a failure here is retried then)."""
+        start = getattr(backend, "ensure_started", None)
         if start is not None:
             try:
                 start()

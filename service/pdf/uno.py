@@ -134,10 +134,17 @@ class UnoProcess:
         self._wait_ready()
         log.info("converter %s: LibreOffice ready (unoserver pid %s, port %s)", self.name, self.process.pid, self.port)
 
+    def ensure_started(self) -> None:
+        """A working LibreOffice: started (again) unless one runs."""
+        if not self._alive():
+            self.close()
+            self.start()
+
     def _wait_ready(self) -> None:
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while time.monotonic() < deadline:
-            if self.process.poll() is not None:
+            process = self.process  # None once closed from another thread (the service stopping)
+            if process is None or process.poll() is not None:
                 break
             try:
                 self._proxy(5.0).info()
@@ -197,9 +204,7 @@ class UnoProcess:
 
     def convert(self, docx: bytes) -> bytes:
         """PDF bytes of a .docx; ConverterCrashed when LibreOffice died or hung (it is killed then)."""
-        if not self._alive():
-            self.close()
-            self.start()
+        self.ensure_started()
         try:
             # unoserver's XML-RPC `convert(inpath, indata, outpath, convert_to, ...)`: bytes in, bytes out.
             # update_index=False: no document has a table of contents, and `soffice --convert-to` skips it too.
