@@ -32,7 +32,6 @@ from ..permissions import can_see_instance, is_process_admin
 from . import audit
 
 DOCUMENT_NOT_FOUND = "Không tìm thấy văn bản. / Document not found."
-PDF_PENDING_FLAG = queue.PENDING_FLAG
 MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
 
 
