@@ -52,6 +52,8 @@ def test_a_converter_lost_mid_document_converts_it_exactly_once_and_holds_no_one
                                   backend_factory=lambda index: backends.get(index) or uno.UnoProcess(name="steady"))
     install_after_commit(factory, converter.wake)
     try:
+        # Both LibreOffices ready (the slots rest on an empty queue) before the documents come.
+        assert converter.start().idle.wait(180), "the converters did not start"
         start_documents(client, login("officer0"), DOCUMENTS, large_decision(40))
         assert converter.idle.wait(240), "the converters did not finish"
     finally:
