@@ -14,6 +14,7 @@ from .api import (
     admin,
     auth,
     definitions,
+    document_progress,
     documents,
     instances,
     messages,
@@ -28,9 +29,9 @@ from .api import (
 )
 from .config import Settings
 from .db import make_engine, make_session_factory
-from .documents_worker import PdfConverter, install_after_commit, signing_key
 from .nomination import wiring as nomination_wiring
 from .operations.auth import TokenSigner
+from .pdf.service import ConversionService, embedded_converter
 
 
 @dataclass
@@ -40,7 +41,7 @@ class Services:
     token_signer: TokenSigner
     settings: Settings
     openapi_cache: dict = field(default_factory=dict)
-    pdf_converter: PdfConverter | None = None
+    pdf_converter: ConversionService | None = None
 
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> Flask:
@@ -58,10 +59,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         settings=settings,
     )
     if settings.pdf_background:  # generated documents become PDFs after commit, off the request path
-        services = app.extensions["vinhdanh"]
-        services.pdf_converter = PdfConverter(services.session_factory, signing=signing_key(
-            settings.signing_pkcs12_path, settings.signing_passphrase))
-        install_after_commit(services.session_factory, services.pdf_converter)
+        embedded_converter(app)  # starts with the first document; `start_embedded_converter` starts it now
     nomination_wiring.install()
     http.install(app)
     web.install(app)
@@ -70,7 +68,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     api = Blueprint("api", __name__)
     for blueprint in (auth.bp, admin.bp, definitions.bp, instances.bp, tasks.bp, messages.bp, openapi.bp,
                       nomination_reference.bp, nomination_rounds.bp, nomination_dossiers.bp,
-                      nomination_registrations.bp, nomination_registers.bp, nomination_public.bp, documents.bp):
+                      nomination_registrations.bp, nomination_registers.bp, nomination_public.bp, documents.bp,
+                      document_progress.bp):
         api.register_blueprint(blueprint)
     app.register_blueprint(api)
 

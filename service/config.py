@@ -39,6 +39,8 @@ class Settings:
     web_threads: int = 4
     # PDF conversion of generated documents in a background thread after commit (off: the worker loop does it).
     pdf_background: bool = False
+    # Conversions in flight per process (one LibreOffice each); None: one per core, at most four.
+    pdf_converters: int | None = None
     # PAdES signing of issued decisions: a PKCS#12 file and its passphrase (unset: PDFs stay unsigned).
     signing_pkcs12_path: str | None = None
     signing_passphrase: str | None = None
@@ -64,6 +66,7 @@ class Settings:
             pdf_background=os.environ.get("PDF_BACKGROUND", "1") == "1",
             web_workers=int(os.environ.get("WEB_WORKERS") or _default_workers(url)),
             web_threads=int(os.environ.get("WEB_THREADS", "4")),
+            pdf_converters=pdf_converters_from_env(),
             **signing_from_env(),
         )
         for key, value in overrides.items():
@@ -74,6 +77,10 @@ class Settings:
 def _default_workers(url: str) -> int:
     """One process on SQLite (one writer at a time); one per core on a server database."""
     return 1 if url.startswith("sqlite") else max(1, os.cpu_count() or 1)
+def pdf_converters_from_env() -> int | None:
+    """PDF_CONVERTERS (also for the worker command): conversions in flight per process."""
+    value = os.environ.get("PDF_CONVERTERS")
+    return int(value) if value else None
 
 
 def signing_from_env() -> dict[str, str | None]:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, MetaData, create_engine, event, exc
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 # Named constraints make Alembic migrations deterministic across SQLite and PostgreSQL.
@@ -53,12 +53,16 @@ def utcnow() -> datetime:
 # restarted or dropped it); one in steady use is not, which saves a round trip per request.
 PING_AFTER_IDLE_SECONDS = 10.0
 SQLITE_MMAP_BYTES = 1 << 30  # address space only: the mapped pages are the OS's file cache, not copies
+# SQLite: how long a writer waits for the write lock before giving up (the busy timeout), in seconds.
+SQLITE_BUSY_TIMEOUT = 30
+# Execution option of a session that will write (see `begin_write`).
+WRITE_INTENT = "vinhdanh_write"
 
 
 def make_engine(url: str) -> Engine:
     kwargs: dict = {"future": True}
     if url.startswith("sqlite"):
-        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT}
     engine = create_engine(url, **kwargs)
     if not url.startswith("sqlite"):
         _ping_idle_connections(engine)
@@ -75,6 +79,14 @@ def make_engine(url: str) -> Engine:
             # at 100,000 open tasks: 3.3 -> 2.2 ms CPU).
             cur.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
             cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(connection):
+            # A writer takes the write lock first, waiting for it (busy timeout). A transaction that read first
+            # and then writes cannot wait: if anyone committed since its first read, SQLite refuses at once with
+            # "database is locked" — a 409 although no one changed what it changed.
+            if connection.get_execution_options().get(WRITE_INTENT):
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 
@@ -100,6 +112,13 @@ def _ping_idle_connections(engine: Engine) -> None:
             dbapi_connection.rollback()  # leave no transaction open: the pool hands out idle connections
         except Exception as error:  # any failure: the pool discards this connection and takes another
             raise exc.DisconnectionError(str(error)) from error
+
+
+def begin_write(session: Session) -> None:
+    """Open the session's transaction as a writer now: on SQLite `BEGIN IMMEDIATE` (waits for the lock rather
+    than failing later); elsewhere nothing (PostgreSQL's row locks need no such care)."""
+    if session.get_bind().dialect.name == "sqlite" and not session.in_transaction():
+        session.connection(execution_options={WRITE_INTENT: True})
 
 
 def make_session_factory(engine: Engine) -> sessionmaker:

@@ -1,4 +1,6 @@
-"""The background loop that fires due timers: a thread inside `make run`, or the `worker` command.
+"""The background loop that fires due timers: a thread inside `make run`, or the `worker` command, which
+also converts generated documents to PDF (`service.pdf`: a persistent LibreOffice per slot, claiming from
+the queue every worker shares, woken by commits and NOTIFY, never by a polling interval).
 
 Each instance's timers fire in a transaction of their own; a worker that loses a race for an
 instance (another worker, or a user's request, stepped it first) rolls back and leaves it: the
@@ -17,10 +19,12 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from .config import signing_from_env
+from .config import pdf_converters_from_env, signing_from_env
 from .db import utcnow
-from .documents_worker import PdfConverter, install_after_commit, signing_key
 from .operations import timers
+from .pdf.service import ConversionService
+from .pdf.signing import signing_key
+from .pdf.wakeup import install_after_commit
 
 log = logging.getLogger(__name__)
 
@@ -137,17 +141,22 @@ def run_forever(session_factory: sessionmaker, interval: float = 1.0, stop: thre
     """The `worker` command's loop; returns once `stop` is set (on SIGTERM or Ctrl-C)."""
     log.info("worker started (polling every %.2fs at most)", interval)
     started = time.monotonic()
-    # Generated documents queued for PDF are converted beside the timers, never in their way.
-    signing = signing_from_env()
-    converter = PdfConverter(session_factory, signing=signing_key(signing["signing_pkcs12_path"],
-                                                                  signing["signing_passphrase"]))
-    install_after_commit(session_factory, converter)  # documents made by this worker's own timer steps
-    converter.wake()
+    converter = start_converter(session_factory)
     try:
         run_until_stopped(session_factory, stop or threading.Event(), interval)
     finally:
         converter.stop()
     log.info("worker stopped after %.0fs", time.monotonic() - started)
+
+
+def start_converter(session_factory: sessionmaker, *, slots: int | None = None) -> ConversionService:
+    """The worker's converter slots, started now beside the timers and never in their way."""
+    signing = signing_from_env()
+    converter = ConversionService(session_factory, slots=slots or pdf_converters_from_env(),
+                                  signing=signing_key(signing["signing_pkcs12_path"], signing["signing_passphrase"]))
+    install_after_commit(session_factory, converter.wake)  # documents made by this worker's own timer steps
+    converter.wake()  # documents already waiting
+    return converter
 
 
 def run_worker_command(session_factory: sessionmaker, *, interval: float = 1.0, once: bool = False) -> int:

@@ -13,6 +13,7 @@ from ..errors import InvalidState, NotFound
 from ..http import current_user, db
 from ..i18n import msg
 from ..operations import documents
+from ..pdf.states import CONVERTED, CONVERTING, GENERATED
 from ..permissions import can_read_everything, is_process_admin
 
 bp = Blueprint("documents", __name__, url_prefix="/api/v1")
@@ -32,7 +33,7 @@ class DocumentOut(Schema):
     subject = fields.String()
     number = fields.Integer(allow_none=True)
     symbol = fields.String(allow_none=True)
-    sha256 = fields.String()
+    sha256 = fields.String(allow_none=True)
     pdf_status = fields.String()
     signed = fields.Function(lambda d: d.signed_at is not None)
     template_id = fields.Integer()
@@ -42,6 +43,7 @@ class DocumentOut(Schema):
 class DocumentDetailOut(DocumentOut):
     instance_id = fields.Integer()
     pdf_error = fields.String(allow_none=True)
+    pdf_attempts = fields.Integer()
     converted_at = fields.DateTime(allow_none=True)
     signed_at = fields.DateTime(allow_none=True)
     context = fields.Dict()
@@ -86,7 +88,7 @@ def get_document(document_id: int):
     document = documents.get_document(db(), actor=current_user(), document_id=document_id,
                                       with_content=("context", "content"))
     body = DocumentDetailOut().dump(document)
-    body["format_problems"] = format_problems(document.content, kind=document.kind,
+    body["format_problems"] = format_problems(documents.docx_content(db(), document), kind=document.kind,
                                               numbered=document.symbol is not None)
     return jsonify(body)
 
@@ -95,7 +97,8 @@ def get_document(document_id: int):
 def document_content(document_id: int):
     """The .docx file."""
     document = documents.get_document(db(), actor=current_user(), document_id=document_id, with_content="content")
-    return _attachment(document.content, safe_filename(document.filename, f"document-{document.id}.docx"), DOCX)
+    return _attachment(documents.docx_content(db(), document),
+                       safe_filename(document.filename, f"document-{document.id}.docx"), DOCX)
 
 
 @bp.get("/documents/<int:document_id>/pdf")
@@ -103,10 +106,10 @@ def document_pdf(document_id: int):
     """The PDF once converted; the signed PDF when there is one (`?signed=false` for the unsigned one)."""
     session = db()
     document = documents.get_document(session, actor=current_user(), document_id=document_id)
-    if document.pdf_status in ("pending", "converting"):
+    if document.pdf_status in (GENERATED, CONVERTING):
         raise InvalidState(msg("Bản PDF đang được tạo; hãy thử lại sau."),
                            code="pdf_pending")
-    if document.pdf_status != "done":
+    if document.pdf_status != CONVERTED:
         raise InvalidState(msg("Không có bản PDF của văn bản này."), code="pdf_unavailable",
                            details={"pdf_status": document.pdf_status, "reason": document.pdf_error})
     want_signed = request.args.get("signed", "true").lower() not in ("0", "false", "no")

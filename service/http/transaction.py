@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, request
 from sqlalchemy.orm import Session
+
+from ..db import begin_write
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def db() -> Session:
-    """The request's session (opened on first use)."""
+    """The request's session (opened on first use); a writing request takes SQLite's write lock up front."""
     if "db" not in g:
         g.db = current_app.extensions["vinhdanh"].session_factory()
+        if request.method not in READ_METHODS:
+            begin_write(g.db)  # SQLite: wait for the write lock at once, never fail on it halfway (a false 409)
     return g.db
 
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from ..db import Base, UTCDateTime, utcnow
+from ..pdf.states import GENERATED, PDF_STATES
 
-# pending: waiting for the converter; converting: claimed by a converter (since pdf_claimed_at); done: PDF
-# stored; failed: LibreOffice refused it (see pdf_error); unavailable: no LibreOffice when it was generated.
-PDF_STATUSES = ("pending", "converting", "done", "failed", "unavailable")
+PDF_STATUSES = PDF_STATES  # generated → converting → converted | failed; unavailable (service/pdf/states.py)
 
 
 class DocumentTemplate(Base):
@@ -55,14 +54,16 @@ class GeneratedDocument(Base):
     subject: Mapped[str] = mapped_column(String(128), default="")
     version: Mapped[int] = mapped_column(Integer)
     filename: Mapped[str] = mapped_column(String(255))
-    content: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
-    sha256: Mapped[str] = mapped_column(String(64))
+    # Rendered with the PDF, outside the step's transaction: None until then (read through
+    # `operations.documents.docx_content`, which renders it from the stored context meanwhile).
+    content: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    sha256: Mapped[str | None] = mapped_column(String(64))
     template_id: Mapped[int] = mapped_column(ForeignKey("document_templates.id"))
     context: Mapped[dict] = deferred(mapped_column(JSON, nullable=False))
     number: Mapped[int | None] = mapped_column(Integer)
     symbol: Mapped[str | None] = mapped_column(String(64))
     registered_document_id: Mapped[int | None] = mapped_column(ForeignKey("document_register.id"))
-    pdf_status: Mapped[str] = mapped_column(String(16), default="pending")
+    pdf_status: Mapped[str] = mapped_column(String(16), default=GENERATED)
     pdf_content: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     pdf_error: Mapped[str | None] = mapped_column(String(1000))
     # Sign the PDF after conversion (an issued decision) when a signing key is configured.
@@ -70,6 +71,10 @@ class GeneratedDocument(Base):
     signed_pdf_content: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     pdf_claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Claims so far (a converter that died mid-document gives it back); also the claim's fencing token.
+    pdf_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    pdf_worker: Mapped[str | None] = mapped_column(String(64))  # the converter holding or last holding it
+    pdf_seconds: Mapped[float | None] = mapped_column(Float)  # render + convert + sign, as the converter timed it
     converted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

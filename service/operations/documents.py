@@ -2,8 +2,9 @@
 
 Templates are versioned rows seeded from document_templates/; uploading a template adds a version that the
 next generation uses, and each generated document keeps the template version and the context it was
-rendered from, so any document can be reproduced exactly. PDFs are not made here: a new document is queued
-(`pdf_status = "pending"`) and converted after commit by `service.documents_worker`.
+rendered from, so any document can be reproduced exactly. Neither the .docx nor the PDF is made in the step's
+transaction when a converter exists: the step stores the document's context (`pdf_status = "generated"`) and a
+converter (`service.pdf`) renders and converts it after commit; until then `docx_content` renders on demand.
 """
 
 from __future__ import annotations
@@ -20,18 +21,19 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, undefer
 
-from ..documents import DocumentKind, libreoffice_available, render
+from ..documents import DocumentKind, libreoffice_available
 from ..documents.rendering import DEFAULT_TEMPLATE_DIR, TEMPLATE_FILES, document_filename
 from ..errors import NotFound, PermissionDenied, ValidationFailed
 from ..i18n import msg
 from ..models import DocumentTemplate, GeneratedDocument, ProcessInstance, User
+from ..pdf import queue
+from ..pdf.docx import render_docx
+from ..pdf.states import GENERATED, UNAVAILABLE
 from ..permissions import can_see_instance, is_process_admin
 from ..zip_limits import ArchiveRefused, check_zip
 from . import audit
 
 DOCUMENT_NOT_FOUND = msg("Không tìm thấy văn bản.")
-# Set on the session when a document waits for its PDF; the after-commit hook wakes the converter.
-PDF_PENDING_FLAG = "vinhdanh_pdf_pending"
 MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
 
 
@@ -184,7 +186,10 @@ def generate(session: Session, *, actor: User | None, instance_id: int, kind: Do
     kind = _kind(str(kind))
     template = active_template(session, kind)
     stored_context = json_safe(context)
-    content = render(template.content, stored_context)
+    # Rendering takes tens of milliseconds: with a converter it happens there, not while this transaction
+    # holds the database. Without LibreOffice nothing will come by later, so the step renders it.
+    converts = libreoffice_available()
+    content = None if converts else render_docx(template.content, stored_context)
     latest = session.scalar(
         select(func.max(GeneratedDocument.version)).where(
             GeneratedDocument.instance_id == instance_id, GeneratedDocument.kind == kind.value,
@@ -193,21 +198,29 @@ def generate(session: Session, *, actor: User | None, instance_id: int, kind: Do
     document = GeneratedDocument(
         instance_id=instance_id, element_id=element_id, task_id=task_id, kind=kind.value, subject=subject,
         version=latest + 1, filename=document_filename(kind, symbol or ""),
-        content=content, sha256=hashlib.sha256(content).hexdigest(), template_id=template.id,
+        content=content, sha256=hashlib.sha256(content).hexdigest() if content else None, template_id=template.id,
         context=stored_context, number=number, symbol=symbol,
         registered_document_id=registered_document_id,
-        pdf_status="pending" if libreoffice_available() else "unavailable", sign_pdf=sign,
+        pdf_status=GENERATED if converts else UNAVAILABLE, sign_pdf=sign,
         created_by_id=actor.id if actor else None,
     )
     session.add(document)
     session.flush()
-    if document.pdf_status == "pending":
-        session.info[PDF_PENDING_FLAG] = True
+    if converts:
+        queue.announce(session)
     audit.record(session, action="document.generated", actor=actor.username if actor else None,
                  instance_id=instance_id, element_id=element_id,
                  details={"document_id": document.id, "kind": kind.value, "version": document.version,
                           "template_version": template.version, "symbol": document.symbol})
     return document
+
+
+def docx_content(session: Session, document: GeneratedDocument) -> bytes:
+    """The document's .docx: as stored, or rendered now from its stored context while a converter has yet to."""
+    if document.content is not None:
+        return document.content
+    template = session.scalar(select(DocumentTemplate.content).where(DocumentTemplate.id == document.template_id))
+    return render_docx(template, document.context)
 
 
 # --- reading ---------------------------------------------------------------------------------------

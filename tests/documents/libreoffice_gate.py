@@ -22,3 +22,16 @@ def require_libreoffice() -> None:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"{message}; CI=true requires the PDF tests to run")
     pytest.skip(message)
+
+
+def require_persistent_converter() -> None:
+    """LibreOffice, pdftotext, and what drives a long-lived LibreOffice: python3-uno and unoserver."""
+    require_libreoffice()
+    from service.pdf import uno
+
+    if uno.available():
+        return
+    message = "python3-uno or unoserver not installed"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{message}; CI=true requires the PDF tests to run")
+    pytest.skip(message)

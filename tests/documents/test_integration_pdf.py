@@ -12,10 +12,12 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from sqlalchemy import select
 
-from service.documents_worker import PdfConverter, SigningKey, install_after_commit, process_pending, signing_key
 from service.models import GeneratedDocument
 from service.nomination import seed
 from service.operations import admin
+from service.pdf.service import ConversionService, process_pending
+from service.pdf.signing import SigningKey, signing_key
+from service.pdf.wakeup import install_after_commit
 from tests.documents.integration_support import decision_inputs, generation_diagram, self_signed_pkcs12
 from tests.documents.libreoffice_gate import require_libreoffice
 
@@ -64,22 +66,22 @@ def test_conversion_runs_after_commit_in_the_background(app, client, login, pdf_
     require_libreoffice()
     services = app.extensions["vinhdanh"]
     cert, bundle = certificate
-    converter = PdfConverter(services.session_factory, signing=SigningKey(bundle, PASSPHRASE.decode()))
-    install_after_commit(services.session_factory, converter)
+    converter = ConversionService(services.session_factory, slots=1, signing=SigningKey(bundle, PASSPHRASE.decode()))
+    install_after_commit(services.session_factory, converter.wake)
     try:
         started = time.monotonic()
         instance = start(client, login)
         answered = time.monotonic() - started
         document = only_document(client, login, instance["id"])
         # The request answered before LibreOffice finished: the PDF was not made inside it.
-        assert document["pdf_status"] in ("pending", "converting"), (document, answered)
+        assert document["pdf_status"] in ("generated", "converting"), (document, answered)
         refused = client.get(f"/api/v1/documents/{document['id']}/pdf", headers=login("officer"))
         assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "pdf_pending"
         assert converter.idle.wait(180), "the converter did not finish"
     finally:
         converter.stop()
     document = only_document(client, login, instance["id"])
-    assert document["pdf_status"] == "done" and document["signed"] is True
+    assert document["pdf_status"] == "converted" and document["signed"] is True
 
     signed = client.get(f"/api/v1/documents/{document['id']}/pdf", headers=login("officer"))
     assert signed.status_code == 200 and signed.mimetype == "application/pdf"
@@ -110,8 +112,8 @@ def test_only_the_issued_decision_is_signed_and_only_when_a_key_is_configured(
     for instance in (guidance, unsigned_decision, signed_decision):
         document = only_document(client, login, instance["id"])
         states[document["kind"], document["number"]] = (document["pdf_status"], document["signed"])
-    assert states == {("guidance", None): ("done", False), ("award_decision", 1): ("done", False),
-                      ("award_decision", 2): ("done", True)}
+    assert states == {("guidance", None): ("converted", False), ("award_decision", 1): ("converted", False),
+                      ("award_decision", 2): ("converted", True)}
     guidance_pdf = client.get(f"/api/v1/documents/{only_document(client, login, guidance['id'])['id']}/pdf",
                               headers=login("officer"))
     assert "HƯỚNG DẪN" in pdf_text(guidance_pdf.data)
@@ -126,12 +128,12 @@ def test_signing_without_libreoffice_uses_the_converted_pdf(app, client, login, 
     instance = start(client, login)
     with factory() as session:  # queue it even where LibreOffice is missing
         row = session.scalar(select(GeneratedDocument).where(GeneratedDocument.instance_id == instance["id"]))
-        row.pdf_status = "pending"
+        row.pdf_status = "generated"
         session.commit()
     assert process_pending(factory, signing=SigningKey(bundle, PASSPHRASE.decode()),
                            convert=lambda _docx: blank_pdf()) == 1
     document = only_document(client, login, instance["id"])
-    assert document["pdf_status"] == "done" and document["signed"] is True
+    assert document["pdf_status"] == "converted" and document["signed"] is True
     signed = client.get(f"/api/v1/documents/{document['id']}/pdf", headers=login("officer")).data
     status = validate_pdf_signature(PdfFileReader(io.BytesIO(signed)).embedded_signatures[0],
                                     ValidationContext(trust_roots=[cert]))
@@ -148,7 +150,7 @@ def test_a_failed_conversion_is_recorded_and_a_wrong_passphrase_leaves_the_pdf_u
     first, second = start(client, login), start(client, login)
     with factory() as session:
         for row in session.scalars(select(GeneratedDocument)):
-            row.pdf_status = "pending"
+            row.pdf_status = "generated"
         session.commit()
 
     def broken(_docx: bytes) -> bytes:
@@ -163,7 +165,7 @@ def test_a_failed_conversion_is_recorded_and_a_wrong_passphrase_leaves_the_pdf_u
     assert failed["pdf_status"] == "failed" and failed["signed"] is False
     detail = client.get(f"/api/v1/documents/{failed['id']}", headers=login("officer")).get_json()
     assert "LibreOffice crashed" in detail["pdf_error"]
-    assert unsigned["pdf_status"] == "done" and unsigned["signed"] is False
+    assert unsigned["pdf_status"] == "converted" and unsigned["signed"] is False
     refused = client.get(f"/api/v1/documents/{failed['id']}/pdf", headers=login("officer"))
     assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "pdf_unavailable"
     assert signing_key(None, None) is None

@@ -1,0 +1,237 @@
+"""One long-lived LibreOffice, driven through unoserver, for many conversions.
+
+unoserver (PyPI) runs LibreOffice with a UNO listener and serves conversions over XML-RPC. Its server
+imports `uno`, which only Debian's own Python has (package python3-uno), so the server runs under that
+interpreter, seeing nothing of this virtualenv but the unoserver package; this process is only its
+XML-RPC client. Each `UnoProcess` has its own ports and LibreOffice profile, so several run side by side.
+
+A conversion that breaks the process (LibreOffice killed or crashed, the server gone) or outlives its
+timeout kills the whole process group and raises `ConverterCrashed`: the caller gives the document back
+and the next conversion starts a fresh LibreOffice. A document LibreOffice merely refuses raises
+`PdfConversionError` and the process stays.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import ctypes
+import http.client
+import importlib.util
+import logging
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import xmlrpc.client
+from functools import cache
+from pathlib import Path
+
+from ..documents import PdfConversionError
+from ..i18n import msg
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TIMEOUT = 120.0  # seconds for one document; a 1,000-nominee decision takes a few
+STARTUP_TIMEOUT = 90.0
+UNO_PYTHONS = ("/usr/bin/python3", "python3")
+
+
+class ConverterCrashed(RuntimeError):
+    """The converter process died or hung during a document (the document itself may be fine)."""
+
+
+@cache
+def uno_python() -> str | None:
+    """An interpreter that can import `uno` (UNO_PYTHON, else Debian's python3), or None."""
+    candidates = [os.environ.get("UNO_PYTHON"), *UNO_PYTHONS]
+    for candidate in filter(None, candidates):
+        path = shutil.which(candidate)
+        if path and subprocess.run([path, "-c", "import uno"], capture_output=True,  # noqa: S603 - fixed argv
+                                   timeout=30, check=False).returncode == 0:
+            return path
+    return None
+
+
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def available() -> bool:
+    """True when LibreOffice, a Python with `uno` and the unoserver package are all here."""
+    return bool(soffice() and uno_python() and importlib.util.find_spec("unoserver"))
+
+
+@cache
+def _server_path() -> str:
+    """A directory holding only the unoserver package (and its metadata), for the server's PYTHONPATH."""
+    package = Path(importlib.util.find_spec("unoserver").origin).parent
+    isolated = Path(tempfile.mkdtemp(prefix="vinhdanh-unoserver-"))
+    atexit.register(shutil.rmtree, isolated, True)
+    (isolated / "unoserver").symlink_to(package)
+    for metadata in package.parent.glob("unoserver-*.dist-info"):
+        (isolated / metadata.name).symlink_to(metadata)
+    return str(isolated)
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: SIGTERM when the thread that started it ends (unoserver passes it on to
+    LibreOffice), so a killed worker leaves no LibreOffice behind."""
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class _Transport(xmlrpc.client.Transport):
+    """XML-RPC over HTTP with a socket timeout: a hung LibreOffice must not hang its caller."""
+
+    def __init__(self, timeout: float):
+        super().__init__()
+        self.timeout = timeout
+
+    def make_connection(self, host):
+        connection = super().make_connection(host)
+        connection.timeout = self.timeout
+        return connection
+
+
+class UnoProcess:
+    """unoserver + LibreOffice, started on first use and restarted after a crash or a hang."""
+
+    def __init__(self, *, timeout: float = DEFAULT_TIMEOUT, name: str = "uno"):
+        self.timeout = timeout
+        self.name = name
+        self.process: subprocess.Popen | None = None
+        self.port = 0
+        self.starts = 0  # how many LibreOffices this slot has started (tests and logs)
+        self._profile: Path | None = None
+
+    # --- lifecycle -------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        python, executable = uno_python(), soffice()
+        if python is None or executable is None:
+            raise PdfConversionError(msg("Thiếu LibreOffice hoặc python3-uno"))
+        self.port, uno_port = _free_port(), _free_port()
+        self._profile = Path(tempfile.mkdtemp(prefix=f"vinhdanh-lo-{self.name}-"))
+        command = [python, "-m", "unoserver.server", "--interface", "127.0.0.1", "--port", str(self.port),
+                   "--uno-interface", "127.0.0.1", "--uno-port", str(uno_port), "--executable", executable,
+                   "--user-installation", str(self._profile / "profile"),
+                   "--libreoffice-pid-file", str(self._profile / "soffice.pid"),
+                   "--conversion-timeout", str(int(self.timeout)), "--quiet"]
+        env = {**os.environ, "PYTHONPATH": _server_path()}
+        # Its own process group: killing the group takes LibreOffice with it.
+        self.process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL,  # noqa: S603 - fixed argv
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                        start_new_session=True, preexec_fn=_die_with_parent)
+        self.starts += 1
+        self._wait_ready()
+        log.info("converter %s: LibreOffice ready (unoserver pid %s, port %s)", self.name, self.process.pid, self.port)
+
+    def ensure_started(self) -> None:
+        """A working LibreOffice: started (again) unless one runs."""
+        if not self._alive():
+            self.close()
+            self.start()
+
+    def _wait_ready(self) -> None:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while time.monotonic() < deadline:
+            process = self.process  # None once closed from another thread (the service stopping)
+            if process is None or process.poll() is not None:
+                break
+            try:
+                self._proxy(5.0).info()
+                return
+            except (OSError, http.client.HTTPException, xmlrpc.client.Error):
+                time.sleep(0.25)
+        self.close()
+        raise ConverterCrashed(msg("LibreOffice không khởi động được"))
+
+    def close(self) -> None:
+        """Kill unoserver and its LibreOffice; the next conversion starts new ones."""
+        process, self.process = self.process, None
+        if process is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        if self._profile is not None:
+            shutil.rmtree(self._profile, ignore_errors=True)
+            self._profile = None
+
+    def office_pids(self) -> list[int]:
+        """LibreOffice's processes: every descendant of the unoserver process (tests kill them)."""
+        found, pending = [], [self.process.pid] if self.process is not None else []
+        while pending:
+            parent = pending.pop()
+            for children in Path(f"/proc/{parent}/task").glob("*/children"):
+                with contextlib.suppress(OSError):
+                    pending += [int(pid) for pid in children.read_text().split()]
+            if parent != self.process.pid:
+                found.append(parent)
+        return found
+
+    def soffice_pid(self) -> int | None:
+        """LibreOffice's pid, as unoserver wrote it once started."""
+        try:
+            return int((self._profile / "soffice.pid").read_text().strip()) if self._profile else None
+        except (OSError, ValueError):
+            return None
+
+    def _alive(self) -> bool:
+        if self.process is None or self.process.poll() is not None:
+            return False
+        pid = self.soffice_pid()
+        if pid is None:
+            return True
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            return False
+        return state not in ("Z", "X")
+
+    # --- converting ------------------------------------------------------------------------------
+
+    def _proxy(self, timeout: float) -> xmlrpc.client.ServerProxy:
+        return xmlrpc.client.ServerProxy(f"http://127.0.0.1:{self.port}", allow_none=True,
+                                         transport=_Transport(timeout))
+
+    def convert(self, docx: bytes) -> bytes:
+        """PDF bytes of a .docx; ConverterCrashed when LibreOffice died or hung (it is killed then)."""
+        self.ensure_started()
+        try:
+            # unoserver's XML-RPC `convert(inpath, indata, outpath, convert_to, ...)`: bytes in, bytes out.
+            # update_index=False: no document has a table of contents, and `soffice --convert-to` skips it too.
+            result = self._proxy(self.timeout + 5).convert(None, xmlrpc.client.Binary(docx), None, "pdf", None, [],
+                                                           False)
+        except xmlrpc.client.Fault as exc:
+            # unoserver's own timeout (a hung LibreOffice) answers TimeoutError and kills LibreOffice.
+            if "TimeoutError" not in exc.faultString and self._settled_alive():
+                raise PdfConversionError(msg("Chuyển đổi PDF thất bại: {detail}",
+                                             detail=exc.faultString[-400:])) from exc
+            self.close()
+            raise ConverterCrashed(msg("LibreOffice dừng giữa chừng: {detail}", detail=exc.faultString[-300:])) from exc
+        except (OSError, http.client.HTTPException, xmlrpc.client.Error) as exc:
+            self.close()
+            raise ConverterCrashed(msg("LibreOffice không trả lời", exc=exc)) from exc
+        data = getattr(result, "data", None)
+        if not data or not data.startswith(b"%PDF"):
+            raise PdfConversionError(msg("LibreOffice không tạo được PDF"))
+        return data
+
+    def _settled_alive(self) -> bool:
+        """Still a working LibreOffice after a fault? Ask it for its filters, which goes through UNO."""
+        if not self._alive():
+            return False
+        try:
+            self._proxy(10.0).info()
+        except (OSError, http.client.HTTPException, xmlrpc.client.Error):
+            return False
+        return self._alive()
