@@ -31,6 +31,7 @@ VENDOR = Path(__file__).resolve().parent.parent / "static" / "vendor" / "swagger
 SCHEMAS = [
     auth.TokenRequest, auth.TokenResponse, admin.OrgUnitIn, admin.OrgUnitOut, admin.RoleIn, admin.RoleOut,
     admin.UserIn, admin.UserPatch, admin.UserOut, definitions.DeploymentOut, definitions.ProcessVersionOut,
+    definitions.DeployResultOut, definitions.LaneRoleOut, definitions.LaneRolesIn,
     instances.StartIn, instances.InstanceOut, instances.HistoryOut, instances.RetryIn, instances.TerminateIn,
     tasks.TaskOut, tasks.CompleteIn, tasks.ReassignIn, messages.MessageIn,
     nomination_reference.ImportOut, nomination_reference.ScoresImportOut, nomination_reference.ParameterIn,

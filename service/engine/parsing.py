@@ -18,9 +18,15 @@ from SpiffWorkflow.camunda.parser.task_spec import CamundaTaskParser
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.specs.defaults import ServiceTask as SpiffServiceTask
 
+<<<<<<< HEAD
 from ..i18n import msg
 from .bundle_validation import detect_dialect
 from .task_metadata import BPMN_NS, CAMUNDA_NS, extract_task_metadata
+=======
+from .bundle.validation import detect_dialect
+from .normalise import normalise_diagram
+from .task_metadata import BPMN_NS, CAMUNDA_NS, extract_lanes, extract_task_metadata
+>>>>>>> corpus
 from .xml_safety import XmlProblem, parse_xml
 
 
@@ -39,8 +45,12 @@ class CamundaServiceTaskParser(CamundaTaskParser):
             or self.node.get(f"{{{CAMUNDA_NS}}}delegateExpression")
         )
         if not handler:
+            java = self.node.get(f"{{{CAMUNDA_NS}}}class") or self.node.get(f"{{{CAMUNDA_NS}}}expression")
+            named = f" (diagram names Java code: {java!r})" if java else ""
             self.raise_validation_exception(
-                "A service task must name a registered handler (camunda:topic or property 'handler')"
+                "Tác vụ dịch vụ phải gọi một trình xử lý đã đăng ký (camunda:topic hoặc thuộc tính 'handler'); "
+                "mã Java của Camunda không chạy ở đây. / A service task must name a registered handler "
+                f"(camunda:topic or property 'handler'); Camunda Java code does not run here{named}"
             )
         result_variable = self.node.get(f"{{{CAMUNDA_NS}}}resultVariable") or extensions.get(
             "resultVariable"
@@ -78,6 +88,7 @@ class ParsedBundle:
     files: dict[str, str] = field(default_factory=dict)  # process id -> BPMN file name
     task_metadata: dict[str, dict] = field(default_factory=dict)  # process id -> element id -> meta
     forms: dict[str, dict] = field(default_factory=dict)  # form file name / form id -> schema
+    lanes: dict[str, list[dict]] = field(default_factory=dict)  # process id -> lanes (name, role, where)
 
 
 class BundleParseError(Exception):
@@ -117,7 +128,8 @@ def parse_bundle(bpmn_files: dict[str, bytes], dmn_files: dict[str, bytes], form
         # Plain BPMN runs on the Camunda parser: it reads standard elements like the base parser.
         dialect = "spiff" if detect_dialect(root) == "spiff" else "camunda"
         roots[name] = root
-        problems.extend(_interrupting_event_subprocesses(name, root))
+        # Interrupting event subprocesses run non-interrupting: the bundle validation warns about them.
+        normalise_diagram(root, juel=dialect == "camunda")
         if dialect == "camunda":
             problems.extend(_camunda_message_throws_without_payload(name, root))
         try:
@@ -166,9 +178,11 @@ def parse_bundle(bpmn_files: dict[str, bytes], dmn_files: dict[str, bytes], form
         bundle.subprocess_specs.setdefault(process_id, spec)
     for name, root in roots.items():
         bundle.task_metadata.update(extract_task_metadata(root, filename=name))
+        bundle.lanes.update(extract_lanes(root, filename=name))
     return bundle
 
 
+<<<<<<< HEAD
 def _interrupting_event_subprocesses(filename: str, root: etree._Element) -> list[dict]:
     """Event subprocess start events that would interrupt: refused.
 
@@ -190,6 +204,8 @@ def _interrupting_event_subprocesses(filename: str, root: etree._Element) -> lis
     return problems
 
 
+=======
+>>>>>>> corpus
 def _camunda_message_throws_without_payload(filename: str, root: etree._Element) -> list[dict]:
     """Camunda message throw events without camunda:expression: refused.
 
