@@ -7,13 +7,9 @@ from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import BadRequest
 
 from ..errors import NotFound
-<<<<<<< HEAD
 from ..http import current_user, db
 from ..i18n import msg
-from ..operations import deployments
-=======
 from ..operations import deployments, lane_roles
->>>>>>> corpus
 from ..permissions import can_deploy
 
 bp = Blueprint("definitions", __name__, url_prefix="/api/v1/process-definitions")

@@ -61,19 +61,10 @@ def inbox():
 @bp.get("/<task_id>")
 def get_task(task_id: str):
     """A task with its form and the values the form starts with."""
-<<<<<<< HEAD
     page = tasks.task_page(db(), actor=current_user(), task_id=task_id, locale=request_locale())
     body = TASK.dump(page.task)
     body["form"] = {"type": page.form.type, "schema": page.form.schema}
     body["data"] = page.data
-=======
-    session = db()
-    task = tasks.get_task(session, actor=current_user(), task_id=task_id)
-    form = tasks.form_of(session, task)
-    body = TASK.dump(task)
-    body["form"] = form.to_json()
-    body["data"] = task.instance.data if task.state == "open" else {}
->>>>>>> corpus
     return jsonify(body)
 
 

@@ -18,15 +18,10 @@ from SpiffWorkflow.camunda.parser.task_spec import CamundaTaskParser
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.specs.defaults import ServiceTask as SpiffServiceTask
 
-<<<<<<< HEAD
 from ..i18n import msg
-from .bundle_validation import detect_dialect
-from .task_metadata import BPMN_NS, CAMUNDA_NS, extract_task_metadata
-=======
 from .bundle.validation import detect_dialect
 from .normalise import normalise_diagram
 from .task_metadata import BPMN_NS, CAMUNDA_NS, extract_lanes, extract_task_metadata
->>>>>>> corpus
 from .xml_safety import XmlProblem, parse_xml
 
 
@@ -182,30 +177,6 @@ def parse_bundle(bpmn_files: dict[str, bytes], dmn_files: dict[str, bytes], form
     return bundle
 
 
-<<<<<<< HEAD
-def _interrupting_event_subprocesses(filename: str, root: etree._Element) -> list[dict]:
-    """Event subprocess start events that would interrupt: refused.
-
-    SpiffWorkflow 3.2.0 never reads isInterrupting: a triggered event subprocess always runs beside
-    the flow it was meant to cancel. Running an interrupting one (the BPMN default) that way would
-    silently do the wrong thing, so the bundle is refused and the modeller says isInterrupting="false".
-    """
-    problems = []
-    for sub in root.iter(f"{{{BPMN_NS}}}subProcess"):
-        if sub.get("triggeredByEvent") != "true":
-            continue
-        for start in sub.findall(f"{{{BPMN_NS}}}startEvent"):
-            if start.get("isInterrupting", "true") != "false":
-                problems.append(_problem(
-                    filename, start.get("id"), start.sourceline,
-                    msg("Quy trình con sự kiện chỉ được bắt đầu không ngắt (isInterrupting=\"false\"): "
-                        "bộ máy SpiffWorkflow 3.2.0 không ngắt được luồng chính."),
-                ))
-    return problems
-
-
-=======
->>>>>>> corpus
 def _camunda_message_throws_without_payload(filename: str, root: etree._Element) -> list[dict]:
     """Camunda message throw events without camunda:expression: refused.
 
