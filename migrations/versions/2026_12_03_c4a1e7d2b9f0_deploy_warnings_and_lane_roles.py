@@ -1,7 +1,7 @@
 """Deploy warnings kept with each deployment; the per-process-version lane/candidate-group -> role table
 
 Revision ID: c4a1e7d2b9f0
-Revises: b3e19d7c5a21
+Revises: e93c5d1f7a48
 Create Date: 2026-12-03 10:20:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import service.db
 
 revision = 'c4a1e7d2b9f0'
-down_revision = 'b3e19d7c5a21'
+down_revision = 'e93c5d1f7a48'
 branch_labels = None
 depends_on = None
 
