@@ -15,6 +15,8 @@ const ENTRY_POINTS = {
   'app': 'frontend/app.js',
   'task-form': 'frontend/task-form.js',
   'diagram': 'frontend/diagram.js',
+  // process administration only: bpmn-js Modeler + Camunda 7 properties panel
+  'modeler': 'frontend/modeler.js',
 };
 
 rmSync(OUT_DIR, { recursive: true, force: true });

@@ -1,0 +1,92 @@
+"""The BPMN modeler in the browser: open a shipped diagram, edit it in the Camunda panel, deploy version + 1;
+an invalid diagram shows its problems on the elements and deploys nothing."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from service.models import HumanTask, ProcessVersion, User
+from service.operations import instances
+
+from .browser import axe_check, screenshot
+
+PROCESS = "unit_nomination"
+OFFICER = "officer_haichau"
+
+
+def _latest(live_server, key: str = PROCESS) -> int:
+    with live_server.session() as session:
+        return session.scalar(select(func.max(ProcessVersion.version)).where(ProcessVersion.process_key == key))
+
+
+def _open_modeler(page, key: str = PROCESS):
+    page.goto(f"/admin/processes/{key}/modeler")
+    page.wait_for_selector("[data-bpmn-modeler][data-ready='true']")
+    return page.locator("[data-bpmn-modeler]")
+
+
+def _select(page, element_id: str) -> None:
+    page.evaluate("""(id) => {
+        const modeler = document.querySelector('[data-bpmn-modeler]').bpmnModeler;
+        modeler.get('selection').select(modeler.get('elementRegistry').get(id));
+    }""", element_id)
+
+
+def test_process_list_and_modeler_in_vietnamese(page_as):
+    page = page_as("process_admin")
+    page.goto("/admin/processes")
+    assert page.get_by_role("heading", name="Quy trình · Biểu mẫu · Bảng quyết định").is_visible()
+    row = page.locator("tr", has_text=PROCESS)
+    assert row.count() == 1
+    row.get_by_role("link", name="Sửa sơ đồ").click()
+    page.wait_for_selector("[data-bpmn-modeler][data-ready='true']")
+    # the palette and the panel speak Vietnamese; the groups this engine ignores are not offered
+    assert page.locator(".djs-palette [aria-label='Thêm công việc']").count() == 1
+    _select(page, "draft")
+    panel = page.locator("[data-panel]")
+    panel.get_by_text("Giao việc", exact=True).wait_for()
+    assert panel.get_by_text("Thuộc tính mở rộng", exact=True).count() == 1
+    assert panel.get_by_text("Asynchronous continuations").count() == 0
+    assert panel.get_by_text("Execution listeners").count() == 0
+    screenshot(page, "admin-modeler")
+    assert axe_check(page) == []
+
+
+def test_edit_in_panel_and_deploy_gives_next_version(page_as, live_server):
+    page = page_as("process_admin")
+    before = _latest(live_server)
+    _open_modeler(page)
+    _select(page, "draft")
+    panel = page.locator("[data-panel]")
+    panel.get_by_text("Giao việc", exact=True).click()
+    field = panel.get_by_label("Nhóm ứng viên", exact=True)
+    field.fill("unit_head")
+    field.press("Tab")
+    # move the task to the unit head's lane from the panel's General group
+    panel.get_by_text("Chung", exact=True).click() if not panel.get_by_label("Làn", exact=True).is_visible() else None
+    panel.get_by_label("Làn", exact=True).select_option(label="Thủ trưởng đơn vị")
+    xml = page.evaluate("async () => (await document.querySelector('[data-bpmn-modeler]').bpmnModeler"
+                        ".saveXML()).xml")
+    assert 'camunda:candidateGroups="unit_head"' in xml
+    assert page.evaluate("""() => {
+        const registry = document.querySelector('[data-bpmn-modeler]').bpmnModeler.get('elementRegistry');
+        return registry.get('lane_unit_head').businessObject.flowNodeRef.map(node => node.id);
+    }""").count("draft") == 1
+    page.get_by_role("button", name="Triển khai").click()
+    page.wait_for_selector("[data-bpmn-modeler][data-deployed-version]")
+    assert page.locator("[data-status]").inner_text().startswith(f"Đã triển khai phiên bản {before + 1}")
+    assert _latest(live_server) == before + 1
+    with live_server.session() as session:
+        version = session.scalar(select(ProcessVersion).where(ProcessVersion.process_key == PROCESS,
+                                                              ProcessVersion.version == before + 1))
+        meta = version.task_metadata[PROCESS]["draft"]
+        assert meta["candidate_groups"] == ["unit_head"]
+        # the next instance runs on the new version and offers its first task to the group set in the panel
+        officer = session.scalar(select(User).where(User.username == OFFICER))
+        instance = instances.start_instance(session, actor=officer, process_key=PROCESS)
+        session.commit()
+        assert instance.version == before + 1
+        task = session.scalar(select(HumanTask).where(HumanTask.instance_id == instance.id))
+        assert task.element_id == "draft"
+        assert task.role_key == "unit_head"
+    screenshot(page, "admin-modeler-deployed")
