@@ -84,7 +84,7 @@ class ModelerPage {
     const box = canvas.viewbox();
     if (box.scale < 0.6) {
       const scale = 0.75;
-      canvas.viewbox({ x: box.inner.x - 20, y: box.inner.y - 20, width: box.outer.width / scale,
+      canvas.viewbox({ x: box.inner.x - 140 / scale, y: box.inner.y - 20, width: box.outer.width / scale,
         height: box.outer.height / scale });
     }
   }

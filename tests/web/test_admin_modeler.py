@@ -62,9 +62,11 @@ def test_edit_in_panel_and_deploy_gives_next_version(page_as, live_server):
     field = panel.get_by_label("Nhóm ứng viên", exact=True)
     field.fill("unit_head")
     field.press("Tab")
-    # move the task to the unit head's lane from the panel's General group
-    panel.get_by_text("Chung", exact=True).click() if not panel.get_by_label("Làn", exact=True).is_visible() else None
-    panel.get_by_label("Làn", exact=True).select_option(label="Thủ trưởng đơn vị")
+    # move the task to the unit head's lane from the panel's General group (one group open at a time)
+    lane = panel.get_by_label("Làn", exact=True)
+    if not lane.is_visible():
+        panel.get_by_text("Chung", exact=True).click()
+    lane.select_option(label="Thủ trưởng đơn vị")
     xml = page.evaluate("async () => (await document.querySelector('[data-bpmn-modeler]').bpmnModeler"
                         ".saveXML()).xml")
     assert 'camunda:candidateGroups="unit_head"' in xml
@@ -90,3 +92,40 @@ def test_edit_in_panel_and_deploy_gives_next_version(page_as, live_server):
         assert task.element_id == "draft"
         assert task.role_key == "unit_head"
     screenshot(page, "admin-modeler-deployed")
+
+
+def test_invalid_diagram_shows_problems_on_elements_and_deploys_nothing(page_as, live_server):
+    page = page_as("process_admin")
+    before = _latest(live_server)
+    _open_modeler(page)
+    page.evaluate("""() => {
+        const modeler = document.querySelector('[data-bpmn-modeler]').bpmnModeler;
+        const registry = modeler.get('elementRegistry');
+        const draft = registry.get('draft');
+        const shape = modeler.get('modeling').createShape({ type: 'bpmn:UserTask' },
+            { x: draft.x + 60, y: draft.y + 60 }, draft.parent);
+        modeler.get('modeling').updateProperties(shape, { id: 'orphan_task', name: 'Việc chưa nối' });
+    }""")
+    page.get_by_role("button", name="Triển khai").click()
+    problems = page.locator("[data-problems] li[data-element-id='orphan_task']")
+    problems.first.wait_for()
+    assert problems.first.get_attribute("data-level") == "error"
+    assert problems.first.inner_text().startswith("Lỗi Việc chưa nối:")
+    assert page.locator("[data-status]").inner_text().startswith("Sơ đồ có lỗi; chưa triển khai gì")
+    # outlined on the diagram, with a badge; warnings elsewhere are told apart from errors
+    assert page.locator(".djs-element.vd-problem-error[data-element-id='orphan_task']").count() == 1
+    assert page.locator(".vd-problem-badge--error[data-element-id='orphan_task']").inner_text().startswith("✖")
+    assert _latest(live_server) == before
+    screenshot(page, "admin-modeler-invalid")
+
+
+def test_auditor_reads_without_edit_buttons_and_officer_gets_not_found(page_as):
+    auditor = page_as("auditor")
+    _open_modeler(auditor)
+    assert auditor.get_by_role("button", name="Kiểm tra").is_visible()
+    assert auditor.get_by_role("button", name="Triển khai").count() == 0
+    assert auditor.get_by_role("button", name="Lưu nháp").count() == 0
+    officer = page_as("officer_haichau")
+    response = officer.goto(f"/admin/processes/{PROCESS}/modeler")
+    assert response.status == 404
+    assert officer.get_by_text("Không tìm thấy trang").count() >= 1
