@@ -17,6 +17,8 @@ const ENTRY_POINTS = {
   'diagram': 'frontend/diagram.js',
   // process administration only: bpmn-js Modeler + Camunda 7 properties panel
   'modeler': 'frontend/modeler.js',
+  // process administration only: read-only diagrams with marks (version diff, heat map)
+  'admin-viewer': 'frontend/admin-viewer.js',
 };
 
 rmSync(OUT_DIR, { recursive: true, force: true });

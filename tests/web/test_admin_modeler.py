@@ -92,6 +92,15 @@ def test_edit_in_panel_and_deploy_gives_next_version(page_as, live_server):
         assert task.element_id == "draft"
         assert task.role_key == "unit_head"
     screenshot(page, "admin-modeler-deployed")
+    # the versions page lists it; the diff against the previous version draws the moved task as changed
+    page.goto(f"/admin/processes/{PROCESS}/versions")
+    page.locator("tr", has_text=f"{before + 1}").first.get_by_role("link", name="So với phiên bản trước").click()
+    page.wait_for_selector("[data-admin-diagram][data-ready='true']")
+    row = page.locator("tr[data-element-id='draft']")
+    assert row.get_attribute("data-kind") == "changed"
+    assert "Thủ trưởng đơn vị" in row.inner_text() and "unit_head" in row.inner_text()
+    assert page.locator(".djs-element.vd-mark--changed[data-element-id='draft']").count() == 2
+    screenshot(page, "admin-version-diff")
 
 
 def test_invalid_diagram_shows_problems_on_elements_and_deploys_nothing(page_as, live_server):

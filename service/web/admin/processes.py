@@ -9,7 +9,7 @@ from ...http import current_user, db
 from ...http.errors import json_error, status_of
 from ...http.locale import request_locale
 from ...i18n import msg, translate, translate_tree
-from ...operations import deployments, modeling, process_catalogue
+from ...operations import deployments, modeling, process_catalogue, version_diff
 from ...permissions import can_deploy
 from ..access import login_required
 
@@ -106,3 +106,19 @@ def deploy(key: str):
                     "versionLabel": translate(msg("phiên bản {version}", version=deployed.version), locale),
                     "warnings": [translate_tree(w, locale) for w in outcome.warnings],
                     "unmapped_lanes": outcome.unmapped_lanes})
+
+
+@bp.get("/<key>/diff")
+@login_required
+def diff(key: str):
+    """Two versions side by side: added, changed and removed elements drawn on the diagrams and listed."""
+    session, user = db(), current_user()
+    rows = process_catalogue.versions(session, actor=user, process_key=key)
+    newest = rows[0].version
+    new = request.args.get("to", type=int) or newest
+    old = request.args.get("from", type=int) or max(new - 1, 1)
+    result = version_diff.version_diff(session, actor=user, process_key=key, old=old, new=new)
+    new_marks = [{"id": c.element_id, "kind": c.kind} for c in result.changes if c.kind != "removed"]
+    old_marks = [{"id": c.element_id, "kind": c.kind} for c in result.changes if c.kind != "added"]
+    return render_template("admin/diff.html", key=key, rows=rows, diff=result, new_marks=new_marks,
+                           old_marks=old_marks)
