@@ -2,6 +2,7 @@
 // tokens and completions per element). `[data-admin-diagram]` with the XML and a list of marks
 // `{id, kind, badge?, title?}`; each mark outlines the element (`vd-mark--<kind>`) and may add a badge.
 import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
+import { layoutProcess } from 'bpmn-auto-layout';
 
 import 'bpmn-js/dist/assets/diagram-js.css';
 import 'bpmn-js/dist/assets/bpmn-js.css';
@@ -28,7 +29,10 @@ async function mount(figure) {
   const viewer = new NavigatedViewer({ container });
   figure.bpmnViewer = viewer;
   try {
-    await viewer.importXML(JSON.parse(figure.querySelector('[data-bpmn-xml]').textContent));
+    let xml = JSON.parse(figure.querySelector('[data-bpmn-xml]').textContent);
+    // A diagram without layout (no BPMNShape) would render empty: laid out here instead, as diagram.js does.
+    if (!/<(\w+:)?BPMNShape[\s>]/.test(xml)) xml = await layoutProcess(xml);
+    await viewer.importXML(xml);
     const canvas = viewer.get('canvas');
     canvas.zoom('fit-viewport');
     const registry = viewer.get('elementRegistry');

@@ -10,7 +10,7 @@ from flask import Flask
 from ...operations.modeling import can_view_processes
 from .. import navigation
 from ..navigation import NavItem
-from . import lanes, processes
+from . import lanes, monitoring, processes
 
 __all__ = ["install"]
 
@@ -19,5 +19,7 @@ def install(app: Flask) -> None:
     """Register the admin blueprints and their entry in the navigation."""
     app.register_blueprint(processes.bp)
     app.register_blueprint(lanes.bp)
+    app.register_blueprint(monitoring.bp)
     navigation.register(app, NavItem("admin_processes.index", "Quy trình · Biểu mẫu · Bảng quyết định", order=80,
                                      visible=can_view_processes))
+    navigation.register(app, NavItem("admin_monitoring.index", "Giám sát", order=82, visible=can_view_processes))
