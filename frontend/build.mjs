@@ -19,6 +19,8 @@ const ENTRY_POINTS = {
   'modeler': 'frontend/modeler.js',
   // process administration only: read-only diagrams with marks (version diff, heat map)
   'admin-viewer': 'frontend/admin-viewer.js',
+  // process administration only: dmn-js decision table editor
+  'dmn-editor': 'frontend/dmn-editor.js',
 };
 
 rmSync(OUT_DIR, { recursive: true, force: true });

@@ -26,13 +26,13 @@ def can_view_processes(user: User) -> bool:
     return can_deploy(user) or can_read_everything(user)
 
 
-def _require_view(actor: User) -> None:
+def require_view(actor: User) -> None:
     if not can_view_processes(actor):
         raise NotFound(msg("Không tìm thấy trang."))
 
 
-def _require_edit(actor: User) -> None:
-    _require_view(actor)
+def require_edit(actor: User) -> None:
+    require_view(actor)
     if not can_deploy(actor):
         raise PermissionDenied(msg("Bạn không có quyền thực hiện thao tác này."))
 
@@ -48,7 +48,7 @@ def _diagram_bytes(xml: str) -> bytes:
 
 def opened_version(session: Session, *, actor: User, process_key: str, version: int | None = None) -> ProcessVersion:
     """The version the modeler opens (the latest when none is named)."""
-    _require_view(actor)
+    require_view(actor)
     return deployments.get_version(session, process_key, version)
 
 
@@ -73,13 +73,13 @@ def validate_diagram(session: Session, *, actor: User, process_key: str, version
 
 def get_draft(session: Session, *, actor: User, process_key: str) -> DiagramDraft | None:
     """The saved draft of a process, if any."""
-    _require_view(actor)
+    require_view(actor)
     return session.scalar(select(DiagramDraft).where(DiagramDraft.process_key == process_key))
 
 
 def save_draft(session: Session, *, actor: User, process_key: str, values: dict) -> DiagramDraft:
     """Keep the diagram being edited on the server (values: xml, base_version); audited."""
-    _require_edit(actor)
+    require_edit(actor)
     base = deployments.get_version(session, process_key, values.get("base_version"))
     xml = values.get("xml") or ""
     _diagram_bytes(xml)
@@ -96,7 +96,7 @@ def save_draft(session: Session, *, actor: User, process_key: str, values: dict)
 
 def discard_draft(session: Session, *, actor: User, process_key: str) -> None:
     """Drop the saved draft (after a deploy, or on request); audited when there was one."""
-    _require_edit(actor)
+    require_edit(actor)
     draft = session.scalar(select(DiagramDraft).where(DiagramDraft.process_key == process_key))
     if draft is not None:
         session.delete(draft)
@@ -108,7 +108,7 @@ def discard_draft(session: Session, *, actor: User, process_key: str) -> None:
 def deploy_diagram(session: Session, *, actor: User, process_key: str, version: int | None,
                    xml: str) -> deployments.DeployOutcome:
     """Deploy the edited diagram with the rest of its version's bundle: version + 1, or nothing on an error."""
-    _require_edit(actor)
+    require_edit(actor)
     process_version = deployments.get_version(session, process_key, version)
     files, _ = bundle_with(session, process_version, xml)
     outcome = deployments.deploy(session, actor=actor, files=files, key=process_version.deployment.key)

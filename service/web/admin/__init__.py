@@ -10,7 +10,7 @@ from flask import Flask
 from ...operations.modeling import can_view_processes
 from .. import navigation
 from ..navigation import NavItem
-from . import lanes, migration, monitoring, processes
+from . import decisions, lanes, migration, monitoring, processes
 
 __all__ = ["install"]
 
@@ -21,6 +21,7 @@ def install(app: Flask) -> None:
     app.register_blueprint(lanes.bp)
     app.register_blueprint(monitoring.bp)
     app.register_blueprint(migration.bp)
+    app.register_blueprint(decisions.bp)
     navigation.register(app, NavItem("admin_processes.index", "Quy trình · Biểu mẫu · Bảng quyết định", order=80,
                                      visible=can_view_processes))
     navigation.register(app, NavItem("admin_monitoring.index", "Giám sát", order=82, visible=can_view_processes))

@@ -21,7 +21,7 @@ def _version_arg() -> int | None:
     return int(raw) if raw.isdigit() else None
 
 
-def _json_failure(exc: DomainError):
+def json_failure(exc: DomainError):
     locale = request_locale()
     return json_error(status_of(exc), exc.code, translate(exc.message, locale), translate_tree(exc.details, locale))
 
@@ -71,7 +71,7 @@ def validate(key: str):
         problems = modeling.validate_diagram(db(), actor=current_user(), process_key=key, version=version, xml=xml,
                                              lang=request_locale())
     except DomainError as exc:
-        return _json_failure(exc)
+        return json_failure(exc)
     return jsonify({"problems": problems})
 
 
@@ -84,7 +84,7 @@ def save_draft(key: str):
         draft = modeling.save_draft(db(), actor=current_user(), process_key=key,
                                     values={"xml": xml, "base_version": version})
     except DomainError as exc:
-        return _json_failure(exc)
+        return json_failure(exc)
     return jsonify({"message": translate(msg("Đã lưu nháp"), request_locale()), "base_version": draft.base_version})
 
 
@@ -97,7 +97,7 @@ def deploy(key: str):
     try:
         outcome = modeling.deploy_diagram(session, actor=user, process_key=key, version=version, xml=xml)
     except DomainError as exc:
-        return _json_failure(exc)
+        return json_failure(exc)
     deployed = deployments.get_version(session, key)
     locale = request_locale()
     message = (msg("Đã triển khai phiên bản {version}.", version=deployed.version) if outcome.created
