@@ -113,3 +113,27 @@ def test_officer_gets_not_found(world, client):
     _sign_in(client, "officer")
     for path in ("/admin/monitoring", "/admin/monitoring/errors", "/admin/monitoring/three_lanes/1/heat-map"):
         assert client.get(path).status_code == 404, path
+
+
+def test_reassign_to_an_eligible_person_with_a_reason(world, client, session, create_user):
+    create_user("officer2", "DEPT", ["unit_officer"])
+    create_user("stranger", "CITY", ["unit_officer"])  # the role, but in another unit: not eligible
+    token = _sign_in(client, "padmin")
+    instance = world["started"][1]
+    task = session.scalar(select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state == "open"))
+    page = client.get(f"/admin/monitoring/instances/{instance.id}").data.decode()
+    assert 'value="officer2"' in page and 'value="stranger"' not in page
+    refused = client.post(f"/admin/monitoring/tasks/{task.id}/reassign",
+                          data={"csrf_token": token, "username": "stranger", "reason": "Nghỉ phép"})
+    assert refused.status_code == 422
+    assert "Vui lòng nhập lý do" not in refused.data.decode()
+    missing = client.post(f"/admin/monitoring/tasks/{task.id}/reassign",
+                          data={"csrf_token": token, "username": "officer2", "reason": " "})
+    assert missing.status_code == 422 and "Vui lòng nhập lý do chuyển xử lý" in missing.data.decode()
+    done = client.post(f"/admin/monitoring/tasks/{task.id}/reassign",
+                       data={"csrf_token": token, "username": "officer2", "reason": "Nghỉ phép"})
+    assert done.status_code == 302
+    session.expire_all()
+    assert session.get(HumanTask, task.id).assignee.username == "officer2"
+    event = session.scalar(select(AuditEvent).where(AuditEvent.action == "task.reassigned"))
+    assert event.details["reason"] == "Nghỉ phép" and event.details["to"] == "officer2"

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from ...errors import DomainError
+from ...errors import DomainError, NotFound, ValidationFailed
 from ...http import current_user, db
 from ...http.locale import request_locale
-from ...i18n import msg, translate
-from ...operations import deployments, instances, monitoring
+from ...i18n import msg, translate, translate_tree
+from ...models import HumanTask
+from ...operations import deployments, instances, monitoring, task_reassignment
 from ...operations.monitoring import InstanceFilters
 from ...permissions import can_reassign_task
 from ..access import login_required
@@ -102,3 +103,35 @@ def terminate(instance_id: int):
         return redirect(url_for("admin_monitoring.errors"))
     notify(msg("Đã chấm dứt hồ sơ #{id}.", id=instance_id))
     return redirect(url_for("admin_monitoring.errors"))
+
+
+@bp.get("/instances/<int:instance_id>")
+@login_required
+def instance_tasks(instance_id: int):
+    """The open tasks of an instance, each with the people it may be given to (Chuyển xử lý)."""
+    rows = task_reassignment.open_tasks(db(), actor=current_user(), instance_id=instance_id)
+    return render_template("admin/instance_tasks.html", instance_id=instance_id, rows=rows,
+                           can_act=can_reassign_task(current_user()), errors={})
+
+
+@bp.post("/tasks/<task_id>/reassign")
+@login_required
+def reassign(task_id: str):
+    """Give the task to the chosen eligible person, with the reason."""
+    session, user = db(), current_user()
+    task = session.get(HumanTask, task_id)
+    if task is None:
+        raise NotFound(msg("Không tìm thấy trang."))
+    instance_id = task.instance_id
+    try:
+        task_reassignment.reassign(session, actor=user, task_id=task_id,
+                                   username=(request.form.get("username") or "").strip(),
+                                   reason=(request.form.get("reason") or "")[:1000])
+    except ValidationFailed as exc:
+        session.rollback()
+        rows = task_reassignment.open_tasks(session, actor=user, instance_id=instance_id)
+        errors = {task_id: translate_tree(exc.details.get("fields", {}), request_locale())}
+        return render_template("admin/instance_tasks.html", instance_id=instance_id, rows=rows,
+                               can_act=can_reassign_task(user), errors=errors), 422
+    notify(msg("Đã chuyển xử lý công việc."))
+    return redirect(url_for("admin_monitoring.instance_tasks", instance_id=instance_id))
