@@ -138,3 +138,14 @@ def test_auditor_reads_without_edit_buttons_and_officer_gets_not_found(page_as):
     response = officer.goto(f"/admin/processes/{PROCESS}/modeler")
     assert response.status == 404
     assert officer.get_by_text("Không tìm thấy trang").count() >= 1
+
+
+def test_keyboard_deletes_and_undoes_on_the_canvas(page_as):
+    page = page_as("process_admin")
+    _open_modeler(page)
+    shape = page.locator(".djs-element.djs-shape[data-element-id='draft']")
+    shape.click()
+    page.keyboard.press("Delete")
+    assert page.locator(".djs-element[data-element-id='draft']").count() == 0
+    page.keyboard.press("Control+z")
+    assert page.locator(".djs-element[data-element-id='draft']").count() == 1
