@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from ..i18n import msg
+
 _WRAPPED = re.compile(r"^\s*[$#]\{(?P<body>.*)\}\s*$", re.DOTALL)
 _TOKEN = re.compile(
     r"""(?P<string>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")"""
@@ -42,8 +44,8 @@ def java_call(text: str) -> str | None:
     call = _CALL.search(unquoted)
     if call is None:
         return None
-    return (f"biểu thức JUEL gọi mã Java ('{call.group().rstrip('( ')}(...)'), không chạy được ở đây / "
-            f"the JUEL expression calls Java code ('{call.group().rstrip('( ')}(...)'), which cannot run here")
+    return (msg("biểu thức JUEL gọi mã Java ('{value1}(...)'), không chạy được ở đây",
+                value1=call.group().rstrip('( '), value3=call.group().rstrip('( ')))
 
 
 def juel_to_python(text: str) -> str:

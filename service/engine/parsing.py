@@ -41,11 +41,10 @@ class CamundaServiceTaskParser(CamundaTaskParser):
         )
         if not handler:
             java = self.node.get(f"{{{CAMUNDA_NS}}}class") or self.node.get(f"{{{CAMUNDA_NS}}}expression")
-            named = f" (diagram names Java code: {java!r})" if java else ""
             self.raise_validation_exception(
-                "Tác vụ dịch vụ phải gọi một trình xử lý đã đăng ký (camunda:topic hoặc thuộc tính 'handler'); "
-                "mã Java của Camunda không chạy ở đây. / A service task must name a registered handler "
-                f"(camunda:topic or property 'handler'); Camunda Java code does not run here{named}"
+                msg("Tác vụ dịch vụ phải gọi một trình xử lý đã đăng ký (camunda:topic hoặc thuộc tính 'handler'); "
+                    "mã Java của Camunda không chạy ở đây{named}.",
+                    named=f" (sơ đồ gọi mã Java: {java!r})" if java else "")
             )
         result_variable = self.node.get(f"{{{CAMUNDA_NS}}}resultVariable") or extensions.get(
             "resultVariable"

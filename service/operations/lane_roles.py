@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import NotFound, ValidationFailed
+from ..i18n import msg
 from ..models import LaneRoleMapping, ProcessVersion, Role, User
 from ..permissions import can_deploy
 from . import audit
@@ -97,7 +98,7 @@ def _version(session: Session, actor: User, process_key: str, version: int) -> P
     found = session.scalar(select(ProcessVersion).where(ProcessVersion.process_key == process_key,
                                                         ProcessVersion.version == version))
     if found is None or not can_deploy(actor):
-        raise NotFound("Không tìm thấy quy trình. / Process definition not found.")
+        raise NotFound(msg("Không tìm thấy quy trình."))
     return found
 
 
@@ -117,11 +118,12 @@ def update_mappings(session: Session, *, actor: User, process_key: str, version:
         kind, name, role_key = value.get("kind", "lane"), value.get("name"), value.get("role_key")
         if (kind, name) not in rows:
             what = "làn" if kind == "lane" else "nhóm"
-            errors[f"mappings.{index}.name"] = [f"Quy trình không có {what} '{name}'. / No such {kind} here."]
+            errors[f"mappings.{index}.name"] = [msg("Quy trình không có {what} '{name}'.",
+                                                    what=what, name=name, kind=kind)]
         elif role_key is not None and role_key not in known_roles:
-            errors[f"mappings.{index}.role_key"] = [f"Không có vai trò '{role_key}'. / No such role."]
+            errors[f"mappings.{index}.role_key"] = [msg("Không có vai trò '{role_key}'.", role_key=role_key)]
     if errors:
-        raise ValidationFailed("Bảng ánh xạ không hợp lệ. / Invalid mapping.", details={"fields": errors})
+        raise ValidationFailed(msg("Bảng ánh xạ không hợp lệ."), details={"fields": errors})
     changes = []
     for value in values:
         row = rows[(value.get("kind", "lane"), value["name"])]
