@@ -21,6 +21,8 @@ const ENTRY_POINTS = {
   'admin-viewer': 'frontend/admin-viewer.js',
   // process administration only: dmn-js decision table editor
   'dmn-editor': 'frontend/dmn-editor.js',
+  // process administration only: form-js editor with a live preview
+  'form-editor': 'frontend/form-editor.js',
 };
 
 rmSync(OUT_DIR, { recursive: true, force: true });

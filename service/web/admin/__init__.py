@@ -10,7 +10,7 @@ from flask import Flask
 from ...operations.modeling import can_view_processes
 from .. import navigation
 from ..navigation import NavItem
-from . import decisions, lanes, migration, monitoring, organisation, processes
+from . import decisions, forms, lanes, migration, monitoring, organisation, processes
 
 __all__ = ["install"]
 
@@ -22,6 +22,7 @@ def install(app: Flask) -> None:
     app.register_blueprint(monitoring.bp)
     app.register_blueprint(migration.bp)
     app.register_blueprint(decisions.bp)
+    app.register_blueprint(forms.bp)
     app.register_blueprint(organisation.bp)
     navigation.register(app, NavItem("admin_processes.index", "Quy trình · Biểu mẫu · Bảng quyết định", order=80,
                                      visible=can_view_processes))
