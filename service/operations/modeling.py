@@ -10,13 +10,15 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..engine.bundle.validation import validate_bundle
+from ..engine.bundle.problems import ProblemCollector
+from ..engine.bundle.validation import file_kind, validate_bundle
+from ..engine.parsing import BundleParseError, parse_bundle
 from ..engine.script_engine import check_script
 from ..errors import NotFound, PermissionDenied, ValidationFailed
 from ..i18n import msg
 from ..models import DiagramDraft, ProcessVersion, User
 from ..permissions import can_deploy, can_read_everything
-from . import audit, deployments
+from . import audit, deployments, lane_roles
 
 MAX_DIAGRAM_BYTES = 5_000_000
 
@@ -68,7 +70,38 @@ def validate_diagram(session: Session, *, actor: User, process_key: str, version
     known = set(session.scalars(select(ProcessVersion.process_key).distinct()))
     found = validate_bundle(files, known_process_ids=known, expression_checker=check_script,
                             script_checker=check_script)
+    if not any(problem.is_error for problem in found):
+        found += unmapped_lane_warnings(session, files, process_version)
     return [problem.as_dict(lang) for problem in found]
+
+
+def unmapped_lane_warnings(session: Session, files: dict[str, bytes], process_version: ProcessVersion) -> list:
+    """Warnings where a lane or candidate group would reach no role once deployed (flagged before deploy):
+    the same rule as the deploy's mapping, an administrator's earlier choice first, then a name match."""
+    bpmn = {name: content for name, content in files.items() if file_kind(name) == "bpmn"}
+    dmn = {name: content for name, content in files.items() if file_kind(name) == "dmn"}
+    try:
+        bundle = parse_bundle(bpmn, dmn, deployments.forms_of(files))
+    except BundleParseError:
+        return []  # the deploy reports these; validation already said what it could
+    roles = lane_roles.RoleIndex.load(session)
+    chosen = {(m.kind, m.name): m.role_key for m in process_version.lane_roles if not m.auto}
+    missing = {(item.kind, item.name) for item in lane_roles.needed_names(bundle.lanes, bundle.task_metadata)
+               if (chosen.get((item.kind, item.name)) if (item.kind, item.name) in chosen
+                   else roles.match(item.name)) is None}
+    collector = ProblemCollector(max_problems=10_000)
+    for lanes in bundle.lanes.values():
+        for lane in lanes:
+            if ("lane", lane["name"]) in missing:
+                collector.add("lane_unmapped", lane["file"], element_id=lane["lane_id"], line=lane["line"],
+                              lane=lane["name"])
+    for tasks in bundle.task_metadata.values():
+        for meta in tasks.values():
+            for group in meta.get("candidate_groups") or []:
+                if ("group", group) in missing:
+                    collector.add("candidate_group_unmapped", meta["file"], element_id=meta["element_id"],
+                                  line=meta["line"], group=group)
+    return collector.problems
 
 
 def get_draft(session: Session, *, actor: User, process_key: str) -> DiagramDraft | None:

@@ -149,3 +149,14 @@ def test_versions_page_lists_deployer_and_instances(client, setup):
     page = client.get(f"/admin/processes/{KEY}/versions")
     assert page.status_code == 200
     assert "Người dùng deployer".encode() in page.data
+
+
+def test_validation_flags_lanes_no_role_would_serve_before_deploy(client, setup):
+    token = _sign_in(client, "padmin")
+    xml = re.sub(r"<bpmn:extensionElements><camunda:properties><camunda:property name=\"role\" "
+                 r"value=\"superior_head\" /></camunda:properties></bpmn:extensionElements>", "", _xml())
+    problems = _post(client, token, f"/admin/processes/{KEY}/validate", {"xml": xml, "version": 1}).get_json()
+    flagged = [p for p in problems["problems"] if p["element_id"] == "l3"]
+    assert flagged and flagged[0]["level"] == "warning" and "Cấp trên" in flagged[0]["message"]
+    clean = _post(client, token, f"/admin/processes/{KEY}/validate", {"xml": _xml(), "version": 1}).get_json()
+    assert not [p for p in clean["problems"] if p["element_id"] == "l3"]
