@@ -74,3 +74,34 @@ def test_auditor_reads_and_others_get_not_found(world, client, session):
     client.post("/logout", data={"csrf_token": token})
     _sign_in(client, "clerk")
     assert client.get("/admin/organisation").status_code == 404
+
+
+UNITS_CSV = ("code,name,abbreviation,kind,parent_code,admin_code,valid_from,notes\n"
+             "NEW_WARD,Phường Mới,PM,commune_peoples_committee,CITY,,2026-01-01,\n").encode()
+
+
+def test_import_dry_run_changes_nothing_then_import_applies(world, client, session):
+    from io import BytesIO
+
+    from service.models import OrgUnit
+
+    token = _sign_in(client, "sysadmin")
+    dry = client.post("/admin/organisation/import", data={
+        "csrf_token": token, "kind": "org_units", "apply": "0", "file": (BytesIO(UNITS_CSV), "units.csv")},
+        content_type="multipart/form-data")
+    assert dry.status_code == 200, dry.data.decode()[-2000:]
+    assert "Sẽ tạo mới 1 và cập nhật 0" in dry.data.decode()
+    session.expire_all()
+    assert session.scalar(select(OrgUnit).where(OrgUnit.code == "NEW_WARD")) is None
+    bad = UNITS_CSV.replace(b",CITY,", b",NOWHERE,")
+    refused = client.post("/admin/organisation/import", data={
+        "csrf_token": token, "kind": "org_units", "apply": "1", "file": (BytesIO(bad), "units.csv")},
+        content_type="multipart/form-data")
+    assert refused.status_code == 422 and "Dòng 2" in refused.data.decode()
+    done = client.post("/admin/organisation/import", data={
+        "csrf_token": token, "kind": "org_units", "apply": "1", "file": (BytesIO(UNITS_CSV), "units.csv")},
+        content_type="multipart/form-data")
+    assert done.status_code == 302
+    session.expire_all()
+    unit = session.scalar(select(OrgUnit).where(OrgUnit.code == "NEW_WARD"))
+    assert unit is not None and unit.parent.code == "CITY"

@@ -13,6 +13,7 @@ from ...http import current_user, db
 from ...http.locale import request_locale
 from ...i18n import msg, translate, translate_tree
 from ...models import OrgUnit, User
+from ...nomination import reference_import
 from ...operations import admin
 from ...permissions import can_administer, can_read_everything
 from ..access import login_required
@@ -115,3 +116,51 @@ def reset_password(username: str):
     notify(translate(msg("Mật khẩu mới của {username}: {password}", username=username, password=password),
                      request_locale()))
     return redirect(url_for("admin_organisation.index"))
+
+
+IMPORTERS = {"org_units": reference_import.import_org_units, "users": reference_import.import_users}
+MAX_IMPORT_BYTES = 5_000_000
+
+
+@bp.get("/import")
+@login_required
+def import_form():
+    """Upload a CSV/XLSX of org units or users: a dry run first, then the import."""
+    _require(current_user())
+    return render_template("admin/organisation_import.html", report=None, kind="org_units", can_edit=True)
+
+
+@bp.post("/import")
+@login_required
+def import_file():
+    """Dry run (default): everything checked and applied inside a savepoint that is rolled back; the report
+    says what would be created and updated, or every row error. With `apply=1` the same import is kept."""
+    session, user = db(), current_user()
+    _require(user)
+    kind = request.form.get("kind") if request.form.get("kind") in IMPORTERS else "org_units"
+    upload = request.files.get("file")
+    data = upload.read(MAX_IMPORT_BYTES + 1) if upload else b""
+    apply = request.form.get("apply") == "1"
+    report: dict = {"kind": kind, "applied": False}
+    if not data or len(data) > MAX_IMPORT_BYTES:
+        report["errors"] = [{"row": None, "column": None, "message": translate(
+            msg("Vui lòng chọn một tệp CSV hoặc XLSX (tối đa 5 MB)."), request_locale())}]
+        return render_template("admin/organisation_import.html", report=report, kind=kind, can_edit=True), 422
+    try:
+        if apply:
+            report.update(IMPORTERS[kind](session, actor=user, source=data), applied=True)
+        else:
+            with session.begin_nested() as savepoint:
+                report.update(IMPORTERS[kind](session, actor=user, source=data))
+                savepoint.rollback()
+    except ValidationFailed as exc:
+        session.rollback()
+        english = request_locale() == "en"
+        report["errors"] = [{**row, "message": row["message_en"] if english else row["message"]}
+                            for row in exc.details.get("rows", [])]
+        return render_template("admin/organisation_import.html", report=report, kind=kind, can_edit=True), 422
+    if apply:
+        notify(msg("Đã nhập: {created} mới, {updated} cập nhật.", created=report["created"],
+                   updated=report["updated"]))
+        return redirect(url_for("admin_organisation.index"))
+    return render_template("admin/organisation_import.html", report=report, kind=kind, can_edit=True)
