@@ -15,6 +15,14 @@ const ENTRY_POINTS = {
   'app': 'frontend/app.js',
   'task-form': 'frontend/task-form.js',
   'diagram': 'frontend/diagram.js',
+  // process administration only: bpmn-js Modeler + Camunda 7 properties panel
+  'modeler': 'frontend/modeler.js',
+  // process administration only: read-only diagrams with marks (version diff, heat map)
+  'admin-viewer': 'frontend/admin-viewer.js',
+  // process administration only: dmn-js decision table editor
+  'dmn-editor': 'frontend/dmn-editor.js',
+  // process administration only: form-js editor with a live preview
+  'form-editor': 'frontend/form-editor.js',
 };
 
 rmSync(OUT_DIR, { recursive: true, force: true });

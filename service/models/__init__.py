@@ -1,6 +1,6 @@
 """All models, imported here so Alembic and the app see one metadata."""
 
-from .definitions import Deployment, DeploymentFile, LaneRoleMapping, ProcessVersion
+from .definitions import Deployment, DeploymentFile, DiagramDraft, LaneRoleMapping, ProcessVersion
 from .documents import DocumentTemplate, GeneratedDocument
 from .instances import AuditEvent, HumanTask, MessageSubscription, ProcessInstance, TaskOffer, Timer
 from .nomination import (
@@ -29,6 +29,7 @@ __all__ = [
     "AwardRound",
     "Deployment",
     "DeploymentFile",
+    "DiagramDraft",
     "DocumentCounter",
     "DocumentTemplate",
     "Dossier",

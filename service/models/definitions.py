@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, UTCDateTime, utcnow
@@ -85,3 +85,20 @@ class LaneRoleMapping(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     process_version: Mapped[ProcessVersion] = relationship(back_populates="lane_roles")
+
+
+class DiagramDraft(Base):
+    """A process admin's unsaved work on a process's main diagram, kept on the server between sessions.
+
+    One draft per process key (the process admins share it, as they share the deployed versions); it
+    records which version it started from so deploying it replaces that version's BPMN file only.
+    """
+
+    __tablename__ = "diagram_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_key: Mapped[str] = mapped_column(String(128), unique=True)
+    base_version: Mapped[int | None] = mapped_column(Integer)
+    xml: Mapped[str] = mapped_column(Text)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

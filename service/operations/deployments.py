@@ -50,7 +50,8 @@ def _problems(problems: list[dict]) -> ValidationFailed:
     )
 
 
-def _forms(files: dict[str, bytes]) -> dict[str, dict]:
+def forms_of(files: dict[str, bytes]) -> dict[str, dict]:
+    """The bundle's form schemas by file stem (and by their own id)."""
     forms: dict[str, dict] = {}
     for name, content in files.items():
         if file_kind(name) != "form":
@@ -98,7 +99,7 @@ def deploy(session: Session, *, actor: User, files: dict[str, bytes], key: str |
     bpmn = {n: c for n, c in files.items() if file_kind(n) == "bpmn"}
     dmn = {n: c for n, c in files.items() if file_kind(n) == "dmn"}
     try:
-        bundle = parse_bundle(bpmn, dmn, _forms(files))
+        bundle = parse_bundle(bpmn, dmn, forms_of(files))
     except BundleParseError as exc:
         raise _problems(exc.problems) from None
     if not bundle.executable:

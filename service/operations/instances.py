@@ -87,9 +87,20 @@ def history(session: Session, *, actor: User, instance_id: int) -> list[AuditEve
     ))
 
 
+def _instance_to_administer(session: Session, actor: User, instance_id: int) -> ProcessInstance:
+    """Process and system admins run any instance's execution (retry, terminate) from monitoring, without
+    reading its dossier; others only the instances they can see."""
+    if is_process_admin(actor) or is_system_admin(actor):
+        instance = session.get(ProcessInstance, instance_id)
+        if instance is None:
+            raise NotFound(NOT_FOUND)
+        return instance
+    return get_instance(session, actor=actor, instance_id=instance_id)
+
+
 def retry_instance(session: Session, *, actor: User, instance_id: int, data: dict | None = None) -> ProcessInstance:
     """Re-run the failed step of an instance in error (optionally after correcting its data)."""
-    instance = get_instance(session, actor=actor, instance_id=instance_id)
+    instance = _instance_to_administer(session, actor, instance_id)
     if not (is_process_admin(actor) or is_system_admin(actor) or instance.started_by_id == actor.id):
         raise PermissionDenied(msg("Không có quyền chạy lại."))
     if instance.status != "error":
@@ -107,7 +118,7 @@ def retry_instance(session: Session, *, actor: User, instance_id: int, data: dic
 
 
 def terminate_instance(session: Session, *, actor: User, instance_id: int, reason: str) -> ProcessInstance:
-    instance = get_instance(session, actor=actor, instance_id=instance_id)
+    instance = _instance_to_administer(session, actor, instance_id)
     if not (is_process_admin(actor) or is_system_admin(actor)):
         raise PermissionDenied(msg("Không có quyền hủy."))
     if instance.status in ("completed", "terminated"):

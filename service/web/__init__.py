@@ -17,7 +17,7 @@ from ..http import optional_user
 from ..http.errors import set_html_renderer
 from ..http.locale import request_locale
 from ..i18n.catalogue import TRANSLATIONS_DIR
-from . import auth, errors, formatting, inbox, instances, navigation, tasks
+from . import admin, auth, errors, formatting, inbox, instances, navigation, tasks
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 csrf = CSRFProtect()
@@ -61,3 +61,4 @@ def install(app: Flask) -> None:
     inbox.install(app)
     app.register_blueprint(tasks.bp)
     instances.install(app)
+    admin.install(app)
