@@ -19,6 +19,7 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.specs.defaults import ServiceTask as SpiffServiceTask
 
 from .bundle_validation import detect_dialect
+from .start_rules import extract_starter_roles
 from .task_metadata import BPMN_NS, CAMUNDA_NS, extract_task_metadata
 from .xml_safety import XmlProblem, parse_xml
 
@@ -77,6 +78,7 @@ class ParsedBundle:
     files: dict[str, str] = field(default_factory=dict)  # process id -> BPMN file name
     task_metadata: dict[str, dict] = field(default_factory=dict)  # process id -> element id -> meta
     forms: dict[str, dict] = field(default_factory=dict)  # form file name / form id -> schema
+    starter_roles: dict[str, list[str] | None] = field(default_factory=dict)  # process id -> roles, None: unsaid
 
 
 class BundleParseError(Exception):
@@ -165,6 +167,7 @@ def parse_bundle(bpmn_files: dict[str, bytes], dmn_files: dict[str, bytes], form
         bundle.subprocess_specs.setdefault(process_id, spec)
     for name, root in roots.items():
         bundle.task_metadata.update(extract_task_metadata(root, filename=name))
+        bundle.starter_roles.update(extract_starter_roles(root))
     return bundle
 
 

@@ -123,6 +123,7 @@ def deploy(session: Session, *, actor: User, files: dict[str, bytes], key: str |
             bpmn_filename=bundle.files.get(process_id),
             spec=specs_to_dict({process_id: bundle.specs[process_id]}, bundle.subprocess_specs),
             task_metadata=bundle.task_metadata, forms=bundle.forms,
+            starter_roles=bundle.starter_roles.get(process_id),
         ))
     session.flush()
     audit.record(session, action="definition.deployed", actor=actor.username,

@@ -9,7 +9,13 @@ from ..db import utcnow
 from ..engine import runtime
 from ..errors import InvalidState, NotFound, PermissionDenied
 from ..models import AuditEvent, HumanTask, OrgUnit, ProcessInstance, User
-from ..permissions import can_see_instance, is_process_admin, is_system_admin, visible_instances_filter
+from ..permissions import (
+    can_see_instance,
+    can_start_process,
+    is_process_admin,
+    is_system_admin,
+    visible_instances_filter,
+)
 from . import audit, deployments, stepping
 
 NOT_FOUND = "Không tìm thấy hồ sơ quy trình. / Process instance not found."
@@ -27,6 +33,9 @@ def start_instance(session: Session, *, actor: User, process_key: str, version: 
         org_unit = actor.org_unit
         if org_unit is None:
             raise InvalidState("Người dùng chưa thuộc đơn vị nào; hãy chọn org_unit_code. / No org unit given.")
+    if not can_start_process(actor, process_version.starter_roles, org_unit):
+        raise PermissionDenied("Không có quyền khởi tạo quy trình này cho đơn vị này. / "
+                               "Not allowed to start this process for this org unit.")
     specs, subs = stepping.load_specs(session, process_version.id)
     instance = ProcessInstance(
         process_version_id=process_version.id, process_key=process_key, version=process_version.version,
