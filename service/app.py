@@ -15,6 +15,7 @@ from .api import (
     context,
     definitions,
     documents,
+    input_guard,
     instances,
     messages,
     nomination_dossiers,
@@ -56,8 +57,6 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_content_length
     app.config["SECRET_KEY"] = settings.secret_key
-    app.json.ensure_ascii = False
-    app.json.sort_keys = False
     engine = engine or make_engine(settings.database_url)
     app.extensions["vinhdanh"] = Services(
         engine=engine,
@@ -70,6 +69,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         services.pdf_converter = PdfConverter(services.session_factory, signing=signing_key(
             settings.signing_pkcs12_path, settings.signing_passphrase))
         install_after_commit(services.session_factory, services.pdf_converter)
+    input_guard.install(app)  # before the routes (bounded ids) and before authentication
     register_error_handlers(app)
     context.install(app)
     for blueprint in (auth.bp, admin.bp, definitions.bp, instances.bp, tasks.bp, messages.bp, openapi.bp,

@@ -7,6 +7,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from ..models.nomination import NOMINEE_KINDS
 from ..nomination import dossiers
+from .bounds import ID
 from .context import current_user, db, json_body, page_args
 
 bp = Blueprint("nomination_dossiers", __name__, url_prefix="/api/v1/dossiers")
@@ -102,7 +103,7 @@ class HoldIn(Schema):
 
 
 class DossierIn(Schema):
-    round_id = fields.Integer(required=True)
+    round_id = fields.Integer(required=True, validate=ID)
     org_unit_code = fields.String(load_default=None, allow_none=True)
 
 

@@ -6,6 +6,7 @@ from flask import Blueprint, jsonify, request
 from marshmallow import Schema, fields, validate
 
 from ..operations import tasks
+from .bounds import COUNT
 from .context import current_user, db, json_body, page_args
 from .dumping import compiled_dump
 
@@ -30,7 +31,7 @@ class TaskOut(Schema):
 
 class CompleteIn(Schema):
     data = fields.Dict(keys=fields.String(), load_default=dict)
-    expected_version = fields.Integer(load_default=None, allow_none=True)
+    expected_version = fields.Integer(load_default=None, allow_none=True, validate=COUNT)
 
 
 class ReassignIn(Schema):

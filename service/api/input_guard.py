@@ -1,0 +1,163 @@
+"""Hostile input stops at the edge with a clear 4xx, before any operation runs (issue 9 §2).
+
+Everything here answers in the one error body shape: ids beyond the columns' range (404, as an id
+that does not exist), NUL characters, lone surrogates, NaN and JSON nested deeper than any form
+(400), bodies that are not JSON or multipart (415), over-long URLs (414) and headers (431), bodies
+over the limit however they are sent (413), unknown methods (405 with `Allow`). Database errors a
+value can still provoke (PostgreSQL's range and length checks, SQLite's integer size) are client
+errors, never 500s.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from flask import Flask, request
+from flask.json.provider import DefaultJSONProvider
+from sqlalchemy.exc import DataError
+from werkzeug.exceptions import MethodNotAllowed, RequestEntityTooLarge
+from werkzeug.routing import IntegerConverter
+
+from .bounds import MAX_ID
+from .errors import error_response
+
+MAX_JSON_DEPTH = 64  # far deeper than any form; the engine, the dumps and the database all recurse
+MAX_URL = 8000
+MAX_HEADERS = 16 * 1024
+# Integer query parameters (lists' paging and filters): beyond an INTEGER column they match nothing,
+# and the databases refuse them as parameters.
+INT_QUERY = frozenset({"limit", "offset", "year", "round_id", "instance_id", "version", "edition"})
+BODY_TYPES = ("application/json", "multipart/form-data")
+_INTEGER = re.compile(r"[+-]?\d+")
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every route: an id beyond the column's range matches no route (404)."""
+
+    def __init__(self, map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def check_json_value(value: Any) -> None:
+    """Raise ValueError for what JSON text may carry but the service cannot store: NUL characters,
+    lone surrogates, nesting deeper than MAX_JSON_DEPTH."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, str):
+            _check_text(item)
+        elif isinstance(item, (dict, list)):
+            if depth > MAX_JSON_DEPTH:
+                raise ValueError(f"nested deeper than {MAX_JSON_DEPTH} levels")
+            if isinstance(item, dict):
+                stack.extend((key, depth) for key in item)
+                stack.extend((child, depth + 1) for child in item.values())
+            else:
+                stack.extend((child, depth + 1) for child in item)
+
+
+def _check_text(text: str) -> None:
+    if "\x00" in text:
+        raise ValueError("NUL character")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("lone surrogate") from None
+
+
+class StrictJSONProvider(DefaultJSONProvider):
+    """Request bodies: standard JSON only (no NaN/Infinity), bounded depth, storable strings."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        try:
+            value = json.loads(s, parse_constant=_refuse_constant, **kwargs)
+        except RecursionError:
+            raise ValueError("nested too deep") from None
+        check_json_value(value)
+        return value
+
+
+def _bad(message: str):
+    return error_response(400, "bad_request", message)
+
+
+def _read_chunked_body() -> None:
+    """Read a body sent without Content-Length now: werkzeug cuts it at the limit without a word,
+    which would leave a truncated (malformed) body instead of a 413."""
+    data = request.get_data(cache=True)
+    limit = request.max_content_length
+    if limit is not None and len(data) >= limit and request.environ["wsgi.input"].read(1):
+        raise RequestEntityTooLarge()
+
+
+def _check_request():
+    """Refusals that need no route: size of the URL and headers, body type, text of path and query."""
+    uri = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or request.full_path
+    if len(uri) > MAX_URL:
+        return error_response(414, "uri_too_long", f"Địa chỉ quá dài (tối đa {MAX_URL} ký tự). / URL too long.")
+    if sum(len(key) + len(value) for key, value in request.headers.items()) > MAX_HEADERS:
+        return error_response(431, "headers_too_large", "Phần đầu yêu cầu quá lớn. / Request headers too large.")
+    chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    if request.content_length or chunked:
+        if request.mimetype not in BODY_TYPES and not request.mimetype.endswith("+json"):
+            return error_response(415, "unsupported_media_type",
+                                  "Nội dung phải là JSON (application/json) hoặc multipart/form-data. / "
+                                  "Send application/json or multipart/form-data.")
+        if chunked and request.content_length is None:
+            _read_chunked_body()
+    texts = [request.path, *request.args.keys(), *request.args.values()]
+    if request.mimetype == "multipart/form-data":
+        texts += [*request.form.keys(), *request.form.values(),
+                  *(upload.filename or "" for upload in request.files.values())]
+    if any("\x00" in text for text in texts):
+        return _bad("Không được có ký tự NUL. / NUL characters are not allowed.")
+    for name in INT_QUERY & set(request.args):
+        value = request.args[name].strip()
+        if _INTEGER.fullmatch(value) and abs(int(value)) > MAX_ID:
+            return _bad(f"Tham số {name} ngoài phạm vi. / Query parameter {name} is out of range.")
+    return None
+
+
+def _method_not_allowed(exc: MethodNotAllowed):
+    response = error_response(405, "method_not_allowed", "Phương thức không được hỗ trợ. / Method not allowed.")
+    response.headers["Allow"] = ", ".join(sorted(exc.valid_methods or ()))
+    return response
+
+
+def _too_large(exc: RequestEntityTooLarge):
+    return error_response(413, "too_large", "Nội dung quá lớn. / Request body too large.")
+
+
+def _out_of_range(exc: Exception):
+    # A value the database cannot hold (PostgreSQL: numeric out of range, value too long, NUL;
+    # SQLite: an integer beyond 64 bits). The schemas bound the fields they know; this is the backstop.
+    return error_response(422, "validation_failed", "Giá trị vượt giới hạn lưu trữ. / A value is out of range.",
+                          {"fields": {}})
+
+
+def _bad_text(exc: Exception):
+    return _bad("Văn bản không hợp lệ (UTF-8). / Invalid text (not UTF-8).")
+
+
+def install(app: Flask) -> None:
+    """Before the routes and authentication: bounded ids, strict JSON, the edge checks, the handlers."""
+    app.url_map.converters["int"] = IdConverter
+    app.json = StrictJSONProvider(app)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    app.before_request(_check_request)
+    app.register_error_handler(MethodNotAllowed, _method_not_allowed)
+    app.register_error_handler(RequestEntityTooLarge, _too_large)
+    app.register_error_handler(DataError, _out_of_range)
+    app.register_error_handler(OverflowError, _out_of_range)
+    app.register_error_handler(UnicodeError, _bad_text)
+
+
+
