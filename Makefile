@@ -4,9 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ASSETS := service/static/vendor/swagger-ui/swagger-ui-bundle.js
+CATALOGUES := service/translations/en/LC_MESSAGES/messages.mo
 export IBM_TELEMETRY_DISABLED := true
 
-.PHONY: run test install assets lint bench worker demo-round clean
+.PHONY: run test install assets i18n lint bench worker demo-round clean
 
 $(STAMP): setup.cfg
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,7 +15,16 @@ $(STAMP): setup.cfg
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP) $(ASSETS)
+install: $(STAMP) $(ASSETS) $(CATALOGUES)
+
+# The pages' and messages' catalogues (Vietnamese is the source language; English is compiled here).
+$(CATALOGUES): service/translations/en/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel compile -d service/translations -D messages
+
+# After adding or changing messages: extract them and merge into the English catalogue, then translate.
+i18n: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k msg -k _ --no-location --omit-header -o instance/messages.pot .
+	$(BIN)/pybabel update -i instance/messages.pot -d service/translations -l en --no-fuzzy-matching --width=120
 
 $(ASSETS): package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
@@ -29,7 +39,7 @@ run: install
 
 # One whole award round through the HTTP API as the demo users (self-started service, temporary SQLite).
 demo-round: install
-	$(BIN)/python -m service.nomination.demo_round $(DEMO_ROUND_ARGS)
+	$(BIN)/vinhdanh demo-round $(DEMO_ROUND_ARGS)
 
 worker: install
 	$(BIN)/vinhdanh worker

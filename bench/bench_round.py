@@ -22,8 +22,8 @@ from sqlalchemy import insert, select
 from service.app import create_app
 from service.config import Settings
 from service.db import make_engine, utcnow
+from service.demo.round import PASSWORD, _prepare_database
 from service.models import AwardRound, Dossier, Nominee, OrgUnit
-from service.nomination.demo_round import PASSWORD, _prepare_database
 
 ROUND_STEPS = [  # (user, element id, data): the per-round human steps after consolidation
     ("lead_reviewer", "review_consolidation", {"consolidation_note": "Đã rà soát"}),

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import Flask, jsonify
+from flask import Blueprint, Flask, jsonify
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 
+from . import http, web
 from .api import (
     admin,
     auth,
-    context,
     definitions,
     documents,
     input_guard,
@@ -27,12 +27,10 @@ from .api import (
     openapi,
     tasks,
 )
-from .api.errors import register_error_handlers
 from .config import Settings
 from .db import make_engine, make_session_factory
 from .documents_worker import PdfConverter, install_after_commit, signing_key
-from .nomination import handlers as nomination_handlers
-from .operations import document_steps
+from .nomination import wiring as nomination_wiring
 from .operations.auth import TokenSigner
 
 
@@ -44,12 +42,6 @@ class Services:
     settings: Settings
     openapi_cache: dict = field(default_factory=dict)
     pdf_converter: PdfConverter | None = None
-
-
-# The nomination diagrams' service handlers and completion guards register on import.
-REGISTERED_HANDLERS = nomination_handlers
-# `generate_document` (renders and stores the step's documents) replaces the nomination's numbering-only one.
-DOCUMENT_HANDLERS = document_steps
 
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> Flask:
@@ -69,13 +61,18 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         services.pdf_converter = PdfConverter(services.session_factory, signing=signing_key(
             settings.signing_pkcs12_path, settings.signing_passphrase))
         install_after_commit(services.session_factory, services.pdf_converter)
+    nomination_wiring.install()
     input_guard.install(app)  # before the routes (bounded ids) and before authentication
-    register_error_handlers(app)
-    context.install(app)
+    http.install(app)
+    web.install(app)
+    # The API's blueprints are nested under one named "api": their endpoints ("api.tasks.inbox") never
+    # collide with the pages' ("tasks.page").
+    api = Blueprint("api", __name__)
     for blueprint in (auth.bp, admin.bp, definitions.bp, instances.bp, tasks.bp, messages.bp, openapi.bp,
                       nomination_reference.bp, nomination_rounds.bp, nomination_dossiers.bp,
                       nomination_registrations.bp, nomination_registers.bp, nomination_public.bp, documents.bp):
-        app.register_blueprint(blueprint)
+        api.register_blueprint(blueprint)
+    app.register_blueprint(api)
 
     @app.get("/healthz")
     def healthz():

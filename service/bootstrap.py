@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .i18n import msg
 from .models import Role, User
 from .operations import admin
 
@@ -18,7 +19,7 @@ STANDARD_ROLES = [
     ("ec_officer", "Chuyên viên Ban Thi đua – Khen thưởng, Sở Nội vụ", "unit"),
     ("home_affairs_head", "Giám đốc Sở Nội vụ", "unit"),
     ("council_standing", "Thường trực Hội đồng Thi đua – Khen thưởng thành phố", "any"),
-    ("chairman", "Chủ tịch / Phó Chủ tịch UBND thành phố", "any"),
+    ("chairman", msg("Chủ tịch"), "any"),
     ("process_admin", "Quản trị quy trình", "any"),
     ("system_admin", "Quản trị hệ thống", "any"),
     ("auditor", "Kiểm tra, giám sát (chỉ xem)", "any"),

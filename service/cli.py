@@ -33,7 +33,9 @@ def main() -> None:
     """Vinh Danh service commands."""
     _configure_logging()
     # The worker steps nomination instances too: their service handlers and guards must be registered.
-    from .nomination import handlers  # noqa: F401
+    from .nomination import wiring
+
+    wiring.install()
 
 
 @main.command("serve")
@@ -124,6 +126,15 @@ def seed_nomination_command() -> None:
     finally:
         engine.dispose()
     click.echo(f"Đã khởi tạo / seeded: {', '.join(done) or 'không có gì mới / nothing new'}")
+
+
+@main.command("demo-round", context_settings={"ignore_unknown_options": True})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def demo_round_command(args: tuple[str, ...]) -> None:
+    """Play a whole award round through the HTTP API as the demo users (`--url` drives a running service)."""
+    from .demo import round as demo_round
+
+    demo_round.main(list(args))
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from .db import utcnow
 from .documents import PdfConversionError, PdfSigningError, convert_to_pdf, sign_pdf
+from .i18n import msg
 from .models import GeneratedDocument
 from .operations.documents import PDF_PENDING_FLAG
 
@@ -103,7 +104,7 @@ def convert_one(session_factory: sessionmaker, *, signing: SigningKey | None = N
             values["signed_at"] = utcnow()
         except PdfSigningError as exc:
             log.warning("signing document %s failed: %s", document_id, exc)
-            values["pdf_error"] = f"Ký số thất bại / signing failed: {exc}"[:1000]
+            values["pdf_error"] = msg("Ký số thất bại", exc=exc)[:1000]
     _store(session_factory, document_id, **values)
     return document_id
 

@@ -1,4 +1,4 @@
-"""Domain errors. Operations raise these; the web edge maps them to HTTP once (service/api/errors.py)."""
+"""Domain errors. Operations raise these; the HTTP edge maps them to statuses once (service/http/errors.py)."""
 
 from __future__ import annotations
 
@@ -38,3 +38,9 @@ class ValidationFailed(DomainError):
 
 class AuthenticationFailed(DomainError):
     code = "unauthorized"
+
+
+class TooManyRequests(DomainError):
+    """The caller must wait before trying again (`details.retry_after_seconds`)."""
+
+    code = "too_many_requests"

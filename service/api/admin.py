@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 from marshmallow import Schema, fields, validate
 
+from ..http import current_user, db
 from ..models import ROLE_SCOPES
 from ..operations import admin
-from .context import current_user, db, json_body
+from .inputs import json_body
 
 bp = Blueprint("admin", __name__, url_prefix="/api/v1/admin")
 

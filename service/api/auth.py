@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify
 from marshmallow import Schema, fields
 
+from ..errors import AuthenticationFailed
+from ..http import db
 from ..operations import auth
-from .context import db, json_body
+from .inputs import json_body
 
 bp = Blueprint("auth", __name__, url_prefix="/api/v1/auth")
 
@@ -26,6 +28,11 @@ class TokenResponse(Schema):
 def issue_token():
     """Exchange a username and password for a bearer token."""
     body = TokenRequest().load(json_body())
-    user = auth.authenticate(db(), username=body["username"], password=body["password"])
+    session = db()
+    try:
+        user = auth.sign_in(session, username=body["username"], password=body["password"])
+    except AuthenticationFailed:
+        session.commit()  # the failure counts towards the username's throttle though the request fails
+        raise
     signer = current_app.extensions["vinhdanh"].token_signer
     return jsonify({"access_token": signer.issue(user), "token_type": "Bearer", "expires_in": signer.max_age})

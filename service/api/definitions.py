@@ -7,9 +7,10 @@ from marshmallow import Schema, fields
 from werkzeug.exceptions import BadRequest
 
 from ..errors import NotFound
+from ..http import current_user, db
+from ..i18n import msg
 from ..operations import deployments
 from ..permissions import can_deploy
-from .context import current_user, db
 
 bp = Blueprint("definitions", __name__, url_prefix="/api/v1/process-definitions")
 
@@ -35,12 +36,12 @@ def deploy():
     """Deploy one or more .bpmn/.dmn/.form files (multipart field `files`)."""
     uploads = request.files.getlist("files")
     if not uploads:
-        raise BadRequest("Cần tải lên trường 'files'. / Upload files in the multipart field 'files'.")
+        raise BadRequest(msg("Cần tải lên trường 'files'."))
     files: dict[str, bytes] = {}
     for upload in uploads:
         name = (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1]
         if not name:
-            raise BadRequest("Tệp thiếu tên. / A file has no name.")
+            raise BadRequest(msg("Tệp thiếu tên."))
         content = upload.stream.read(MAX_FILE_BYTES + 1)
         files[name] = content
     outcome = deployments.deploy(db(), actor=current_user(), files=files, key=request.args.get("key"))
@@ -59,5 +60,5 @@ def get_bpmn(key: str, version: int):
     """The BPMN XML of a process version."""
     if not can_deploy(current_user()):
         # Definitions are readable by process admins; others see them through their tasks.
-        raise NotFound("Không tìm thấy. / Not found.")
+        raise NotFound(msg("Không tìm thấy."))
     return Response(deployments.bpmn_xml(db(), key, version), mimetype="application/xml")

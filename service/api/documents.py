@@ -9,10 +9,11 @@ from marshmallow import Schema, fields
 from werkzeug.exceptions import BadRequest
 
 from ..errors import InvalidState, NotFound
+from ..http import current_user, db
+from ..i18n import msg
 from ..operations import documents
 from ..operations.document_checks import format_problems
 from ..permissions import can_read_everything, is_process_admin
-from .context import current_user, db
 
 bp = Blueprint("documents", __name__, url_prefix="/api/v1")
 
@@ -103,10 +104,10 @@ def document_pdf(document_id: int):
     session = db()
     document = documents.get_document(session, actor=current_user(), document_id=document_id)
     if document.pdf_status in ("pending", "converting"):
-        raise InvalidState("Bản PDF đang được tạo; hãy thử lại sau. / The PDF is being made; try again shortly.",
+        raise InvalidState(msg("Bản PDF đang được tạo; hãy thử lại sau."),
                            code="pdf_pending")
     if document.pdf_status != "done":
-        raise InvalidState("Không có bản PDF của văn bản này. / This document has no PDF.", code="pdf_unavailable",
+        raise InvalidState(msg("Không có bản PDF của văn bản này."), code="pdf_unavailable",
                            details={"pdf_status": document.pdf_status, "reason": document.pdf_error})
     want_signed = request.args.get("signed", "true").lower() not in ("0", "false", "no")
     stem = safe_filename(document.filename.rsplit(".", 1)[0], f"document-{document.id}")
@@ -122,7 +123,7 @@ def document_pdf(document_id: int):
 def _require_template_reader() -> None:
     user = current_user()
     if not (is_process_admin(user) or can_read_everything(user)):
-        raise NotFound("Không tìm thấy. / Not found.")
+        raise NotFound(msg("Không tìm thấy."))
 
 
 @bp.get("/document-templates")
@@ -141,7 +142,7 @@ def upload_template():
     upload = request.files.get("file")
     kind = (request.form.get("kind") or "").strip()
     if upload is None or not kind:
-        raise BadRequest("Cần trường 'kind' và tệp 'file'. / Send the fields 'kind' and 'file' (multipart).")
+        raise BadRequest(msg("Cần trường 'kind' và tệp 'file'."))
     content = upload.stream.read(documents.MAX_TEMPLATE_BYTES + 1)
     template = documents.upload_template(db(), actor=current_user(), kind=kind,
                                          filename=safe_filename(upload.filename or "", "template.docx"),

@@ -17,11 +17,12 @@ from typing import Any
 from flask import Flask, request
 from flask.json.provider import DefaultJSONProvider
 from sqlalchemy.exc import DataError
-from werkzeug.exceptions import MethodNotAllowed, RequestEntityTooLarge
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
+from ..http.errors import error_response
+from ..i18n import msg
 from .bounds import MAX_ID
-from .errors import error_response
 
 MAX_JSON_DEPTH = 64  # far deeper than any form; the engine, the dumps and the database all recurse
 MAX_URL = 8000
@@ -101,49 +102,37 @@ def _check_request():
     """Refusals that need no route: size of the URL and headers, body type, text of path and query."""
     uri = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or request.full_path
     if len(uri) > MAX_URL:
-        return error_response(414, "uri_too_long", f"Địa chỉ quá dài (tối đa {MAX_URL} ký tự). / URL too long.")
+        return error_response(414, "uri_too_long", msg("Địa chỉ quá dài (tối đa {count} ký tự).", count=MAX_URL))
     if sum(len(key) + len(value) for key, value in request.headers.items()) > MAX_HEADERS:
-        return error_response(431, "headers_too_large", "Phần đầu yêu cầu quá lớn. / Request headers too large.")
+        return error_response(431, "headers_too_large", msg("Phần đầu của yêu cầu quá lớn."))
     chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
-    if request.content_length or chunked:
-        if request.mimetype not in BODY_TYPES and not request.mimetype.endswith("+json"):
-            return error_response(415, "unsupported_media_type",
-                                  "Nội dung phải là JSON (application/json) hoặc multipart/form-data. / "
-                                  "Send application/json or multipart/form-data.")
-        if chunked and request.content_length is None:
-            _read_chunked_body()
+    typed = request.mimetype in BODY_TYPES or request.mimetype.endswith("+json")
+    if request.path.startswith("/api/") and (request.content_length or chunked) and not typed:
+        return error_response(415, "unsupported_media_type",
+                              msg("Nội dung phải là JSON (application/json) hoặc multipart/form-data."))
+    if chunked and request.content_length is None:
+        _read_chunked_body()
     texts = [request.path, *request.args.keys(), *request.args.values()]
     if request.mimetype == "multipart/form-data":
         texts += [*request.form.keys(), *request.form.values(),
                   *(upload.filename or "" for upload in request.files.values())]
     if any("\x00" in text for text in texts):
-        return _bad("Không được có ký tự NUL. / NUL characters are not allowed.")
+        return _bad(msg("Không được có ký tự NUL."))
     for name in INT_QUERY & set(request.args):
         value = request.args[name].strip()
         if _INTEGER.fullmatch(value) and abs(int(value)) > MAX_ID:
-            return _bad(f"Tham số {name} ngoài phạm vi. / Query parameter {name} is out of range.")
+            return _bad(msg("Tham số {name} ngoài phạm vi.", name=name))
     return None
-
-
-def _method_not_allowed(exc: MethodNotAllowed):
-    response = error_response(405, "method_not_allowed", "Phương thức không được hỗ trợ. / Method not allowed.")
-    response.headers["Allow"] = ", ".join(sorted(exc.valid_methods or ()))
-    return response
-
-
-def _too_large(exc: RequestEntityTooLarge):
-    return error_response(413, "too_large", "Nội dung quá lớn. / Request body too large.")
 
 
 def _out_of_range(exc: Exception):
     # A value the database cannot hold (PostgreSQL: numeric out of range, value too long, NUL;
     # SQLite: an integer beyond 64 bits). The schemas bound the fields they know; this is the backstop.
-    return error_response(422, "validation_failed", "Giá trị vượt giới hạn lưu trữ. / A value is out of range.",
-                          {"fields": {}})
+    return error_response(422, "validation_failed", msg("Giá trị vượt quá giới hạn lưu trữ."), {"fields": {}})
 
 
 def _bad_text(exc: Exception):
-    return _bad("Văn bản không hợp lệ (UTF-8). / Invalid text (not UTF-8).")
+    return _bad(msg("Văn bản không hợp lệ (không phải UTF-8)."))
 
 
 def install(app: Flask) -> None:
@@ -153,8 +142,6 @@ def install(app: Flask) -> None:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     app.before_request(_check_request)
-    app.register_error_handler(MethodNotAllowed, _method_not_allowed)
-    app.register_error_handler(RequestEntityTooLarge, _too_large)
     app.register_error_handler(DataError, _out_of_range)
     app.register_error_handler(OverflowError, _out_of_range)
     app.register_error_handler(UnicodeError, _bad_text)

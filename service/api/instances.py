@@ -5,10 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 from marshmallow import Schema, fields, validate
 
+from ..http import current_user, db
 from ..operations import instances, task_views
 from .bounds import ID
-from .context import current_user, db, json_body, page_args
 from .dumping import compiled_dump
+from .inputs import json_body, page_args
 from .tasks import task_body
 
 bp = Blueprint("instances", __name__, url_prefix="/api/v1/process-instances")

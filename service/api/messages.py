@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 from marshmallow import Schema, fields, validate
 
+from ..http import current_user, db
 from ..operations import messages
-from .context import current_user, db, json_body
+from .inputs import json_body
 
 bp = Blueprint("messages", __name__, url_prefix="/api/v1/messages")
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from ..http import current_user, db
+from ..i18n import msg
 from ..models.nomination import NOMINEE_KINDS
 from ..nomination import dossiers
 from .bounds import ID
-from .context import current_user, db, json_body, page_args
+from .inputs import json_body, page_args
 
 bp = Blueprint("nomination_dossiers", __name__, url_prefix="/api/v1/dossiers")
 
@@ -42,8 +44,8 @@ class NomineeIn(Schema):
     environment_clearance = fields.Boolean(load_default=None, allow_none=True)
     food_safety_clearance_required = fields.Boolean(load_default=False)
     food_safety_clearance = fields.Boolean(load_default=None, allow_none=True)
-    dx_index_score = fields.Decimal(load_default=None, allow_none=True, places=2,
-                                    validate=validate.Range(min=0, max=100))
+    # Checked (never rounded) by the domain: more than two decimals is refused there on every path.
+    dx_index_score = fields.Decimal(load_default=None, allow_none=True, allow_nan=False)
     on_hold = fields.Boolean(load_default=False)
     hold_reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
     propose_state_level = fields.Boolean(load_default=False)
@@ -51,7 +53,7 @@ class NomineeIn(Schema):
     @validates_schema
     def _hold_needs_reason(self, data: dict, **_kwargs) -> None:
         if data.get("on_hold") and not (data.get("hold_reason") or "").strip():
-            raise ValidationError({"hold_reason": ["Cần nêu lý do tạm dừng xét. / A hold needs a reason."]})
+            raise ValidationError({"hold_reason": [msg("Cần nêu lý do tạm dừng xét.")]})
 
 
 class NomineePatch(NomineeIn):

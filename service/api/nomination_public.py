@@ -5,11 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 from marshmallow import Schema, fields, validate
 
+from ..http import db
 from ..nomination import public_notice
-from ..nomination.throttle import RateLimited
 from .bounds import ID
-from .context import db, json_body
-from .errors import error_response
+from .inputs import json_body
 
 bp = Blueprint("nomination_public", __name__, url_prefix="/api/v1/public")
 
@@ -47,13 +46,6 @@ class PublicCommentOut(Schema):
     id = fields.Integer()
     nominee_id = fields.Integer()
     created_at = fields.DateTime()
-
-
-@bp.errorhandler(RateLimited)
-def _rate_limited(exc: RateLimited):
-    response = error_response(429, exc.code, exc.message, exc.details)
-    response.headers["Retry-After"] = str(exc.details.get("retry_after_seconds", 60))
-    return response
 
 
 def _notice_json(notice) -> dict:

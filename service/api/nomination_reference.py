@@ -6,8 +6,10 @@ from flask import Blueprint, jsonify, request
 from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import BadRequest
 
+from ..http import current_user, db
+from ..i18n import msg
 from ..nomination import dx_scores, parameters, reference_import
-from .context import current_user, db, json_body, page_args
+from .inputs import json_body, page_args
 
 bp = Blueprint("nomination_reference", __name__, url_prefix="/api/v1")
 
@@ -16,7 +18,7 @@ def uploaded_file() -> bytes:
     """The multipart field `file` (CSV or XLSX)."""
     upload = request.files.get("file")
     if upload is None:
-        raise BadRequest("Cần tải lên trường 'file' (CSV hoặc XLSX). / Upload the multipart field 'file'.")
+        raise BadRequest(msg("Cần tải lên trường 'file' (CSV hoặc XLSX)."))
     return upload.stream.read()
 
 

@@ -6,8 +6,10 @@ from flask import Blueprint, jsonify, request
 from marshmallow import Schema, fields
 
 from ..errors import NotFound
+from ..http import current_user, db
+from ..i18n import msg
 from ..nomination import awards, permissions, registers
-from .context import current_user, db, page_args
+from .inputs import page_args
 
 bp = Blueprint("nomination_registers", __name__, url_prefix="/api/v1")
 
@@ -42,7 +44,7 @@ class RegisteredDocumentOut(Schema):
 
 def _require_registers() -> None:
     if not permissions.can_see_registers(db(), current_user()):
-        raise NotFound("Không tìm thấy. / Not found.")
+        raise NotFound(msg("Không tìm thấy."))
 
 
 @bp.get("/awards-register")

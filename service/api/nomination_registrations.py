@@ -6,8 +6,10 @@ from flask import Blueprint, jsonify, request
 from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import BadRequest
 
+from ..http import current_user, db
+from ..i18n import msg
 from ..nomination import registrations
-from .context import current_user, db, json_body, page_args
+from .inputs import json_body, page_args
 
 bp = Blueprint("nomination_registrations", __name__, url_prefix="/api/v1/registrations")
 
@@ -53,7 +55,7 @@ class RegistrationReportOut(Schema):
 def _movement_year() -> tuple[str, int | None]:
     movement = request.args.get("movement")
     if not movement:
-        raise BadRequest("Cần tham số movement. / The movement query parameter is required.")
+        raise BadRequest(msg("Cần tham số movement."))
     return movement, request.args.get("year", type=int)
 
 
@@ -88,6 +90,6 @@ def report():
     """Units that have not registered for a movement year, and the share registered (lead agency)."""
     movement, year = _movement_year()
     if year is None:
-        raise BadRequest("Cần tham số year. / The year query parameter is required.")
+        raise BadRequest(msg("Cần tham số year."))
     return jsonify(RegistrationReportOut().dump(
         registrations.report(db(), actor=current_user(), movement_code=movement, year=year)))

@@ -6,9 +6,10 @@ from flask import Blueprint, jsonify, request
 from marshmallow import Schema, fields, validate
 
 from ..errors import NotFound
+from ..http import current_user, db
 from ..nomination import consolidation, dossiers, movements, permissions, public_notice, rounds
 from .bounds import COUNT
-from .context import current_user, db, json_body, page_args
+from .inputs import json_body, page_args
 
 bp = Blueprint("nomination_rounds", __name__, url_prefix="/api/v1")
 

@@ -64,7 +64,7 @@ def build_spec(app: Flask) -> dict:
     for schema in SCHEMAS:
         spec.components.schema(schema.__name__, schema=schema)
     for rule in app.url_map.iter_rules():
-        if not rule.rule.startswith("/api/v1") or rule.endpoint.startswith(("openapi.", "static")):
+        if not rule.rule.startswith("/api/v1") or rule.endpoint.startswith(("api.openapi.", "static")):
             continue
         view = app.view_functions[rule.endpoint]
         path = rule.rule.replace("<int:", "{").replace("<", "{").replace(">", "}")
@@ -75,7 +75,7 @@ def build_spec(app: Flask) -> dict:
                 "operationId": f"{rule.endpoint}.{method.lower()}",
                 "responses": {"200": {"description": "OK"}, "default": {"description": "Error body "
                               '{"error": {"code", "message", "details"}}'}},
-                **({} if rule.endpoint == "auth.issue_token" or rule.endpoint.startswith("nomination_public.")
+                **({} if rule.endpoint == "api.auth.issue_token" or rule.endpoint.startswith("api.nomination_public.")
                    else {"security": [{"bearer": []}]}),
             }
         spec.path(path=path, operations=operations)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 from marshmallow import Schema, fields, validate
 
+from ..http import current_user, db
+from ..http.locale import request_locale
 from ..operations import tasks
 from .bounds import COUNT
-from .context import current_user, db, json_body, page_args
 from .dumping import compiled_dump
+from .inputs import json_body, page_args
 
 bp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks")
 
@@ -60,12 +62,10 @@ def inbox():
 @bp.get("/<task_id>")
 def get_task(task_id: str):
     """A task with its form and the values the form starts with."""
-    session = db()
-    task = tasks.get_task(session, actor=current_user(), task_id=task_id)
-    form = tasks.form_of(session, task)
-    body = TASK.dump(task)
-    body["form"] = {"type": form.type, "schema": form.schema}
-    body["data"] = task.instance.data if task.state == "open" else {}
+    page = tasks.task_page(db(), actor=current_user(), task_id=task_id, locale=request_locale())
+    body = TASK.dump(page.task)
+    body["form"] = {"type": page.form.type, "schema": page.form.schema}
+    body["data"] = page.data
     return jsonify(body)
 
 
@@ -87,9 +87,8 @@ def complete(task_id: str):
     from .instances import instance_json  # instances imports task_body from here
 
     values = COMPLETE_IN.load(json_body())
-    locale = "en" if request.accept_languages.best_match(["vi", "en"]) == "en" else "vi"
     outcome = tasks.complete(db(), actor=current_user(), task_id=task_id, data=values["data"],
-                             expected_version=values["expected_version"], locale=locale)
+                             expected_version=values["expected_version"], locale=request_locale())
     return jsonify({"instance": instance_json(outcome.instance, outcome.open_tasks)})
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 
+from ..i18n import msg
+
 _DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
 _GROUP_SCALES = ("", "nghìn", "triệu")
 
@@ -17,7 +19,7 @@ _GROUP_SCALES = ("", "nghìn", "triệu")
 def format_vnd(amount: int) -> str:
     """``4680000`` → ``4.680.000`` (the Vietnamese thousands separator is a dot)."""
     if amount < 0:
-        raise ValueError(f"Số tiền âm / negative amount: {amount}")
+        raise ValueError(msg("Số tiền âm", amount=amount))
     return f"{amount:,}".replace(",", ".")
 
 
@@ -59,7 +61,7 @@ def _scale_name(index: int) -> str:
 def number_to_vietnamese_words(number: int) -> str:
     """Read a non-negative integer in Vietnamese, lower case: 1_000_005 → ``một triệu không trăm linh năm``."""
     if number < 0:
-        raise ValueError(f"Số âm / negative number: {number}")
+        raise ValueError(msg("Số âm", number=number))
     if number == 0:
         return _DIGITS[0]
     groups: list[int] = []
@@ -91,7 +93,7 @@ def cash_reward(multiplier: Decimal, base_salary: int, rounding_unit: int) -> in
     73/2024; Decree 91/2017 Art. 68(2) rounded up to the ten-thousand) and are passed in, never assumed.
     """
     if rounding_unit < 1:
-        raise ValueError(f"Đơn vị làm tròn phải từ 1 / rounding unit must be at least 1: {rounding_unit}")
+        raise ValueError(msg("Đơn vị làm tròn phải từ 1", rounding_unit=rounding_unit))
     raw = Decimal(str(multiplier)) * Decimal(base_salary)
     return math.ceil(raw / rounding_unit) * rounding_unit
 

@@ -15,6 +15,8 @@ from service.documents.numbering import (
 )
 from service.documents.text_width import balanced_lines
 
+from ..i18n import msg
+
 # Inner width of the header's left column (twips) and agency-name size: names wider than this are
 # split into two balanced lines, as officers type them ("ỦY BAN NHÂN DÂN" / "THÀNH PHỐ ĐÀ NẴNG").
 HEADER_LEFT_WIDTH_TWIPS = 4082
@@ -67,13 +69,13 @@ def header_context(meta: DocumentMeta, type_abbr: str, *, numbered: bool = True)
 def signature_lines(signer: Signer) -> list[str]:
     """Upper-case authority lines above the signature, e.g. ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]."""
     if signer.delegation is not None and signer.delegation not in DELEGATIONS:
-        raise ValueError(f"Thẩm quyền ký không hợp lệ / invalid delegation: {signer.delegation!r}")
+        raise ValueError(msg("Thẩm quyền ký không hợp lệ", delegation=signer.delegation))
     lines: list[str] = []
     if signer.on_behalf_of:
         lines.append(f"TM. {upper_vi(signer.on_behalf_of)}")
     if signer.delegation:
         if not signer.acting_title:
-            raise ValueError("Thiếu chức danh được ký thay / acting_title is required with a delegation")
+            raise ValueError(msg("Thiếu chức danh được ký thay"))
         lines.append(f"{signer.delegation} {upper_vi(signer.acting_title)}")
     lines.append(upper_vi(signer.title))
     return lines

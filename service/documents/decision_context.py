@@ -18,6 +18,8 @@ from service.documents.document_data import (
 )
 from service.documents.numbering import format_long_date
 
+from ..i18n import msg
+
 _GROUPS = (
     ("collective", "TẬP THỂ"),
     ("individual", "CÁ NHÂN"),
@@ -55,8 +57,8 @@ def _find_rate(policy: RewardPolicy, nominee: Nominee) -> RewardRate:
             if rate.award_code == nominee.award_code and rate.subject_kind == kind:
                 return rate
     raise ValueError(
-        f"Chưa cấu hình mức tiền thưởng cho {nominee.name} ({nominee.award_code}, {nominee.kind}) / "
-        "no reward rate configured"
+        msg("Chưa cấu hình mức tiền thưởng cho {name} ({award_code}, {kind})",
+            name=nominee.name, award_code=nominee.award_code, kind=nominee.kind)
     )
 
 
@@ -135,7 +137,7 @@ def build_award_decision_context(
     policy = coerce(RewardPolicy, reward_policy)
     listed = [coerce(Nominee, n) for n in nominees]
     if not listed:
-        raise ValueError("Quyết định khen thưởng cần ít nhất một đối tượng / a decision needs nominees")
+        raise ValueError(msg("Quyết định khen thưởng cần ít nhất một đối tượng"))
     context = common_context(meta, "QĐ")
     lines = compute_reward_lines(policy, listed)
     total = sum(line.total for line in lines)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from ..i18n import msg
+
 # Type abbreviations are mixed case ("TTr", "QĐ", "HD"); issuer abbreviations are upper case and may carry
 # a sub-unit group ("SKHCN-CNTT").
 _TYPE_ABBR = re.compile(r"^[A-ZĐ][A-Za-zĐđ]*$")
@@ -18,13 +20,13 @@ DRAFT_NUMBER_BLANK = "\u00a0" * 6
 def format_document_number(number: int | None, type_abbr: str | None, issuer_abbr: str) -> str:
     """Return the number and symbol, e.g. ``05/TTr-SKHCN``; ``None`` gives the blank draft form."""
     if type_abbr and not _TYPE_ABBR.match(type_abbr):
-        raise ValueError(f"Ký hiệu loại văn bản không hợp lệ / invalid type abbreviation: {type_abbr!r}")
+        raise ValueError(msg("Ký hiệu loại văn bản không hợp lệ", type_abbr=type_abbr))
     if not _ISSUER_ABBR.match(issuer_abbr):
-        raise ValueError(f"Chữ viết tắt cơ quan không hợp lệ / invalid issuer abbreviation: {issuer_abbr!r}")
+        raise ValueError(msg("Chữ viết tắt cơ quan không hợp lệ", issuer_abbr=issuer_abbr))
     if number is None:
         shown = DRAFT_NUMBER_BLANK
     elif number < 1:
-        raise ValueError(f"Số văn bản phải từ 1 / document number must be at least 1: {number}")
+        raise ValueError(msg("Số văn bản phải từ 1", number=number))
     else:
         # Decree 30: numbers below 10 are written with a leading zero.
         shown = f"{number:02d}"
@@ -57,7 +59,7 @@ def format_place_date(place: str, d: date) -> str:
     """Return the header place-and-date line, e.g. ``Đà Nẵng, ngày 05 tháng 01 năm 2026``."""
     place = place.strip()
     if not place or "," in place:
-        raise ValueError(f"Địa danh không hợp lệ / invalid place name: {place!r}")
+        raise ValueError(msg("Địa danh không hợp lệ", place=place))
     return f"{place}, {format_long_date(d)}"
 
 

@@ -13,6 +13,8 @@ import tempfile
 import threading
 from pathlib import Path
 
+from ..i18n import msg
+
 DEFAULT_TIMEOUT_SECONDS = 120
 _SOFFICE_NAMES = ("soffice", "libreoffice")
 _lock = threading.Lock()
@@ -44,7 +46,7 @@ def convert_to_pdf(docx_bytes: bytes, *, timeout: float = DEFAULT_TIMEOUT_SECOND
     """Convert .docx bytes to PDF bytes with ``soffice --headless --convert-to pdf``."""
     soffice = _soffice()
     if soffice is None:
-        raise PdfConversionError("Không tìm thấy LibreOffice / LibreOffice (soffice) is not installed")
+        raise PdfConversionError(msg("Không tìm thấy LibreOffice"))
     with _lock, tempfile.TemporaryDirectory(prefix="vinhdanh-pdf-") as work:
         source = Path(work) / "document.docx"
         source.write_bytes(docx_bytes)
@@ -65,10 +67,10 @@ def convert_to_pdf(docx_bytes: bytes, *, timeout: float = DEFAULT_TIMEOUT_SECOND
             result = subprocess.run(command, capture_output=True, timeout=timeout, check=False)  # noqa: S603
         except subprocess.TimeoutExpired as exc:
             raise PdfConversionError(
-                f"Chuyển đổi PDF quá thời gian {timeout} giây / PDF conversion timed out after {timeout} s"
+                msg("Chuyển đổi PDF quá thời gian {timeout} giây", timeout=timeout)
             ) from exc
         target = Path(work) / "document.pdf"
         if result.returncode != 0 or not target.exists():
             detail = (result.stderr or result.stdout).decode(errors="replace").strip()[:500]
-            raise PdfConversionError(f"Chuyển đổi PDF thất bại / PDF conversion failed: {detail}")
+            raise PdfConversionError(msg("Chuyển đổi PDF thất bại", detail=detail))
         return target.read_bytes()

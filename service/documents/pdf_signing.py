@@ -8,6 +8,8 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko.sign.general import SigningError
 
+from ..i18n import msg
+
 SIGNATURE_FIELD = "ChuKySo"
 
 
@@ -24,9 +26,9 @@ def sign_pdf(
     try:
         signer = signers.SimpleSigner.load_pkcs12_data(pkcs12_bytes, other_certs=[], passphrase=passphrase)
     except (ValueError, TypeError) as exc:
-        raise PdfSigningError("Không đọc được tệp chứng thư số / cannot load the PKCS#12 file") from exc
+        raise PdfSigningError(msg("Không đọc được tệp chứng thư số")) from exc
     if signer is None:
-        raise PdfSigningError("Không đọc được tệp chứng thư số / cannot load the PKCS#12 file")
+        raise PdfSigningError(msg("Không đọc được tệp chứng thư số"))
     metadata = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD,
         reason=reason,
@@ -39,5 +41,5 @@ def sign_pdf(
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
         signers.PdfSigner(metadata, signer=signer).sign_pdf(writer, output=output)
     except SigningError as exc:
-        raise PdfSigningError(f"Ký số thất bại / signing failed: {exc}") from exc
+        raise PdfSigningError(msg("Ký số thất bại", exc=exc)) from exc
     return output.getvalue()

@@ -27,6 +27,8 @@ from service.documents.document_data import (
 )
 from service.documents.numbering import format_long_date, format_short_date
 
+from ..i18n import msg
+
 
 def build_guidance_context(
     meta: DocumentMeta | dict,
@@ -87,10 +89,10 @@ def build_council_minutes_context(
     meeting = coerce(CouncilMeeting, meeting)
     ballots = [coerce(CouncilVote, v) for v in votes]
     if not 0 < meeting.members_present <= meeting.members_total:
-        raise ValueError("Số thành viên có mặt không hợp lệ / members present must be 1..total")
+        raise ValueError(msg("Số thành viên có mặt không hợp lệ"))
     for ballot in ballots:
         if not 0 <= ballot.votes_for <= meeting.members_total:
-            raise ValueError(f"Số phiếu không hợp lệ / invalid vote count for {ballot.nominee.name}")
+            raise ValueError(msg("Số phiếu không hợp lệ", name=ballot.nominee.name))
     presence = meeting.members_present / meeting.members_total * 100
     same_day = meeting.ended_at.date() == meeting.started_at.date()
     ended_text = format_clock(meeting.ended_at)

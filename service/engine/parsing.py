@@ -18,6 +18,7 @@ from SpiffWorkflow.camunda.parser.task_spec import CamundaTaskParser
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.specs.defaults import ServiceTask as SpiffServiceTask
 
+from ..i18n import msg
 from .bundle_validation import detect_dialect
 from .start_rules import extract_starter_roles
 from .task_metadata import BPMN_NS, CAMUNDA_NS, extract_task_metadata
@@ -186,10 +187,8 @@ def _interrupting_event_subprocesses(filename: str, root: etree._Element) -> lis
             if start.get("isInterrupting", "true") != "false":
                 problems.append(_problem(
                     filename, start.get("id"), start.sourceline,
-                    "Quy trình con sự kiện chỉ được bắt đầu không ngắt (isInterrupting=\"false\"): "
-                    "bộ máy SpiffWorkflow 3.2.0 không ngắt được luồng chính. / Event subprocess start events "
-                    "must be non-interrupting (isInterrupting=\"false\"): SpiffWorkflow 3.2.0 cannot "
-                    "interrupt the main flow.",
+                    msg("Quy trình con sự kiện chỉ được bắt đầu không ngắt (isInterrupting=\"false\"): "
+                        "bộ máy SpiffWorkflow 3.2.0 không ngắt được luồng chính."),
                 ))
     return problems
 
@@ -208,10 +207,8 @@ def _camunda_message_throws_without_payload(filename: str, root: etree._Element)
             if definition is not None and not definition.get(f"{{{CAMUNDA_NS}}}expression"):
                 problems.append(_problem(
                     filename, event.get("id"), event.sourceline,
-                    "Sự kiện gửi thông điệp cần camunda:expression (biểu thức cho nội dung gửi) trên "
-                    "messageEventDefinition; hoặc dùng sendTask để gửi dữ liệu của bước. / A message throw "
-                    "event needs camunda:expression (the payload) on its messageEventDefinition, or use a "
-                    "send task, which sends the task data.",
+                    msg("Sự kiện gửi thông điệp cần camunda:expression (biểu thức cho nội dung gửi) trên "
+                        "messageEventDefinition; hoặc dùng sendTask để gửi dữ liệu của bước."),
                 ))
     return problems
 

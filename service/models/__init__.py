@@ -17,7 +17,7 @@ from .nomination import (
     Registration,
     RoundQuota,
 )
-from .org import ROLE_SCOPES, OrgUnit, Role, User, user_roles
+from .org import ROLE_SCOPES, OrgUnit, Role, SignInThrottle, User, user_roles
 from .reference import DxIndexEdition, DxScore, LegalParameter, RateLimitEvent
 
 __all__ = [
@@ -49,6 +49,7 @@ __all__ = [
     "Registration",
     "Role",
     "RoundQuota",
+    "SignInThrottle",
     "TaskOffer",
     "Timer",
     "User",

@@ -70,3 +70,18 @@ class User(Base):
 
     def role_keys(self) -> set[str]:
         return {role.key for role in self.roles}
+
+
+class SignInThrottle(Base):
+    """Failed sign-ins per username: the next attempt waits longer after each, then the name locks for a while.
+
+    Kept per username (not per client) so a guesser spreading attempts over many addresses is slowed
+    all the same; unknown usernames are counted too, so the throttle does not reveal who exists.
+    """
+
+    __tablename__ = "sign_in_throttles"
+
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    not_before: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from ..db import utcnow
 from ..errors import InvalidState, NotFound, ValidationFailed
+from ..i18n import msg
 from ..models import AwardRecord, AwardRound, Nominee, OrgUnit, User
 from . import config, registers, rounds
 from .consolidation import awarded_index
@@ -21,8 +22,8 @@ CHAIRMAN_DECISIONS = ("approve_all", "approve_with_exclusions", "return")
 
 def _require_reason(decision: str, reason: str | None, returning: Iterable[str] = ("return",)) -> None:
     if decision in returning and not (reason or "").strip():
-        raise ValidationFailed("Cần nêu lý do trả lại. / A reason is required.",
-                               details={"fields": {"return_reason": ["Giá trị bắt buộc. / Required."]}})
+        raise ValidationFailed(msg("Cần nêu lý do trả lại."),
+                               details={"fields": {"return_reason": [msg("Giá trị bắt buộc.")]}})
 
 
 def _exclude(session: Session, round_id: int, nominee_ids: Iterable[int], reason: str) -> int:
@@ -46,19 +47,19 @@ def record_appraisal(session: Session, *, round_id: int, decision: str, reason: 
     if stage == "comments":
         round_ = rounds.get_round(session, round_id, for_update=True)
         if round_.status != "appraised":
-            raise InvalidState("Đợt chưa được thẩm định. / The round has not been appraised.")
+            raise InvalidState(msg("Đợt chưa được thẩm định."))
         excluded = _exclude(session, round_.id, excluded_nominee_ids, reason or "Không đạt sau lấy ý kiến.")
         round_.appraisal = {**(round_.appraisal or {}), "comments_excluded": excluded,
                             "comments_reason": reason, "comments_by": actor.username if actor else None}
         session.flush()
         return {"decision": "comments", "excluded": excluded}
     if decision not in APPRAISAL_DECISIONS:
-        raise ValidationFailed("Quyết định không hợp lệ. / Invalid decision.",
+        raise ValidationFailed(msg("Quyết định không hợp lệ."),
                                details={"fields": {"decision": [f"Một trong: {', '.join(APPRAISAL_DECISIONS)}"]}})
     _require_reason(decision, reason)
     round_ = rounds.get_round(session, round_id, for_update=True)
     if round_.status != "consolidated":
-        raise InvalidState("Đợt chưa được tổng hợp. / The round is not consolidated.")
+        raise InvalidState(msg("Đợt chưa được tổng hợp."))
     excluded = _exclude(session, round_.id, excluded_nominee_ids, reason or "") if decision == "approve" else 0
     round_.appraisal = {"decision": decision, "reason": reason, "excluded": excluded, "at": utcnow().isoformat(),
                         "by": actor.username if actor else None}
@@ -73,7 +74,7 @@ def record_council_standing_review(session: Session, *, round_id: int, decision:
     _require_reason(decision, reason)
     round_ = rounds.get_round(session, round_id, for_update=True)
     if round_.status != "appraised":
-        raise InvalidState("Đợt chưa được thẩm định. / The round has not been appraised.")
+        raise InvalidState(msg("Đợt chưa được thẩm định."))
     excluded = _exclude(session, round_.id, excluded_nominee_ids, reason or "") if decision != "return" else 0
     round_.council_review = {"decision": decision, "reason": reason, "excluded": excluded,
                              "at": utcnow().isoformat(), "by": actor.username if actor else None}
@@ -93,15 +94,15 @@ def record_chairman_decision(session: Session, *, round_id: int, decision: str, 
                              actor: User | None = None) -> dict:
     """Approve all, approve with exclusions, or return; the approved list is what the decision awards."""
     if decision not in CHAIRMAN_DECISIONS:
-        raise ValidationFailed("Quyết định không hợp lệ. / Invalid decision.",
+        raise ValidationFailed(msg("Quyết định không hợp lệ."),
                                details={"fields": {"decision": [f"Một trong: {', '.join(CHAIRMAN_DECISIONS)}"]}})
     _require_reason(decision, reason)
     if decision == "approve_with_exclusions" and not list(excluded_nominee_ids or []):
-        raise ValidationFailed("Cần chọn người/tập thể không khen thưởng. / Choose the excluded nominees.",
-                               details={"fields": {"excluded_nominee_ids": ["Giá trị bắt buộc. / Required."]}})
+        raise ValidationFailed(msg("Cần chọn người/tập thể không khen thưởng."),
+                               details={"fields": {"excluded_nominee_ids": [msg("Giá trị bắt buộc.")]}})
     round_ = rounds.get_round(session, round_id, for_update=True)
     if round_.status != "appraised":
-        raise InvalidState("Đợt chưa sẵn sàng trình Chủ tịch. / The round is not ready for the Chairman.")
+        raise InvalidState(msg("Đợt chưa sẵn sàng trình Chủ tịch."))
     excluded = approved = 0
     if decision == "return":
         round_.status = "consolidated"
@@ -125,7 +126,7 @@ def _city(session: Session, on: date) -> OrgUnit:
     code = config.param(session, "organisation.city_org_unit_code", on=on)
     unit = session.scalar(select(OrgUnit).where(OrgUnit.code == code))
     if unit is None:
-        raise InvalidState(f"Không có đơn vị {code!r}. / Org unit {code!r} missing.")
+        raise InvalidState(msg("Không có đơn vị {code!r}.", code=code))
     return unit
 
 
@@ -136,7 +137,7 @@ def issue_decision(session: Session, *, round_id: int, actor: User | None = None
     if round_.decision_number:
         return {"decision_number": round_.decision_number, "decision_date": round_.decision_date.isoformat()}
     if round_.status != "decided":
-        raise InvalidState("Chủ tịch chưa phê duyệt. / The Chairman has not decided.")
+        raise InvalidState(msg("Chủ tịch chưa phê duyệt."))
     day = issued_on or config.today()
     document = registers.register_document(
         session, issuer=_city(session, day), document_type="decision", kind="award_decision", issued_on=day,
@@ -154,7 +155,7 @@ def update_awards_register(session: Session, *, round_id: int) -> dict:
     """Approved nominees become awarded and enter the register; an achievement already there is a duplicate."""
     round_ = rounds.get_round(session, round_id, for_update=True)
     if not round_.decision_number:
-        raise InvalidState("Chưa có số quyết định. / The decision has no number yet.")
+        raise InvalidState(msg("Chưa có số quyết định."))
     issuer = _city(session, round_.decision_date)
     approved = list(session.scalars(select(Nominee).where(Nominee.round_id == round_.id,
                                                           Nominee.outcome == "approved").order_by(Nominee.id)))
@@ -164,7 +165,7 @@ def update_awards_register(session: Session, *, round_id: int) -> dict:
         key = (nominee.identity_key, nominee.achievement_key)
         if key in known:
             nominee.outcome = "duplicate"
-            nominee.outcome_reason = f"Thành tích đã được khen thưởng theo {known[key]}. / Already awarded."
+            nominee.outcome_reason = msg("Thành tích đã được khen thưởng theo {decision}.", decision=known[key])
             duplicates += 1
             continue
         known[key] = round_.decision_number
@@ -186,7 +187,7 @@ def register_award(session: Session, *, values: dict) -> AwardRecord:
     exists = session.scalar(select(AwardRecord.decision_number).where(
         AwardRecord.subject_key == values["subject_key"], AwardRecord.achievement_key == values["achievement_key"]))
     if exists:
-        raise InvalidState(f"Thành tích này đã được khen thưởng theo {exists}. / Already awarded ({exists}).",
+        raise InvalidState(msg("Thành tích này đã được khen thưởng theo {exists}.", exists=exists),
                            code="already_awarded")
     record = AwardRecord(**values)
     session.add(record)
@@ -233,9 +234,9 @@ def record_state_level_result(session: Session, *, round_id: int, results: Itera
     for item in results:
         nominee = session.get(Nominee, int(item["nominee_id"]))
         if nominee is None or nominee.round_id != round_id:
-            raise NotFound("Không tìm thấy người/tập thể được đề nghị. / Nominee not found.")
+            raise NotFound(msg("Không tìm thấy người/tập thể được đề nghị."))
         if nominee.outcome != "escalated":
-            raise InvalidState(f"{nominee.name} chưa được đề nghị cấp Nhà nước. / Not escalated.")
+            raise InvalidState(msg("{name} chưa được đề nghị cấp Nhà nước.", name=nominee.name))
         nominee.outcome = "state_awarded" if item.get("awarded") else "state_not_awarded"
         nominee.outcome_reason = item.get("note") or nominee.outcome_reason
         counts[nominee.outcome] += 1

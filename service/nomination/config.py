@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from ..calendar import WorkingCalendar
 from ..db import utcnow
 from ..errors import InvalidState
+from ..i18n import msg
 from ..models import LegalParameter
 
 CALENDAR_KEY = "calendar"
@@ -45,8 +46,7 @@ def param(session: Session, key: str, *, on: date | None = None, default: Any = 
         return default
     day = on or today()
     raise InvalidState(
-        f"Chưa cấu hình tham số '{key}' có hiệu lực ngày {day:%d/%m/%Y}. "
-        f"/ No parameter '{key}' in force on {day.isoformat()}.",
+        msg("Chưa cấu hình tham số '{key}' có hiệu lực ngày {day:%d/%m/%Y}.", key=key, day=day),
         code="parameter_missing", details={"key": key, "on": day.isoformat()},
     )
 

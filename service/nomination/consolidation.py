@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from ..db import utcnow
 from ..errors import InvalidState
+from ..i18n import msg
 from ..models import AwardRecord, AwardRound, Dossier, Nominee
 from . import config, rounds
 
@@ -49,7 +50,7 @@ def _sort_key(candidate: Candidate, ranking: Sequence[dict]) -> tuple:
     for item in ranking:
         field, descending = item["field"], item.get("order", "desc") == "desc"
         if field not in SORT_FIELDS:
-            raise InvalidState(f"Tiêu chí xếp hạng không hợp lệ: {field!r}. / Unknown ranking field.")
+            raise InvalidState(msg("Tiêu chí xếp hạng không hợp lệ: {field!r}.", field=field))
         value = getattr(candidate, field)
         if value is None:
             parts.append((1, 0))  # missing values rank last either way
@@ -81,24 +82,22 @@ def consolidate(candidates: Iterable[Candidate], *, ranking: Sequence[dict], uni
         decision = awarded.get((candidate.identity_key, candidate.achievement_key))
         if decision is not None:
             placements.append(Placement(candidate.nominee_id, "duplicate", None,
-                                        f"Thành tích đã được khen thưởng theo {decision}. "
-                                        f"/ Already awarded ({decision})."))
+                                        msg("Thành tích đã được khen thưởng theo {decision}.", decision=decision)))
             continue
         if candidate.identity_key in seen:
             placements.append(Placement(candidate.nominee_id, "duplicate", None,
-                                        "Đã được đề nghị trong hồ sơ khác của đợt này. "
-                                        "/ Already proposed by another dossier in this round."))
+                                        msg("Đã được đề nghị trong hồ sơ khác của đợt này.")))
             continue
         seen[candidate.identity_key] = candidate.nominee_id
         rank += 1
         unit_quota = unit_quotas.get(candidate.org_unit_id)
         if unit_quota is not None and per_unit.get(candidate.org_unit_id, 0) >= unit_quota:
             placements.append(Placement(candidate.nominee_id, "cut_by_quota", rank,
-                                        f"Vượt chỉ tiêu của đơn vị ({unit_quota}). / Over the unit's quota."))
+                                        msg("Vượt chỉ tiêu của đơn vị ({unit_quota}).", unit_quota=unit_quota)))
             continue
         if total_quota is not None and proposed >= total_quota:
             placements.append(Placement(candidate.nominee_id, "cut_by_quota", rank,
-                                        f"Vượt tổng chỉ tiêu ({total_quota}). / Over the total quota."))
+                                        msg("Vượt tổng chỉ tiêu ({total_quota}).", total_quota=total_quota)))
             continue
         per_unit[candidate.org_unit_id] = per_unit.get(candidate.org_unit_id, 0) + 1
         proposed += 1
@@ -134,7 +133,7 @@ def consolidate_round(session: Session, *, round_id: int) -> dict:
     """Rank and cut the round's accepted nominees and store each placement; returns counts only."""
     round_ = rounds.get_round(session, round_id, for_update=True)
     if round_.status not in ("closed", "consolidated"):
-        raise InvalidState("Chỉ tổng hợp được đợt đã đóng nhận hồ sơ. / Close the round before consolidating.")
+        raise InvalidState(msg("Chỉ tổng hợp được đợt đã đóng nhận hồ sơ."))
     candidates = candidates_of(session, round_id)
     placements = consolidate(
         candidates, ranking=config.param(session, "consolidation.ranking_key", on=round_.opens_on),

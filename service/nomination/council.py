@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from ..errors import ValidationFailed
+from ..i18n import msg
 from ..models import Dossier
 from . import config
 
@@ -65,8 +66,8 @@ def record_review(session: Session, dossier: Dossier, *, members_total: int, mem
     it the dated rule decides here.
     """
     if members_total <= 0 or not 0 <= members_present <= members_total:
-        raise ValidationFailed("Số thành viên không hợp lệ. / Invalid member counts.", details={"fields": {
-            "council_members_present": ["Phải từ 0 đến tổng số thành viên. / Must be 0..total."]}})
+        raise ValidationFailed(msg("Số thành viên không hợp lệ."), details={"fields": {
+            "council_members_present": [msg("Phải từ 0 đến tổng số thành viên.")]}})
     council = rules(session, on=dossier.round.opens_on, award_session=award_session)
     quorum = council.quorum_met(members_present, members_total)
     dossier.council_members_total, dossier.council_members_present = members_total, members_present
@@ -76,7 +77,7 @@ def record_review(session: Session, dossier: Dossier, *, members_total: int, mem
     for nominee in dossier.nominees:
         votes_for = votes.get(nominee.id, nominee.votes_for)
         if votes_for is not None and not 0 <= votes_for <= members_present:
-            raise ValidationFailed("Số phiếu vượt số thành viên dự họp. / More votes than members present.",
+            raise ValidationFailed(msg("Số phiếu vượt số thành viên dự họp."),
                                    details={"fields": {"votes_for": [f"{nominee.name}: 0..{members_present}"]}})
         nominee.votes_for, nominee.votes_present, nominee.votes_total = votes_for, members_present, members_total
         verdict = (decided or {}).get(nominee.id)
@@ -88,9 +89,9 @@ def record_review(session: Session, dossier: Dossier, *, members_total: int, mem
         if not passed:
             nominee.outcome = "dropped_by_council"
             nominee.outcome_reason = (verdict or {}).get("council_reason") or (
-                "Phiên họp không đủ số thành viên theo quy định. / The meeting had no quorum." if not quorum else
-                f"Được {votes_for or 0}/{members_present} phiếu, cần ít nhất {needed}. "
-                f"/ {votes_for or 0} of {members_present} votes, {needed} needed.")
+                msg("Phiên họp không đủ số thành viên theo quy định.") if not quorum else
+                msg("Được {votes}/{members_present} phiếu, cần ít nhất {needed}.",
+                    votes=votes_for or 0, members_present=members_present, needed=needed))
         elif nominee.outcome == "dropped_by_council":
             nominee.outcome, nominee.outcome_reason = "proposed", None
         results.append({"nominee_id": nominee.id, "votes_for": votes_for, "passed": passed})

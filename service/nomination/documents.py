@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import InvalidState
+from ..i18n import msg
 from ..models import OrgUnit, User
 from . import config, registers, rounds
 
@@ -31,7 +32,7 @@ def _issuer(session: Session, role: str, data: dict) -> OrgUnit:
         code = config.param(session, ISSUER_PARAMETERS[role])
     unit = session.scalar(select(OrgUnit).where(OrgUnit.code == code)) if code else None
     if unit is None:
-        raise InvalidState(f"Không xác định được cơ quan ban hành ({role}). / Unknown issuer for {role!r}.")
+        raise InvalidState(msg("Không xác định được cơ quan ban hành ({role}).", role=role))
     return unit
 
 
@@ -41,7 +42,7 @@ def generate(session: Session, *, kind: str, data: dict, actor: User | None, ins
     kinds = config.param(session, "document.kinds", on=day)
     spec = kinds.get(kind)
     if spec is None:
-        raise InvalidState(f"Loại văn bản không được cấu hình: {kind!r}. / Unknown document kind.")
+        raise InvalidState(msg("Loại văn bản không được cấu hình: {kind!r}.", kind=kind))
     issuer = _issuer(session, spec["issuer"], data)
     result = {"kind": kind, "document_type": spec["type"], "issuer_org_unit_code": issuer.code,
               "issuer_name": issuer.name, "symbol": None, "number": None, "issued_on": day.isoformat()}

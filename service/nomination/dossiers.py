@@ -11,13 +11,14 @@ from sqlalchemy.orm import Session
 
 from ..db import utcnow
 from ..errors import Conflict, InvalidState, NotFound, PermissionDenied, ValidationFailed
+from ..i18n import msg
 from ..models import AwardRound, Dossier, Nominee, OrgUnit, User
 from ..operations import audit
 from . import nominees as nominee_values
 from . import permissions, processes, rounds
 
-NOT_FOUND = "Không tìm thấy hồ sơ đề nghị. / Dossier not found."
-NOMINEE_NOT_FOUND = "Không tìm thấy người/tập thể được đề nghị. / Nominee not found."
+NOT_FOUND = msg("Không tìm thấy hồ sơ đề nghị.")
+NOMINEE_NOT_FOUND = msg("Không tìm thấy người/tập thể được đề nghị.")
 RETURNABLE = ("submitted",)
 
 
@@ -52,10 +53,10 @@ def create_dossier(session: Session, *, actor: User, round_id: int, org_unit_cod
     round_ = rounds.get_round(session, round_id)
     unit = actor.org_unit if not org_unit_code else session.scalar(select(OrgUnit).where(OrgUnit.code == org_unit_code))
     if unit is None or not permissions.can_start_dossier(actor, unit.id):
-        raise PermissionDenied("Chỉ cán bộ thi đua của đơn vị được lập hồ sơ. / Only the unit's officer may do this.")
+        raise PermissionDenied(msg("Chỉ cán bộ thi đua của đơn vị được lập hồ sơ."))
     rounds.require_accepting(round_)
     if session.scalar(select(Dossier.id).where(Dossier.round_id == round_.id, Dossier.org_unit_id == unit.id)):
-        raise Conflict("Đơn vị đã có hồ sơ trong đợt này. / The unit already has a dossier in this round.",
+        raise Conflict(msg("Đơn vị đã có hồ sơ trong đợt này."),
                        code="duplicate")
     dossier = Dossier(round_id=round_.id, org_unit_id=unit.id, unit_name=unit.name, unit_kind=unit.kind,
                       status="draft", created_by_id=actor.id, return_count=0)
@@ -95,10 +96,10 @@ def _editable(session: Session, actor: User | None, dossier_id: int) -> Dossier:
     dossier = get_dossier(session, actor=actor, dossier_id=dossier_id, for_update=True)
     if actor is not None and not permissions.can_edit_dossier(actor, dossier):
         if dossier.status not in ("draft", "returned"):
-            raise InvalidState("Hồ sơ đã nộp; không sửa được. / The dossier was submitted and cannot be changed.")
-        raise PermissionDenied("Chỉ cán bộ thi đua của đơn vị được sửa hồ sơ. / Only the unit's officer may edit.")
+            raise InvalidState(msg("Hồ sơ đã nộp; không sửa được."))
+        raise PermissionDenied(msg("Chỉ cán bộ thi đua của đơn vị được sửa hồ sơ."))
     if dossier.status not in ("draft", "returned"):
-        raise InvalidState("Hồ sơ đã nộp; không sửa được. / The dossier was submitted and cannot be changed.")
+        raise InvalidState(msg("Hồ sơ đã nộp; không sửa được."))
     return dossier
 
 
@@ -153,9 +154,9 @@ def replace_nominees(session: Session, *, actor: User | None, dossier_id: int,
 
 
 def _require(values: dict, fields: tuple[str, ...]) -> None:
-    missing = {field: ["Giá trị bắt buộc. / Required."] for field in fields if not values.get(field)}
+    missing = {field: [msg("Giá trị bắt buộc.")] for field in fields if not values.get(field)}
     if missing:
-        raise ValidationFailed("Thiếu thông tin người được đề nghị. / Nominee fields missing.",
+        raise ValidationFailed(msg("Thiếu thông tin người được đề nghị."),
                                details={"fields": missing})
 
 
@@ -164,13 +165,13 @@ def submit_dossier(session: Session, *, actor: User | None, dossier_id: int, now
     dossier = get_dossier(session, actor=actor, dossier_id=dossier_id, for_update=True)
     if actor is not None and not permissions.can_edit_dossier(actor, dossier) and \
             "unit_head" not in actor.role_keys():
-        raise PermissionDenied("Không được nộp hồ sơ này. / You may not submit this dossier.")
+        raise PermissionDenied(msg("Không được nộp hồ sơ này."))
     if dossier.status not in ("draft", "returned"):
-        raise InvalidState("Hồ sơ đã được nộp. / The dossier was already submitted.", code="already_submitted")
+        raise InvalidState(msg("Hồ sơ đã được nộp."), code="already_submitted")
     rounds.require_accepting(dossier.round, now)
     active = [n for n in dossier.nominees if n.outcome not in ("dropped_by_council",)]
     if not active:
-        raise InvalidState("Hồ sơ chưa có người/tập thể được đề nghị. / The dossier proposes nobody.",
+        raise InvalidState(msg("Hồ sơ chưa có người/tập thể được đề nghị."),
                            code="no_nominees")
     moment = now or utcnow()
     unit = dossier.org_unit
@@ -192,15 +193,15 @@ def return_dossier(session: Session, *, actor: User | None, dossier_id: int, rea
     """Back to the unit with the reason, resubmittable until the deadline; or (`mode="reject"`) refused for
     good: status `rejected`, every nominee `ineligible` with the reason."""
     if not (reason or "").strip():
-        raise ValidationFailed("Cần nêu lý do trả lại. / A reason is required.",
-                               details={"fields": {"return_reason": ["Giá trị bắt buộc. / Required."]}})
+        raise ValidationFailed(msg("Cần nêu lý do trả lại."),
+                               details={"fields": {"return_reason": [msg("Giá trị bắt buộc.")]}})
     dossier = get_dossier(session, actor=None, dossier_id=dossier_id, for_update=True)
     if actor is not None and not permissions.can_manage_round(actor, dossier.round.lead_org_unit_id):
         raise NotFound(NOT_FOUND)
     if dossier.status not in RETURNABLE:
-        raise InvalidState("Chỉ trả lại được hồ sơ đã nộp. / Only a submitted dossier can be returned.")
+        raise InvalidState(msg("Chỉ trả lại được hồ sơ đã nộp."))
     if mode not in ("return", "reject"):
-        raise ValidationFailed("Chế độ trả lại không hợp lệ. / Invalid mode.",
+        raise ValidationFailed(msg("Chế độ trả lại không hợp lệ."),
                                details={"fields": {"mode": ["return | reject"]}})
     dossier.status = "returned" if mode == "return" else "rejected"
     dossier.return_reason = reason.strip()
@@ -223,7 +224,7 @@ def accept_dossier(session: Session, *, actor: User | None, dossier_id: int) -> 
     if actor is not None and not permissions.can_manage_round(actor, dossier.round.lead_org_unit_id):
         raise NotFound(NOT_FOUND)
     if dossier.status != "submitted":
-        raise InvalidState("Chỉ tiếp nhận được hồ sơ đã nộp. / Only a submitted dossier can be accepted.")
+        raise InvalidState(msg("Chỉ tiếp nhận được hồ sơ đã nộp."))
     dossier.status = "accepted"
     dossier.accepted_at = utcnow()
     for nominee in dossier.nominees:
@@ -249,11 +250,11 @@ def set_hold(session: Session, *, actor: User, dossier_id: int, nominee_id: int,
                or permissions.can_manage_round(actor, dossier.round.lead_org_unit_id)
                or permissions.is_home_affairs(session, actor))
     if not allowed:
-        raise PermissionDenied("Không được tạm dừng xét người này. / You may not change this hold.")
+        raise PermissionDenied(msg("Không được tạm dừng xét người này."))
     nominee = _nominee(dossier, nominee_id)
     if on_hold and not (reason or "").strip():
-        raise ValidationFailed("Cần nêu lý do tạm dừng xét. / A hold needs a reason.",
-                               details={"fields": {"hold_reason": ["Giá trị bắt buộc. / Required."]}})
+        raise ValidationFailed(msg("Cần nêu lý do tạm dừng xét."),
+                               details={"fields": {"hold_reason": [msg("Giá trị bắt buộc.")]}})
     nominee.on_hold = on_hold
     if on_hold:
         nominee.hold_reason = reason.strip()

@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from ..errors import NotFound, PermissionDenied
+from ..i18n import msg
 from ..models import DxIndexEdition, DxScore, OrgUnit, User
 from ..operations import audit
 from ..reference.dx_index import DxEdition, parse_dx_scores
@@ -28,7 +29,7 @@ def get_edition(session: Session, decision_number: str | None = None) -> DxIndex
         else query.order_by(DxIndexEdition.valid_from.desc())
     edition = session.scalar(query.limit(1))
     if edition is None:
-        raise NotFound("Không tìm thấy bộ chỉ số. / DX index edition not found.")
+        raise NotFound(msg("Không tìm thấy bộ chỉ số."))
     return edition
 
 
@@ -40,7 +41,7 @@ def import_scores(session: Session, *, actor: User, source: TableSource,
                   edition_number: str | None = None) -> dict:
     """Replace the edition's scores for the years in the file; nothing is stored when any row is wrong."""
     if not permissions.can_import_reference_data(actor):
-        raise PermissionDenied("Chỉ quản trị hệ thống được nhập dữ liệu. / System administrators only.")
+        raise PermissionDenied(msg("Chỉ quản trị hệ thống được nhập dữ liệu."))
     edition = get_edition(session, edition_number)
     units = dict(session.execute(select(OrgUnit.code, OrgUnit.id)).all())
     result = parse_dx_scores(source, edition=edition_rule(edition), known_org_unit_codes=units)

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ..i18n import msg
 from ..models import AwardRound, Nominee, OrgUnit
 from . import config, dx_scores
 from .nominees import recognised_initiatives
@@ -65,32 +66,32 @@ def inputs_for(session: Session, nominee: Nominee, round_: AwardRound) -> dict[s
 def evaluate(inputs: dict[str, Any]) -> tuple[bool, list[str], bool]:
     """(eligible, reasons, held) by the built-in rule."""
     if inputs.get("on_hold"):
-        return False, [f"Đang bị tạm dừng xét: {inputs.get('hold_reason') or 'chưa nêu lý do'}. / On hold."], True
+        return False, [msg("Đang bị tạm dừng xét: {reason}.",
+                           reason=inputs.get("hold_reason") or "chưa nêu lý do")], True
     reasons: list[str] = []
     kind = inputs["kind"]
     if inputs.get("is_agency"):
         score, threshold = inputs.get("dx_index_score"), inputs["dx_threshold"]
         if score is None:
-            reasons.append("Chưa có điểm chỉ số chuyển đổi số. / No DX index score.")
+            reasons.append(msg("Chưa có điểm chỉ số chuyển đổi số."))
         elif Decimal(str(score)) < Decimal(str(threshold)):
-            reasons.append(f"Chỉ số chuyển đổi số {score} thấp hơn {threshold}. / DX index below {threshold}.")
+            reasons.append(msg("Chỉ số chuyển đổi số {score} thấp hơn {threshold}.", score=score, threshold=threshold))
         if inputs.get("tasks_completed") is not True:
-            reasons.append("Chưa hoàn thành nhiệm vụ được giao. / Tasks not completed.")
+            reasons.append(msg("Chưa hoàn thành nhiệm vụ được giao."))
     elif kind == "enterprise":
         if inputs.get("tax_clearance") is not True:
-            reasons.append("Thiếu xác nhận hoàn thành nghĩa vụ thuế. / No tax clearance.")
+            reasons.append(msg("Thiếu xác nhận hoàn thành nghĩa vụ thuế."))
         if inputs.get("social_insurance_clearance") is not True:
-            reasons.append("Thiếu xác nhận bảo hiểm xã hội. / No social-insurance clearance.")
+            reasons.append(msg("Thiếu xác nhận bảo hiểm xã hội."))
         if inputs.get("environment_clearance_required") and inputs.get("environment_clearance") is not True:
-            reasons.append("Thiếu xác nhận chấp hành pháp luật về môi trường. / No environmental clearance.")
+            reasons.append(msg("Thiếu xác nhận chấp hành pháp luật về môi trường."))
         if inputs.get("food_safety_clearance_required") and inputs.get("food_safety_clearance") is not True:
-            reasons.append("Thiếu xác nhận an toàn thực phẩm. / No food-safety clearance.")
+            reasons.append(msg("Thiếu xác nhận an toàn thực phẩm."))
     elif kind == "individual":
         if inputs.get("annual_rating") not in inputs["required_ratings"]:
-            reasons.append("Xếp loại hằng năm chưa đạt. / Annual rating not sufficient.")
+            reasons.append(msg("Xếp loại hằng năm chưa đạt."))
         if inputs["recognised_initiatives"] < inputs["min_recognised_initiatives"]:
-            reasons.append(f"Chưa đủ {inputs['min_recognised_initiatives']} sáng kiến được công nhận. "
-                           f"/ Fewer than {inputs['min_recognised_initiatives']} recognised initiatives.")
+            reasons.append(msg("Chưa đủ {count} sáng kiến được công nhận.", count=inputs["min_recognised_initiatives"]))
     return not reasons, reasons, False
 
 

@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 from ..errors import InvalidState, ValidationFailed
+from ..i18n import msg
 from ..models import Dossier, Nominee
-from ..operations.guards import GuardContext, register_guard
+from ..operations.guards import Guard, GuardContext
 from . import rounds
 
 RETURN_DECISIONS = frozenset({"return", "reject", "return_for_revision"})
 DECISION_FIELDS = ("decision", "appraisal_decision", "council_decision", "chairman_decision", "registration_decision")
+
+
+# The guards the nomination diagrams name, registered by `wiring.install` at start-up.
+GUARDS: dict[str, Guard] = {}
+
+
+def _guard(name: str):
+    def collect(func: Guard) -> Guard:
+        GUARDS[name] = func
+        return func
+
+    return collect
 
 
 def _round_id(context: GuardContext) -> int | None:
@@ -21,16 +34,16 @@ def _round_id(context: GuardContext) -> int | None:
     return None
 
 
-@register_guard("round_open")
+@_guard("round_open")
 def round_open(context: GuardContext) -> None:
     """Submitting after the round's deadline or after it closed is refused; nothing changes."""
     round_id = _round_id(context)
     if round_id is None:
-        raise InvalidState("Hồ sơ không gắn với đợt khen thưởng nào. / No award round in the instance data.")
+        raise InvalidState(msg("Hồ sơ không gắn với đợt khen thưởng nào."))
     rounds.require_accepting(rounds.get_round(context.session, round_id))
 
 
-@register_guard("return_reason_required")
+@_guard("return_reason_required")
 def return_reason_required(context: GuardContext) -> None:
     """A return or reject decision needs a non-empty `return_reason` (422 on that field)."""
     submitted = context.submitted or {}
@@ -38,11 +51,11 @@ def return_reason_required(context: GuardContext) -> None:
     approved = submitted.get("approved")
     returning = decision in RETURN_DECISIONS or approved is False
     if returning and not str(submitted.get("return_reason") or "").strip():
-        message = "Cần nêu lý do trả lại. / A reason is required."
+        message = msg("Cần nêu lý do trả lại.")
         raise ValidationFailed(message, details={"fields": {"return_reason": [message]}})
 
 
-@register_guard("nominees_not_on_hold")
+@_guard("nominees_not_on_hold")
 def nominees_not_on_hold(context: GuardContext) -> None:
     """Refuses while a nominee of the dossier is on hold (discipline, inspection, complaint), with the reason."""
     data = context.instance.data or {}
@@ -58,5 +71,5 @@ def nominees_not_on_hold(context: GuardContext) -> None:
                          "hold_reason": item.get("hold_reason")})
     if held:
         names = "; ".join(f"{item['name']} ({item['hold_reason'] or 'chưa nêu lý do'})" for item in held)
-        raise InvalidState(f"Có người/tập thể đang bị tạm dừng xét khen thưởng: {names}. / Nominees on hold.",
+        raise InvalidState(msg("Có người/tập thể đang bị tạm dừng xét khen thưởng: {names}.", names=names),
                            code="nominees_on_hold", details={"nominees": held})

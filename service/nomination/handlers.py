@@ -3,7 +3,7 @@
 Each takes `(data, **params)` — a copy of the task data and the literal parameters of the service task —
 reads the step context for the session, and returns JSON stored in the task's result variable. Ids come
 from the instance data (`dossier_id`, `round_id`, `registration_id`) unless a parameter names them.
-Importing this module registers the handlers and the completion guards.
+`SERVICES` lists them; `wiring.install` registers them with the engine at start-up.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ..engine.service_tasks import current_step, register_service
+from ..engine.service_tasks import Handler, current_step
 from ..errors import ValidationFailed
+from ..i18n import msg
 from ..models import Nominee, User
 from . import (
     awards,
@@ -23,13 +24,23 @@ from . import (
     council,
     dossiers,
     eligibility,
-    guards,  # noqa: F401  (registers the completion guards alongside the handlers)
     public_notice,
     registrations,
     rounds,
 )
 from .nominees import EDITABLE_FIELDS
 from .outcomes import deliver_outcomes, start_state_level
+
+# The handlers the nomination diagrams name, registered with the engine by `wiring.install` at start-up.
+SERVICES: dict[str, Handler] = {}
+
+
+def _service(name: str):
+    def collect(func: Handler) -> Handler:
+        SERVICES[name] = func
+        return func
+
+    return collect
 
 
 def _step() -> tuple[Session, User | None]:
@@ -48,8 +59,8 @@ def _int(data: dict, params: dict, name: str) -> int:
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise ValidationFailed(f"Thiếu '{name}' trong dữ liệu hồ sơ. / Missing {name!r}.",
-                               details={"fields": {name: ["Giá trị bắt buộc. / Required."]}}) from None
+        raise ValidationFailed(msg("Thiếu '{name}' trong dữ liệu hồ sơ.", name=name),
+                               details={"fields": {name: [msg("Giá trị bắt buộc.")]}}) from None
 
 
 def _ids(value: Any) -> list[int]:
@@ -82,7 +93,7 @@ def _nominee_values(item: dict) -> dict:
     return values
 
 
-@register_service("sync_nominees")
+@_service("sync_nominees")
 def sync_nominees(data: dict, **params: Any) -> dict:
     """Make the dossier's nominee rows equal to the form's `nominees` list; returns them with ids."""
     session, _actor = _step()
@@ -96,7 +107,7 @@ def _award_session(data: dict, params: dict) -> bool:
     return str(_value(data, params, "award_session", False)).lower() in ("true", "1", "yes")
 
 
-@register_service("council_rules")
+@_service("council_rules")
 def council_rules(data: dict, **params: Any) -> dict:
     """The quorum and pass rule in force on the dossier's round date, for `council_vote.dmn`."""
     session, _actor = _step()
@@ -104,7 +115,7 @@ def council_rules(data: dict, **params: Any) -> dict:
     return council.rules_json(session, on=dossier.round.opens_on, award_session=_award_session(data, params))
 
 
-@register_service("evaluate_council")
+@_service("evaluate_council")
 def evaluate_council(data: dict, **params: Any) -> dict:
     """Records the meeting and the votes; who fails is dropped with the reason. The table's verdict per row
     (`council_passed`, `council_reason`) decides when present, else the dated rule."""
@@ -122,7 +133,7 @@ def evaluate_council(data: dict, **params: Any) -> dict:
         award_session=_award_session(data, params), decided=decided)
 
 
-@register_service("check_eligibility_inputs")
+@_service("check_eligibility_inputs")
 def check_eligibility_inputs(data: dict, **params: Any) -> dict:
     """Per nominee still in the running: the facts and dated parameters `eligibility.dmn` reads."""
     session, _actor = _step()
@@ -133,7 +144,7 @@ def check_eligibility_inputs(data: dict, **params: Any) -> dict:
     return {"nominees": items, "count": len(items)}
 
 
-@register_service("record_eligibility")
+@_service("record_eligibility")
 def record_eligibility(data: dict, **params: Any) -> dict:
     """Store eligibility per nominee: the table's `eligibility_results` when given, else the built-in rule."""
     session, _actor = _step()
@@ -148,7 +159,7 @@ def record_eligibility(data: dict, **params: Any) -> dict:
             reasons = item.get("reasons") or ([item["reason"]] if item.get("reason") else [])
             ok, held = bool(item.get("eligible")), bool(item.get("held") or nominee.on_hold)
             if held and not reasons:
-                reasons = [nominee.hold_reason or "Đang bị tạm dừng xét. / On hold."]
+                reasons = [nominee.hold_reason or msg("Đang bị tạm dừng xét.")]
             ok = ok and not held
         else:
             ok, reasons, held = eligibility.evaluate(eligibility.inputs_for(session, nominee, dossier.round))
@@ -160,7 +171,7 @@ def record_eligibility(data: dict, **params: Any) -> dict:
     return summary
 
 
-@register_service("submit_dossier")
+@_service("submit_dossier")
 def submit_dossier(data: dict, **params: Any) -> dict:
     session, _actor = _step()
     dossier = dossiers.submit_dossier(session, actor=None, dossier_id=_int(data, params, "dossier_id"),
@@ -169,7 +180,7 @@ def submit_dossier(data: dict, **params: Any) -> dict:
             "unit_name": dossier.unit_name}
 
 
-@register_service("return_dossier")
+@_service("return_dossier")
 def return_dossier(data: dict, **params: Any) -> dict:
     session, _actor = _step()
     reason = _value(data, params, "reason") or data.get("return_reason") or ""
@@ -179,7 +190,7 @@ def return_dossier(data: dict, **params: Any) -> dict:
             "return_reason": dossier.return_reason}
 
 
-@register_service("accept_dossier")
+@_service("accept_dossier")
 def accept_dossier(data: dict, **params: Any) -> dict:
     session, _actor = _step()
     dossier = dossiers.accept_dossier(session, actor=None, dossier_id=_int(data, params, "dossier_id"))
@@ -187,7 +198,7 @@ def accept_dossier(data: dict, **params: Any) -> dict:
     return {"dossier_id": dossier.id, "status": dossier.status, "accepted_nominees": accepted}
 
 
-@register_service("close_round")
+@_service("close_round")
 def close_round(data: dict, **params: Any) -> dict:
     session, _actor = _step()
     round_ = rounds.close_round(session, actor=None, round_id=_int(data, params, "round_id"),
@@ -195,7 +206,7 @@ def close_round(data: dict, **params: Any) -> dict:
     return {"round_id": round_.id, "status": round_.status, "closed_at": round_.closed_at.isoformat()}
 
 
-@register_service("consolidate_round")
+@_service("consolidate_round")
 def consolidate_round(data: dict, **params: Any) -> dict:
     """Rank, refuse duplicates and cut by quotas (set-based); returns counts, never the list."""
     session, _actor = _step()
@@ -210,7 +221,7 @@ def _decision(data: dict, params: dict, *names: str) -> str:
     return next((str(_value(data, params, name)) for name in names if _value(data, params, name)), "")
 
 
-@register_service("record_appraisal")
+@_service("record_appraisal")
 def record_appraisal(data: dict, **params: Any) -> dict:
     session, actor = _step()
     round_id = _int(data, params, "round_id")
@@ -223,7 +234,7 @@ def record_appraisal(data: dict, **params: Any) -> dict:
     return result
 
 
-@register_service("open_public_notice")
+@_service("open_public_notice")
 def open_public_notice(data: dict, **params: Any) -> dict:
     session, _actor = _step()
     notice = public_notice.open_notice(session, round_id=_int(data, params, "round_id"), now=current_step().now)
@@ -231,14 +242,14 @@ def open_public_notice(data: dict, **params: Any) -> dict:
             "listed": len(public_notice.listed_nominees(session, notice))}
 
 
-@register_service("close_public_notice")
+@_service("close_public_notice")
 def close_public_notice(data: dict, **params: Any) -> dict:
     """Close the round's notice; the nominees the public commented on, for Home Affairs to check."""
     session, _actor = _step()
     return {"flagged": public_notice.close_notice(session, round_id=_int(data, params, "round_id"))}
 
 
-@register_service("record_council_standing_review")
+@_service("record_council_standing_review")
 def record_council_standing_review(data: dict, **params: Any) -> dict:
     session, actor = _step()
     return awards.record_council_standing_review(
@@ -247,7 +258,7 @@ def record_council_standing_review(data: dict, **params: Any) -> dict:
         excluded_nominee_ids=_ids(_value(data, params, "excluded_nominee_ids")), actor=actor)
 
 
-@register_service("record_chairman_decision")
+@_service("record_chairman_decision")
 def record_chairman_decision(data: dict, **params: Any) -> dict:
     session, actor = _step()
     return awards.record_chairman_decision(
@@ -257,7 +268,7 @@ def record_chairman_decision(data: dict, **params: Any) -> dict:
         state_level_nominee_ids=_ids(_value(data, params, "state_level_nominee_ids")), actor=actor)
 
 
-@register_service("issue_decision")
+@_service("issue_decision")
 def issue_decision(data: dict, **params: Any) -> dict:
     """The decision's number from the issuer's (the city's) yearly register."""
     session, actor = _step()
@@ -265,7 +276,7 @@ def issue_decision(data: dict, **params: Any) -> dict:
                                  instance_id=current_step().instance_id)
 
 
-@register_service("distribute_outcomes")
+@_service("distribute_outcomes")
 def distribute_outcomes(data: dict, **params: Any) -> dict:
     """One `dossier_outcome` message per accepted dossier's waiting instance."""
     session, actor = _step()
@@ -273,26 +284,26 @@ def distribute_outcomes(data: dict, **params: Any) -> dict:
                             sender_instance_id=current_step().instance_id)
 
 
-@register_service("update_awards_register")
+@_service("update_awards_register")
 def update_awards_register(data: dict, **params: Any) -> dict:
     session, _actor = _step()
     return awards.update_awards_register(session, round_id=_int(data, params, "round_id"))
 
 
-@register_service("start_state_level_proposals")
+@_service("start_state_level_proposals")
 def start_state_level_proposals(data: dict, **params: Any) -> dict:
     session, actor = _step()
     return start_state_level(session, round_id=_int(data, params, "round_id"), actor=actor)
 
 
-@register_service("record_state_level_result")
+@_service("record_state_level_result")
 def record_state_level_result(data: dict, **params: Any) -> dict:
     session, _actor = _step()
     results = _value(data, params, "state_level_results") or _value(data, params, "results") or []
     return awards.record_state_level_result(session, round_id=_int(data, params, "round_id"), results=results)
 
 
-@register_service("registration_reminder")
+@_service("registration_reminder")
 def registration_reminder(data: dict, **params: Any) -> dict:
     """Whether the unit still has to register, and the remaining reminder times (audited)."""
     session, _actor = _step()
@@ -308,7 +319,7 @@ def registration_reminder(data: dict, **params: Any) -> dict:
             "next_reminders": [moment.isoformat() for moment in registrations.reminder_times(session, registration)]}
 
 
-@register_service("submit_registration")
+@_service("submit_registration")
 def submit_registration(data: dict, **params: Any) -> dict:
     session, _actor = _step()
     registration = registrations.submit_registration(
@@ -317,7 +328,7 @@ def submit_registration(data: dict, **params: Any) -> dict:
     return {"registration_id": registration.id, "status": registration.status}
 
 
-@register_service("acknowledge_registration")
+@_service("acknowledge_registration")
 def acknowledge_registration(data: dict, **params: Any) -> dict:
     session, actor = _step()
     registration = registrations.acknowledge_registration(
@@ -327,5 +338,4 @@ def acknowledge_registration(data: dict, **params: Any) -> dict:
     return {"registration_id": registration.id, "status": registration.status}
 
 
-# `generate_document` is registered by service/operations/document_steps.py: it numbers through
-# `service.nomination.documents.generate` and then renders and stores the documents.
+# `generate_document` (number, render and store the step's documents) is registered by `wiring.install`.

@@ -9,11 +9,12 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from ..errors import Conflict, InvalidState, NotFound, PermissionDenied, ValidationFailed
+from ..i18n import msg
 from ..models import Movement, MovementLead, OrgUnit, User
 from ..operations import audit
 from . import permissions
 
-NOT_FOUND = "Không tìm thấy phong trào thi đua. / Movement not found."
+NOT_FOUND = msg("Không tìm thấy phong trào thi đua.")
 
 
 def get_movement(session: Session, code: str) -> Movement:
@@ -36,8 +37,8 @@ def lead_for(session: Session, movement: Movement, on: date) -> OrgUnit:
         .order_by(MovementLead.valid_from.desc()).limit(1)
     )
     if lead is None:
-        raise InvalidState(f"Phong trào {movement.code} không có cơ quan chủ trì vào ngày {on:%d/%m/%Y}. "
-                           f"/ No lead agency on {on.isoformat()}.", code="no_lead_agency")
+        raise InvalidState(msg("Phong trào {code} không có cơ quan chủ trì vào ngày {on:%d/%m/%Y}.",
+                               code=movement.code, on=on), code="no_lead_agency")
     return lead.org_unit
 
 
@@ -48,17 +49,17 @@ def lead_unit_ids(session: Session, movement: Movement) -> set[int]:
 def _unit(session: Session, code: str, field: str) -> OrgUnit:
     unit = session.scalar(select(OrgUnit).where(OrgUnit.code == code))
     if unit is None:
-        raise ValidationFailed("Đơn vị không tồn tại. / Unknown org unit.",
-                               details={"fields": {field: [f"Không có đơn vị mã {code!r}. / Unknown org unit."]}})
+        raise ValidationFailed(msg("Đơn vị không tồn tại."),
+                               details={"fields": {field: [msg("Không có đơn vị mã {code!r}.", code=code)]}})
     return unit
 
 
 def create_movement(session: Session, *, actor: User, values: dict) -> Movement:
     """Create a movement with its first lead agency (system administrators)."""
     if not permissions.can_manage_movements(actor):
-        raise PermissionDenied("Chỉ quản trị hệ thống được tạo phong trào. / System administrators only.")
+        raise PermissionDenied(msg("Chỉ quản trị hệ thống được tạo phong trào."))
     if session.scalar(select(Movement.id).where(Movement.code == values["code"])):
-        raise Conflict(f"Phong trào {values['code']!r} đã tồn tại. / Movement exists.", code="duplicate")
+        raise Conflict(msg("Phong trào {code!r} đã tồn tại.", code=values["code"]), code="duplicate")
     issuer = _unit(session, values["issuer_code"], "issuer_code") if values.get("issuer_code") else None
     movement = Movement(
         code=values["code"], name=values["name"], decision_number=values["decision_number"],
@@ -78,7 +79,7 @@ def create_movement(session: Session, *, actor: User, values: dict) -> Movement:
 def add_lead(session: Session, *, actor: User, movement_code: str, values: dict) -> MovementLead:
     """Hand the movement to a new lead agency from a date; the current lead's period ends the day before."""
     if not permissions.can_manage_movements(actor):
-        raise PermissionDenied("Chỉ quản trị hệ thống được đổi cơ quan chủ trì. / System administrators only.")
+        raise PermissionDenied(msg("Chỉ quản trị hệ thống được đổi cơ quan chủ trì."))
     movement = get_movement(session, movement_code)
     lead = _add_lead(session, movement, values)
     audit.record(session, action="movement.lead_changed", actor=actor.username,
@@ -94,8 +95,7 @@ def _add_lead(session: Session, movement: Movement, values: dict) -> MovementLea
         MovementLead.movement_id == movement.id, MovementLead.valid_to.is_(None))).all()
     for previous in open_ended:
         if previous.valid_from >= start:
-            raise ValidationFailed("Ngày bắt đầu phải sau nhiệm kỳ chủ trì hiện tại. "
-                                   "/ Must start after the current lead.",
+            raise ValidationFailed(msg("Ngày bắt đầu phải sau nhiệm kỳ chủ trì hiện tại."),
                                    details={"fields": {"valid_from": ["Phải sau ngày bắt đầu hiện tại."]}})
         previous.valid_to = start
     lead = MovementLead(movement_id=movement.id, org_unit_id=unit.id, valid_from=start,

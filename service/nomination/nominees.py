@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import select
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..db import utcnow
 from ..errors import ValidationFailed
+from ..i18n import msg
 from ..models import AwardRound, Dossier, Nominee, OrgUnit
 
 EDITABLE_FIELDS = (
@@ -45,8 +47,39 @@ def default_achievement_key(round_: AwardRound) -> str:
     return f"{round_.movement.code}:{round_.kind}:{round_.year}"
 
 
+SCORE_PLACES = 2  # scores are published with two decimals (numeric(5,2)); more is a typing error, never rounded
+
+
+def exact_score(value: Any) -> Decimal | None:
+    """A DX index score as given, refused (never rounded) when it has more than two decimals.
+
+    Rounding 79.995 would make an ineligible agency eligible at 80.00: the person entering the score
+    must say which score they mean.
+    """
+    if value is None or value == "":
+        return None
+    try:
+        score = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        score = None
+    if score is None or not score.is_finite():
+        raise _score_error(msg("Điểm chỉ số chuyển đổi số phải là một số."))
+    if -score.as_tuple().exponent > SCORE_PLACES and score != score.quantize(Decimal(1).scaleb(-SCORE_PLACES)):
+        raise _score_error(msg("Điểm chỉ số chuyển đổi số chỉ được có tối đa 2 chữ số thập phân (đã nhập {value}).",
+                               value=str(score)))
+    if not Decimal(0) <= score <= Decimal(100):
+        raise _score_error(msg("Điểm chỉ số chuyển đổi số phải từ 0 đến 100."))
+    return score
+
+
+def _score_error(message) -> ValidationFailed:
+    return ValidationFailed(message, details={"fields": {"dx_index_score": [message]}})
+
+
 def apply_values(session: Session, nominee: Nominee, dossier: Dossier, values: dict[str, Any]) -> Nominee:
     """Copy editable values onto the nominee and recompute its identity."""
+    if "dx_index_score" in values:
+        values = {**values, "dx_index_score": exact_score(values["dx_index_score"])}
     for field in EDITABLE_FIELDS:
         if field in values:
             setattr(nominee, field, values[field])
@@ -74,8 +107,8 @@ def _subject_unit_id(session: Session, code: str | None) -> int | None:
         return None
     unit_id = session.scalar(select(OrgUnit.id).where(OrgUnit.code == code))
     if unit_id is None:
-        raise ValidationFailed("Đơn vị không tồn tại. / Unknown org unit.", details={
-            "fields": {"subject_org_unit_code": [f"Không có đơn vị mã {code!r}. / Unknown org unit."]}})
+        raise ValidationFailed(msg("Đơn vị không tồn tại."), details={
+            "fields": {"subject_org_unit_code": [msg("Không có đơn vị mã {code!r}.", code=code)]}})
     return unit_id
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import Conflict, PermissionDenied, ValidationFailed
+from ..i18n import msg
 from ..models import LegalParameter, User
 from ..operations import audit
 from . import config, permissions
@@ -27,13 +28,13 @@ def list_parameters(session: Session, *, key: str | None = None, on: date | None
 def add_parameter(session: Session, *, actor: User, values: dict) -> LegalParameter:
     """A new value of `key` from `valid_from`, with its source; the previous open-ended value ends that day."""
     if not permissions.can_manage_movements(actor):
-        raise PermissionDenied("Chỉ quản trị hệ thống được đổi tham số. / System administrators only.")
+        raise PermissionDenied(msg("Chỉ quản trị hệ thống được đổi tham số."))
     key, start = values["key"], values["valid_from"]
     if values.get("valid_to") and values["valid_to"] <= start:
-        raise ValidationFailed("Ngày hết hiệu lực phải sau ngày bắt đầu. / valid_to must be after valid_from.",
+        raise ValidationFailed(msg("Ngày hết hiệu lực phải sau ngày bắt đầu."),
                                details={"fields": {"valid_to": ["Phải sau valid_from."]}})
     if session.scalar(select(LegalParameter.id).where(LegalParameter.key == key, LegalParameter.valid_from == start)):
-        raise Conflict("Đã có giá trị bắt đầu từ ngày này. / A value already starts on that day.", code="duplicate")
+        raise Conflict(msg("Đã có giá trị bắt đầu từ ngày này."), code="duplicate")
     for previous in session.scalars(select(LegalParameter).where(
             LegalParameter.key == key, LegalParameter.valid_from < start, LegalParameter.valid_to.is_(None))):
         previous.valid_to = start

@@ -14,6 +14,7 @@ from ..calendar.working_days import VIETNAM_TZ
 from ..db import utcnow
 from ..engine.timing import parse_due
 from ..errors import InvalidState, NotFound, ValidationFailed
+from ..i18n import msg
 from ..models import AwardRound, Nominee, PublicComment, PublicNotice
 from ..operations import audit
 from . import config, processes, rounds, throttle
@@ -70,7 +71,7 @@ def listed_nominees(session: Session, notice: PublicNotice) -> list[Nominee]:
 def get_open_notice(session: Session, notice_id: int, now: datetime | None = None) -> PublicNotice:
     notice = session.get(PublicNotice, notice_id)
     if notice is None or not is_open(notice, now):
-        raise NotFound("Không có đợt lấy ý kiến này hoặc đã kết thúc. / No such open public notice.")
+        raise NotFound(msg("Không có đợt lấy ý kiến này hoặc đã kết thúc."))
     return notice
 
 
@@ -87,12 +88,12 @@ def submit_comment(session: Session, *, notice_id: int, values: dict, client_add
     max_length = int(config.param(session, "public_comment.max_length", on=on))
     content = (values.get("content") or "").strip()
     if not content or len(content) > max_length:
-        raise ValidationFailed("Nội dung góp ý không hợp lệ. / Invalid comment.", details={"fields": {
-            "content": [f"Từ 1 đến {max_length} ký tự. / 1 to {max_length} characters."]}})
+        raise ValidationFailed(msg("Nội dung góp ý không hợp lệ."), details={"fields": {
+            "content": [msg("Từ 1 đến {max_length} ký tự.", max_length=max_length)]}})
     nominee = session.get(Nominee, int(values["nominee_id"]))
     if nominee is None or nominee.round_id != notice.round_id or nominee.outcome not in LISTED_OUTCOMES:
-        raise ValidationFailed("Người/tập thể không có trong danh sách lấy ý kiến. / Not on the notice's list.",
-                               details={"fields": {"nominee_id": ["Không có trong danh sách. / Not listed."]}})
+        raise ValidationFailed(msg("Người/tập thể không có trong danh sách lấy ý kiến."),
+                               details={"fields": {"nominee_id": [msg("Không có trong danh sách.")]}})
     comment = PublicComment(notice_id=notice.id, nominee_id=nominee.id, author_name=values["author_name"].strip(),
                             contact=(values.get("contact") or "").strip() or None, content=content,
                             client_key=client, created_at=moment)
@@ -108,7 +109,7 @@ def close_notice(session: Session, *, round_id: int) -> list[dict]:
     """Close the notice; returns the commented nominees with their comment count and the latest excerpt."""
     notice = session.scalar(select(PublicNotice).where(PublicNotice.round_id == round_id))
     if notice is None:
-        raise InvalidState("Đợt chưa công khai danh sách. / The round has no public notice.")
+        raise InvalidState(msg("Đợt chưa công khai danh sách."))
     notice.status = "closed"
     session.flush()
     flagged: dict[int, dict] = {}

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import PermissionDenied, ValidationFailed
+from ..i18n import msg
 from ..models import OrgUnit, Role, User
 from ..operations import audit
 from ..reference.import_result import ImportResult
@@ -28,8 +29,7 @@ UNUSABLE_HASH = "!imported"
 def raise_on_errors(result: ImportResult) -> None:
     if result.errors:
         raise ValidationFailed(
-            f"Tệp có {len(result.errors)} lỗi; không có dữ liệu nào được nhập. "
-            f"/ The file has {len(result.errors)} error(s); nothing was imported.",
+            msg("Tệp có {count} lỗi; không có dữ liệu nào được nhập.", count=len(result.errors)),
             details={"rows": [asdict(error) for error in result.errors],
                      "warnings": [asdict(warning) for warning in result.warnings]},
         )
@@ -37,7 +37,7 @@ def raise_on_errors(result: ImportResult) -> None:
 
 def _require_admin(actor: User | None) -> None:
     if actor is not None and not permissions.can_import_reference_data(actor):
-        raise PermissionDenied("Chỉ quản trị hệ thống được nhập dữ liệu. / System administrators only.")
+        raise PermissionDenied(msg("Chỉ quản trị hệ thống được nhập dữ liệu."))
 
 
 def import_org_units(session: Session, *, actor: User | None, source: TableSource) -> dict:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from ..documents.numbering import format_document_number
 from ..errors import InvalidState, NotFound
+from ..i18n import msg
 from ..models import DocumentCounter, OrgUnit, RegisteredDocument, User
 from . import config
 
@@ -39,8 +40,8 @@ def type_abbreviation(session: Session, document_type: str, *, on: date) -> str:
     try:
         return abbreviations[document_type]
     except KeyError:
-        raise InvalidState(f"Chưa cấu hình ký hiệu loại văn bản '{document_type}'. "
-                           f"/ No type abbreviation for {document_type!r}.") from None
+        raise InvalidState(msg("Chưa cấu hình ký hiệu loại văn bản '{document_type}'.",
+                               document_type=document_type)) from None
 
 
 def register_document(session: Session, *, issuer: OrgUnit, document_type: str, kind: str, issued_on: date,
@@ -48,8 +49,7 @@ def register_document(session: Session, *, issuer: OrgUnit, document_type: str, 
                       dossier_id: int | None = None, instance_id: int | None = None) -> RegisteredDocument:
     """Number a document from the issuer's register for the year of `issued_on` and record it."""
     if not issuer.abbreviation:
-        raise InvalidState(f"Đơn vị {issuer.code} chưa có chữ viết tắt dùng trong ký hiệu văn bản. "
-                           f"/ Org unit {issuer.code} has no abbreviation for document symbols.")
+        raise InvalidState(msg("Đơn vị {code} chưa có chữ viết tắt dùng trong ký hiệu văn bản.", code=issuer.code))
     type_abbr = type_abbreviation(session, document_type, on=issued_on)
     number = next_number(session, issuer_id=issuer.id, year=issued_on.year, series=series)
     document = RegisteredDocument(
@@ -76,7 +76,7 @@ def list_register(session: Session, *, issuer_code: str | None = None, year: int
     if issuer_code:
         issuer = session.scalar(select(OrgUnit).where(OrgUnit.code == issuer_code))
         if issuer is None:
-            raise NotFound("Không tìm thấy đơn vị. / Org unit not found.")
+            raise NotFound(msg("Không tìm thấy đơn vị."))
         query = query.where(RegisteredDocument.issuer_org_unit_id == issuer.id)
     if year:
         query = query.where(RegisteredDocument.year == year)

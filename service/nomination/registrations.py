@@ -9,11 +9,12 @@ from sqlalchemy.orm import Session
 
 from ..db import utcnow
 from ..errors import Conflict, InvalidState, NotFound, PermissionDenied, ValidationFailed
+from ..i18n import msg
 from ..models import Movement, OrgUnit, Registration, User
 from ..operations import audit
 from . import config, movements, permissions, processes
 
-NOT_FOUND = "Không tìm thấy bản đăng ký thi đua. / Registration not found."
+NOT_FOUND = msg("Không tìm thấy bản đăng ký thi đua.")
 COUNTED = ("submitted", "acknowledged")
 
 
@@ -54,13 +55,13 @@ def create_registration(session: Session, *, actor: User, movement_code: str, ye
     movement = movements.get_movement(session, movement_code)
     unit = actor.org_unit
     if unit is None or "unit_officer" not in actor.role_keys():
-        raise PermissionDenied("Chỉ cán bộ thi đua của đơn vị được đăng ký. / Only the unit's officer may register.")
+        raise PermissionDenied(msg("Chỉ cán bộ thi đua của đơn vị được đăng ký."))
     if not movement.start_year <= year <= movement.end_year:
-        raise ValidationFailed("Năm ngoài thời gian của phong trào. / Year outside the movement.",
+        raise ValidationFailed(msg("Năm ngoài thời gian của phong trào."),
                                details={"fields": {"year": [f"{movement.start_year}–{movement.end_year}"]}})
     if session.scalar(select(Registration.id).where(Registration.movement_id == movement.id,
                                                     Registration.year == year, Registration.org_unit_id == unit.id)):
-        raise Conflict("Đơn vị đã đăng ký năm này. / The unit has already registered for this year.",
+        raise Conflict(msg("Đơn vị đã đăng ký năm này."),
                        code="duplicate")
     registration = Registration(movement_id=movement.id, year=year, org_unit_id=unit.id, unit_name=unit.name,
                                 status="draft", titles=values.get("titles") or [],
@@ -86,7 +87,7 @@ def submit_registration(session: Session, *, registration_id: int, actor: User |
     """The unit head signs: the registration goes to the lead agency."""
     registration = get_registration(session, actor=actor, registration_id=registration_id)
     if registration.status not in ("draft", "returned"):
-        raise InvalidState("Bản đăng ký đã được gửi. / Already submitted.")
+        raise InvalidState(msg("Bản đăng ký đã được gửi."))
     if values:
         registration.titles = values.get("titles", registration.titles)
         registration.commitments = values.get("commitments", registration.commitments)
@@ -100,13 +101,13 @@ def acknowledge_registration(session: Session, *, registration_id: int, decision
     """The lead agency acknowledges the registration, or returns it with a reason."""
     registration = get_registration(session, actor=None, registration_id=registration_id)
     if decision not in ("acknowledge", "return"):
-        raise ValidationFailed("Quyết định không hợp lệ. / Invalid decision.",
+        raise ValidationFailed(msg("Quyết định không hợp lệ."),
                                details={"fields": {"decision": ["acknowledge | return"]}})
     if decision == "return" and not (reason or "").strip():
-        raise ValidationFailed("Cần nêu lý do trả lại. / A reason is required.",
-                               details={"fields": {"return_reason": ["Giá trị bắt buộc. / Required."]}})
+        raise ValidationFailed(msg("Cần nêu lý do trả lại."),
+                               details={"fields": {"return_reason": [msg("Giá trị bắt buộc.")]}})
     if registration.status != "submitted":
-        raise InvalidState("Bản đăng ký chưa được gửi. / The registration has not been submitted.")
+        raise InvalidState(msg("Bản đăng ký chưa được gửi."))
     if decision == "acknowledge":
         registration.status, registration.acknowledged_at = "acknowledged", utcnow()
     else:

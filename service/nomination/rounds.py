@@ -11,14 +11,14 @@ from sqlalchemy.orm import Session
 
 from ..db import utcnow
 from ..errors import Conflict, InvalidState, NotFound, PermissionDenied, ValidationFailed
+from ..i18n import msg
 from ..models import AwardRound, Movement, OrgUnit, RoundQuota, User
 from ..operations import audit, stepping
 from . import config, movements, permissions, processes
 
-NOT_FOUND = "Không tìm thấy đợt khen thưởng. / Award round not found."
+NOT_FOUND = msg("Không tìm thấy đợt khen thưởng.")
 ROUND_CLOSED = "round_closed"
-ROUND_EXPIRED = ("Đợt khen thưởng đã hết hạn nhận hồ sơ hoặc đã đóng. "
-                 "/ The award round no longer accepts dossiers (deadline passed or closed).")
+ROUND_EXPIRED = (msg("Đợt khen thưởng đã hết hạn nhận hồ sơ hoặc đã đóng."))
 
 
 def get_round(session: Session, round_id: int, *, for_update: bool = False) -> AwardRound:
@@ -68,7 +68,7 @@ def _quota_rows(session: Session, quotas: list[dict]) -> list[tuple[OrgUnit, int
         else:
             rows.append((unit, int(item["quota"])))
     if unknown:
-        raise ValidationFailed("Đơn vị không tồn tại. / Unknown org units.",
+        raise ValidationFailed(msg("Đơn vị không tồn tại."),
                                details={"fields": {"quotas": [f"Không có đơn vị: {', '.join(unknown)}"]}})
     return rows
 
@@ -88,9 +88,9 @@ def open_round(session: Session, *, actor: User, round_id: int, values: dict) ->
     opens_on = values.get("opens_on") or config.today()
     lead = movements.lead_for(session, round_.movement, opens_on)
     if not permissions.can_manage_round(actor, lead.id):
-        raise PermissionDenied("Chỉ cơ quan chủ trì phong trào được mở đợt. / Only the lead agency may open a round.")
+        raise PermissionDenied(msg("Chỉ cơ quan chủ trì phong trào được mở đợt."))
     if round_.status != "planned":
-        raise Conflict("Đợt khen thưởng đã được mở. / The round is already open.", code="round_not_planned")
+        raise Conflict(msg("Đợt khen thưởng đã được mở."), code="round_not_planned")
     round_.opens_on = opens_on
     round_.lead_org_unit_id = lead.id
     round_.deadline = values.get("deadline") or default_deadline(session, round_)
@@ -115,7 +115,7 @@ def update_quotas(session: Session, *, actor: User, round_id: int, total_quota: 
     if not permissions.can_manage_round(actor, round_.lead_org_unit_id):
         raise NotFound(NOT_FOUND)
     if round_.status not in ("planned", "open", "closed"):
-        raise InvalidState("Đợt đã tổng hợp; không đổi được chỉ tiêu. / Quotas are fixed after consolidation.")
+        raise InvalidState(msg("Đợt đã tổng hợp; không đổi được chỉ tiêu."))
     set_quotas(session, round_, total_quota=total_quota, quotas=quotas)
     audit.record(session, action="round.quotas_set", actor=actor.username,
                  details={"round": round_.code, "total_quota": total_quota, "units": len(quotas)})
@@ -135,7 +135,7 @@ def close_round(session: Session, *, actor: User | None, round_id: int, reason: 
     if round_.status == "closed":
         return round_
     if round_.status != "open":
-        raise InvalidState("Đợt khen thưởng không ở trạng thái đang mở. / The round is not open.")
+        raise InvalidState(msg("Đợt khen thưởng không ở trạng thái đang mở."))
     round_.status = "closed"
     round_.closed_at = utcnow()
     audit.record(session, action="round.closed", actor=actor.username if actor else None,

@@ -10,11 +10,12 @@ from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from ..db import utcnow
-from ..errors import DomainError
+from ..errors import TooManyRequests
+from ..i18n import msg
 from ..models import RateLimitEvent
 
 
-class RateLimited(DomainError):
+class RateLimited(TooManyRequests):
     """Too many requests from one client in the window (HTTP 429)."""
 
     code = "too_many_requests"
@@ -36,7 +37,7 @@ def hit(session: Session, *, bucket: str, client: str, max_requests: int, window
     used = session.scalar(select(func.count()).select_from(RateLimitEvent).where(
         RateLimitEvent.bucket == bucket, RateLimitEvent.client_key == client, RateLimitEvent.at > since)) or 0
     if used >= max_requests:
-        raise RateLimited("Bạn đã gửi quá nhiều yêu cầu; hãy thử lại sau. / Too many requests; try again later.",
+        raise RateLimited(msg("Bạn đã gửi quá nhiều yêu cầu; hãy thử lại sau."),
                           details={"retry_after_seconds": window_seconds})
     session.add(RateLimitEvent(bucket=bucket, client_key=client, at=moment))
     # Old events are of no further use; trimming them here keeps the table small without a job.

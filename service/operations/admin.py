@@ -6,12 +6,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from ..i18n import msg
 from ..models import OrgUnit, Role, User
 from ..permissions import can_administer, can_read_everything
 from . import audit
 from .auth import hash_password
 
-NOT_ALLOWED = "Chỉ quản trị hệ thống được làm việc này. / System administrators only."
+NOT_ALLOWED = msg("Chỉ quản trị hệ thống được làm việc này.")
 
 
 def _require_admin(actor: User, *, read: bool = False) -> None:
@@ -22,8 +23,8 @@ def _require_admin(actor: User, *, read: bool = False) -> None:
 def _unit_by_code(session: Session, code: str, field: str) -> OrgUnit:
     unit = session.scalar(select(OrgUnit).where(OrgUnit.code == code))
     if unit is None:
-        raise ValidationFailed("Đơn vị không tồn tại. / Unknown org unit.",
-                               details={"fields": {field: [f"Không có đơn vị mã {code!r}. / Unknown org unit."]}})
+        raise ValidationFailed(msg("Đơn vị không tồn tại."),
+                               details={"fields": {field: [msg("Không có đơn vị mã {code!r}.", code=code)]}})
     return unit
 
 
@@ -31,7 +32,7 @@ def _roles(session: Session, keys: list[str]) -> list[Role]:
     roles = list(session.scalars(select(Role).where(Role.key.in_(keys)))) if keys else []
     missing = sorted(set(keys) - {role.key for role in roles})
     if missing:
-        raise ValidationFailed("Vai trò không tồn tại. / Unknown roles.",
+        raise ValidationFailed(msg("Vai trò không tồn tại."),
                                details={"fields": {"roles": [f"Không có vai trò: {', '.join(missing)}"]}})
     return roles
 
@@ -41,7 +42,7 @@ def create_org_unit(session: Session, *, actor: User | None, values: dict) -> Or
     if actor is not None:
         _require_admin(actor)
     if session.scalar(select(OrgUnit.id).where(OrgUnit.code == values["code"])):
-        raise Conflict(f"Mã đơn vị {values['code']!r} đã tồn tại. / Org unit code exists.", code="duplicate")
+        raise Conflict(msg("Mã đơn vị {code!r} đã tồn tại.", code=values["code"]), code="duplicate")
     parent = _unit_by_code(session, values["parent_code"], "parent_code") if values.get("parent_code") else None
     unit = OrgUnit(
         code=values["code"], name=values["name"], kind=values["kind"],
@@ -65,7 +66,7 @@ def create_role(session: Session, *, actor: User | None, values: dict) -> Role:
     if actor is not None:
         _require_admin(actor)
     if session.scalar(select(Role.id).where(Role.key == values["key"])):
-        raise Conflict(f"Vai trò {values['key']!r} đã tồn tại. / Role exists.", code="duplicate")
+        raise Conflict(msg("Vai trò {key!r} đã tồn tại.", key=values["key"]), code="duplicate")
     role = Role(key=values["key"], name=values["name"], scope=values["scope"])
     session.add(role)
     session.flush()
@@ -82,7 +83,7 @@ def create_user(session: Session, *, actor: User | None, values: dict) -> User:
     if actor is not None:
         _require_admin(actor)
     if session.scalar(select(User.id).where(User.username == values["username"])):
-        raise Conflict(f"Tên đăng nhập {values['username']!r} đã tồn tại. / Username exists.", code="duplicate")
+        raise Conflict(msg("Tên đăng nhập {username!r} đã tồn tại.", username=values["username"]), code="duplicate")
     unit = _unit_by_code(session, values["org_unit_code"], "org_unit_code") if values.get("org_unit_code") else None
     user = User(username=values["username"], full_name=values["full_name"], email=values.get("email"),
                 password_hash=hash_password(values["password"]), org_unit_id=unit.id if unit else None,
@@ -105,7 +106,7 @@ def update_user(session: Session, *, actor: User, username: str, values: dict) -
     _require_admin(actor)
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
-        raise NotFound("Không tìm thấy người dùng. / User not found.")
+        raise NotFound(msg("Không tìm thấy người dùng."))
     changed = sorted(key for key in values if key != "password") + (["password"] if "password" in values else [])
     if "full_name" in values:
         user.full_name = values["full_name"]

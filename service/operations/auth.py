@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, make_transient_to_detached
 
-from ..errors import AuthenticationFailed
-from ..models import Role, User, user_roles
+from ..db import utcnow
+from ..errors import AuthenticationFailed, TooManyRequests, ValidationFailed
+from ..i18n import msg
+from ..models import Role, SignInThrottle, User, user_roles
+from . import audit
 
 _hasher = PasswordHasher()
 # Verifying against a real hash when the user is unknown keeps the timing the same.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
-BAD_CREDENTIALS = "Tên đăng nhập hoặc mật khẩu không đúng. / Invalid username or password."
+BAD_CREDENTIALS = msg("Tên đăng nhập hoặc mật khẩu không đúng.")
+# Failed sign-ins for one username: free tries, then a growing wait before the next, then a lock.
+FREE_FAILURES = 3
+MAX_WAIT_SECONDS = 60
+LOCK_AFTER_FAILURES = 10
+LOCK_SECONDS = 15 * 60
+
+
+class SignInThrottled(TooManyRequests):
+    """Too many failed sign-ins for this username: wait before trying again (HTTP 429)."""
+
+    code = "too_many_requests"
 
 
 def hash_password(password: str) -> str:
@@ -26,6 +42,46 @@ def verify_password(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def sign_in(session: Session, *, username: str, password: str, now: datetime | None = None) -> User:
+    """The user for these credentials, with failed attempts throttled per username (API and pages alike).
+
+    A failure is recorded (flushed) before the error is raised: the caller commits it even though
+    the request fails, or the throttle would forget every failure.
+    """
+    now = now or utcnow()
+    key = username.strip().lower()[:64]
+    throttle = session.get(SignInThrottle, key)
+    if throttle is not None and throttle.not_before is not None and now < throttle.not_before:
+        wait = int((throttle.not_before - now).total_seconds()) + 1
+        raise SignInThrottled(msg("Đăng nhập sai nhiều lần; vui lòng thử lại sau {seconds} giây.", seconds=wait),
+                              details={"retry_after_seconds": wait})
+    try:
+        user = authenticate(session, username=username, password=password)
+    except AuthenticationFailed:
+        _record_failure(session, key, throttle, now)
+        raise
+    if throttle is not None:
+        session.delete(throttle)
+        session.flush()
+    return user
+
+
+def _record_failure(session: Session, key: str, throttle: SignInThrottle | None, now: datetime) -> None:
+    if throttle is None:
+        throttle = SignInThrottle(username=key, failures=0)
+        session.add(throttle)
+    throttle.failures += 1
+    throttle.last_failure_at = now
+    if throttle.failures >= LOCK_AFTER_FAILURES:
+        throttle.not_before = now + timedelta(seconds=LOCK_SECONDS)
+        audit.record(session, action="auth.locked", actor=None,
+                     details={"username": key, "failures": throttle.failures, "seconds": LOCK_SECONDS})
+    elif throttle.failures > FREE_FAILURES:
+        wait = min(2 ** (throttle.failures - FREE_FAILURES), MAX_WAIT_SECONDS)
+        throttle.not_before = now + timedelta(seconds=wait)
+    session.flush()
 
 
 def authenticate(session: Session, *, username: str, password: str) -> User:
@@ -43,7 +99,7 @@ class TokenSigner:
     def __init__(self, secret_key: str, max_age: int):
         self._serializer = URLSafeTimedSerializer(secret_key, salt="vinhdanh-api-token")
         self.max_age = max_age
-        self._principals = PrincipalCache()
+        self.principals = PrincipalCache()
 
     def issue(self, user: User) -> str:
         return self._serializer.dumps({"uid": user.id, "gen": user.token_generation})
@@ -52,12 +108,12 @@ class TokenSigner:
         try:
             payload = self._serializer.loads(token, max_age=self.max_age)
         except SignatureExpired:
-            raise AuthenticationFailed("Phiên đăng nhập đã hết hạn. / Token expired.") from None
+            raise AuthenticationFailed(msg("Phiên đăng nhập đã hết hạn.")) from None
         except BadSignature:
-            raise AuthenticationFailed("Mã truy cập không hợp lệ. / Invalid token.") from None
-        user = self._principals.load(session, payload.get("uid"))
+            raise AuthenticationFailed(msg("Mã truy cập không hợp lệ.")) from None
+        user = self.principals.load(session, payload.get("uid"))
         if user is None or not user.active or user.token_generation != payload.get("gen"):
-            raise AuthenticationFailed("Mã truy cập không hợp lệ. / Invalid token.")
+            raise AuthenticationFailed(msg("Mã truy cập không hợp lệ."))
         return user
 
 
@@ -112,3 +168,26 @@ def _detached_user(rows: tuple[tuple, ...]) -> User:
     for obj in (*roles, user):
         make_transient_to_detached(obj)
     return user
+
+
+MIN_PASSWORD_LENGTH = 10
+
+
+def change_password(session: Session, *, actor: User, current: str, new: str, confirm: str) -> User:
+    """Set the actor's own password after checking the current one; every earlier token and session ends."""
+    errors: dict[str, list[str]] = {}
+    if not verify_password(actor.password_hash, current):
+        errors["current_password"] = [msg("Mật khẩu hiện tại không đúng.")]
+    if len(new) < MIN_PASSWORD_LENGTH:
+        errors["new_password"] = [msg("Mật khẩu mới phải có ít nhất {count} ký tự.", count=MIN_PASSWORD_LENGTH)]
+    elif new == current:
+        errors["new_password"] = [msg("Mật khẩu mới phải khác mật khẩu hiện tại.")]
+    if new != confirm:
+        errors["confirm_password"] = [msg("Mật khẩu nhập lại không khớp.")]
+    if errors:
+        raise ValidationFailed(msg("Chưa đổi được mật khẩu."), details={"fields": errors})
+    actor.password_hash = hash_password(new)
+    actor.token_generation += 1
+    audit.record(session, action="user.password_changed", actor=actor.username, details={"username": actor.username})
+    session.flush()
+    return actor

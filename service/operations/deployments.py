@@ -15,6 +15,7 @@ from ..engine.script_engine import check_script
 from ..engine.serialization import specs_to_dict
 from ..errors import NotFound, PermissionDenied, ValidationFailed
 from ..forms import FormDefinitionError, schema_from_formjs
+from ..i18n import msg
 from ..models import Deployment, DeploymentFile, ProcessVersion, User
 from ..permissions import can_deploy
 from . import audit
@@ -37,7 +38,7 @@ def _content_hash(files: dict[str, bytes]) -> str:
 
 def _problems(problems: list[dict]) -> ValidationFailed:
     return ValidationFailed(
-        "Bộ tệp quy trình không hợp lệ; chưa triển khai gì. / The bundle is invalid; nothing was deployed.",
+        msg("Bộ tệp quy trình không hợp lệ; chưa triển khai gì."),
         details={"problems": problems},
     )
 
@@ -72,7 +73,7 @@ def _form_problems(files: dict[str, bytes]) -> list[dict]:
 def deploy(session: Session, *, actor: User, files: dict[str, bytes], key: str | None = None) -> DeployOutcome:
     """Validate and deploy; identical content returns the existing version, otherwise version + 1."""
     if not can_deploy(actor):
-        raise PermissionDenied("Chỉ quản trị quy trình được triển khai. / Only process admins may deploy.")
+        raise PermissionDenied(msg("Chỉ quản trị quy trình được triển khai."))
     if not files:
         raise _problems([{"file": None, "element_id": None, "line": None, "message": "no files uploaded"}])
     if len(files) > MAX_FILES:
@@ -147,7 +148,7 @@ def get_version(session: Session, process_key: str, version: int | None = None) 
     query = query.where(ProcessVersion.version == version) if version else query.order_by(ProcessVersion.version.desc())
     found = session.scalar(query.limit(1))
     if found is None:
-        raise NotFound(f"Không tìm thấy quy trình {process_key!r}. / Process definition not found.")
+        raise NotFound(msg("Không tìm thấy quy trình {process_key!r}.", process_key=process_key))
     return found
 
 

@@ -10,6 +10,8 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
+from ..i18n import msg
+
 FONT = "Times New Roman"
 A4_TWIPS = ("11906", "16838")
 MARGINS_TWIPS = {"top": (1134, 1417), "bottom": (1134, 1417), "left": (1701, 1984), "right": (850, 1134)}
@@ -29,7 +31,7 @@ def _font_problems(document) -> list[str]:
             for attribute, value in fonts.attrib.items():
                 name = attribute.split("}")[-1]
                 if name.endswith("Theme") or (name in {"ascii", "hAnsi", "cs", "eastAsia"} and value != FONT):
-                    problems.add(f"Phông chữ không phải {FONT} / font is not {FONT}: {value}")
+                    problems.add(msg("Phông chữ không phải {FONT}", FONT=FONT, value=value))
     return sorted(problems)
 
 
@@ -40,21 +42,22 @@ def format_problems(content: bytes, *, kind: str, numbered: bool) -> list[str]:
     for section in document.sections:
         size = section._sectPr.find(qn("w:pgSz"))
         if size is None or (size.get(qn("w:w")), size.get(qn("w:h"))) != A4_TWIPS:
-            problems.append("Khổ giấy không phải A4 / the page is not A4")
+            problems.append(msg("Khổ giấy không phải A4"))
         margins = section._sectPr.find(qn("w:pgMar"))
         for side, (low, high) in MARGINS_TWIPS.items():
             value = int(margins.get(qn(f"w:{side}"), "0")) if margins is not None else 0
             if not low <= value <= high:
-                problems.append(f"Lề {side} {value} twip ngoài khoảng {low}–{high} / {side} margin out of range")
+                problems.append(msg("Lề {side} {value} twip ngoài khoảng {low}–{high}",
+                                    side=side, value=value, low=low, high=high))
     lines = [paragraph.text.strip() for paragraph in _paragraphs(document)]
     if numbered and not any(NUMBER_LINE.match(line) for line in lines):
-        problems.append("Thiếu dòng 'Số: NN/…' đúng mẫu / no well-formed number line")
+        problems.append(msg("Thiếu dòng 'Số: NN/…' đúng mẫu"))
     if not any(PLACE_DATE.match(line) for line in lines):
-        problems.append("Thiếu dòng địa danh, ngày tháng đúng mẫu / no well-formed place-and-date line")
+        problems.append(msg("Thiếu dòng địa danh, ngày tháng đúng mẫu"))
     if kind not in WITHOUT_RECIPIENTS:
         kept = [line for line in lines if line.startswith("- Lưu:")]
         if not kept or not kept[-1].startswith("- Lưu: VT"):
-            problems.append("Dòng cuối 'Nơi nhận' phải là '- Lưu: VT…' / the last recipient line must be '- Lưu: VT'")
+            problems.append(msg("Dòng cuối 'Nơi nhận' phải là '- Lưu: VT…'"))
     return problems
 
 

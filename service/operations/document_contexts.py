@@ -31,6 +31,7 @@ from ..documents import (
 )
 from ..documents.numbering import format_long_date
 from ..errors import InvalidState
+from ..i18n import msg
 from ..models import AwardRound, Dossier, GeneratedDocument, Nominee, OrgUnit, User
 from ..nomination import config
 
@@ -118,7 +119,7 @@ def _unit(session: Session, code: str | None) -> OrgUnit | None:
 def _issuer(session: Session, numbering: dict) -> OrgUnit:
     unit = _unit(session, numbering.get("issuer_org_unit_code"))
     if unit is None:
-        raise InvalidState("Không xác định được cơ quan ban hành. / The issuing org unit is unknown.")
+        raise InvalidState(msg("Không xác định được cơ quan ban hành."))
     return unit
 
 
@@ -208,7 +209,7 @@ def _round(session: Session, data: dict) -> AwardRound:
     round_id = data.get("round_id")
     round_ = session.get(AwardRound, int(round_id)) if round_id else None
     if round_ is None:
-        raise InvalidState("Thiếu đợt khen thưởng (round_id). / The step's data has no round_id.")
+        raise InvalidState(msg("Thiếu đợt khen thưởng (round_id)."))
     return round_
 
 
@@ -216,7 +217,7 @@ def _dossier(session: Session, data: dict) -> Dossier:
     dossier_id = data.get("dossier_id")
     dossier = session.get(Dossier, int(dossier_id)) if dossier_id else None
     if dossier is None:
-        raise InvalidState("Thiếu hồ sơ (dossier_id). / The step's data has no dossier_id.")
+        raise InvalidState(msg("Thiếu hồ sơ (dossier_id)."))
     return dossier
 
 
@@ -348,7 +349,7 @@ def _council_minutes(session: Session, step: StepInput) -> list[PlannedDocument]
     total = int(step.data.get("council_members_total") or dossier.council_members_total or 0)
     present = int(step.data.get("council_members_present") or dossier.council_members_present or 0)
     if not 0 < present <= total:
-        raise InvalidState("Chưa ghi số thành viên Hội đồng có mặt. / The council attendance is not recorded.")
+        raise InvalidState(msg("Chưa ghi số thành viên Hội đồng có mặt."))
     labels = _award_labels(session)
     day = _meeting_day(step.data)
     chair = _text(step.data, "council_chair", step.actor.full_name if step.actor else "")
@@ -481,7 +482,7 @@ def _decision(session: Session, step: StepInput) -> list[PlannedDocument]:
     labels = _award_labels(session)
     listed = _nominees(session, round_.id, DECIDED)
     if not listed:
-        raise InvalidState("Không có đối tượng được phê duyệt. / No approved nominees for the decision.")
+        raise InvalidState(msg("Không có đối tượng được phê duyệt."))
     issued_on = date.fromisoformat(step.numbering.get("issued_on") or config.today().isoformat())
     home_affairs = _earlier(session, DocumentKind.HOME_AFFAIRS_SUBMISSION, round_id=round_.id)
     number = step.numbering.get("number")
@@ -515,7 +516,7 @@ def _state(session: Session, step: StepInput) -> list[PlannedDocument]:
     query = query.where(Nominee.id.in_(ids)) if ids else query.where(Nominee.propose_state_level.is_(True))
     listed = list(session.scalars(query.order_by(Nominee.id)))
     if not listed:
-        raise InvalidState("Không có đối tượng đề nghị cấp Nhà nước. / No nominees proposed for State awards.")
+        raise InvalidState(msg("Không có đối tượng đề nghị cấp Nhà nước."))
     decision = round_.decision_number or step.data.get("decision_number") or ""
     decided_on = round_.decision_date
     city_decision = f"Quyết định số {decision}" + (f" {format_long_date(decided_on)}" if decided_on else "") \
@@ -552,5 +553,5 @@ def build_step_documents(session: Session, *, step_kind: str, data: dict, number
     """The documents a `generate_document` step of `step_kind` renders, with their contexts."""
     builder = BUILDERS.get(step_kind)
     if builder is None:
-        raise InvalidState(f"Loại văn bản không hỗ trợ: {step_kind!r}. / Unsupported document kind.")
+        raise InvalidState(msg("Loại văn bản không hỗ trợ: {step_kind!r}.", step_kind=step_kind))
     return builder(session, StepInput(data=data, numbering=numbering, actor=actor, instance_id=instance_id))

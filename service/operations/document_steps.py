@@ -36,6 +36,7 @@ from ..documents import (
 )
 from ..engine.service_tasks import current_step, register_service
 from ..errors import InvalidState, ValidationFailed
+from ..i18n import msg
 from ..models import GeneratedDocument, OrgUnit, RegisteredDocument, User
 
 # The nomination handlers register a numbering-only `generate_document`; importing them first makes the
@@ -125,8 +126,8 @@ def _from_domain(session: Session, *, step_kind: str, data: dict, actor: User | 
         if symbol is not None and _number_of(symbol) is None:
             symbol = None  # a draft's blank number
         if symbol is not None and symbol != numbering.get("symbol"):
-            raise InvalidState(f"Ký hiệu {symbol!r} khác sổ đăng ký {numbering.get('symbol')!r}. / The symbol "
-                               "differs from the register's.")
+            raise InvalidState(msg("Ký hiệu {symbol!r} khác sổ đăng ký {registered!r}.",
+                                   symbol=symbol, registered=numbering.get("symbol")))
         stored.append(documents.generate(
             session, actor=actor, instance_id=instance_id, kind=item.kind, context=item.context,
             element_id=element_id, task_id=task_id, subject=item.subject, number=_number_of(symbol), symbol=symbol,
@@ -140,15 +141,14 @@ def _from_inputs(session: Session, *, kind: DocumentKind, data: dict, params: di
     source = str(params.get("source") or "document")
     inputs = data.get(source)
     if not isinstance(inputs, dict) or not isinstance(inputs.get("meta"), dict):
-        raise ValidationFailed(f"Thiếu dữ liệu văn bản '{source}' (cần 'meta'). / Missing document inputs "
-                               f"{source!r} with a 'meta' object.")
+        raise ValidationFailed(msg("Thiếu dữ liệu văn bản '{source}' (cần 'meta').", source=source))
     meta = dict(inputs["meta"])
     registered = None
     issuer_code = params.get("issuer")
     if issuer_code and meta.get("number") is None:
         issuer = session.scalar(select(OrgUnit).where(OrgUnit.code == str(issuer_code)))
         if issuer is None:
-            raise InvalidState(f"Không có đơn vị {issuer_code!r}. / Org unit {issuer_code!r} not found.")
+            raise InvalidState(msg("Không có đơn vị {issuer_code!r}.", issuer_code=issuer_code))
         issued_on = date.fromisoformat(str(meta.get("issued_on"))[:10])
         registered = registers.register_document(
             session, issuer=issuer, document_type=DOCUMENT_TYPES[kind], kind=kind.value, issued_on=issued_on,
@@ -161,13 +161,13 @@ def _from_inputs(session: Session, *, kind: DocumentKind, data: dict, params: di
     try:
         context = BUILDERS[kind](meta, **arguments)
     except (TypeError, ValueError) as exc:
-        raise ValidationFailed(f"Dữ liệu văn bản không hợp lệ / invalid document inputs: {exc}") from exc
+        raise ValidationFailed(msg("Dữ liệu văn bản không hợp lệ", exc=exc)) from exc
     symbol = context.get("document_symbol") or None
     if _number_of(symbol) is None:
         symbol = None
     if registered is not None and symbol != registered.symbol:
-        raise InvalidState(f"Ký hiệu {symbol!r} khác sổ đăng ký {registered.symbol!r}. / The symbol differs from "
-                           "the register's.")
+        raise InvalidState(msg("Ký hiệu {symbol!r} khác sổ đăng ký {symbol3!r}.",
+                               symbol=symbol, symbol3=registered.symbol))
     document = documents.generate(
         session, actor=actor, instance_id=instance_id, kind=kind, context=context, element_id=element_id,
         task_id=task_id, subject=str(params.get("subject") or ""), number=_number_of(symbol), symbol=symbol,
@@ -186,7 +186,7 @@ def _arguments(builder: Any, values: dict[str, Any]) -> dict[str, Any]:
             try:
                 converted[name] = date.fromisoformat(value[:10])
             except ValueError:
-                raise ValidationFailed(f"Ngày không hợp lệ ở '{name}'. / Invalid date in {name!r}.") from None
+                raise ValidationFailed(msg("Ngày không hợp lệ ở '{name}'.", name=name)) from None
     return converted
 
 
@@ -196,7 +196,7 @@ def generate_document(data: dict, **params: Any) -> dict:
     context = current_step()
     session: Session = context.session
     if context.instance_id is None:
-        raise InvalidState("generate_document chạy ngoài một hồ sơ quy trình. / Needs a process instance.")
+        raise InvalidState(msg("generate_document chạy ngoài một hồ sơ quy trình."))
     actor = session.get(User, context.actor_id) if context.actor_id else None
     element_id, task_id = running_task()
     kind = str(params.get("kind") or data.get("kind") or "")
@@ -210,7 +210,6 @@ def generate_document(data: dict, **params: Any) -> dict:
             document_kind = DocumentKind(kind)
         except ValueError:
             allowed = ", ".join([*STEP_KINDS, *(k.value for k in DocumentKind)])
-            raise ValidationFailed(f"Loại văn bản không hợp lệ: {kind!r}. / Unknown document kind (one of "
-                                   f"{allowed}).") from None
+            raise ValidationFailed(msg("Loại văn bản không hợp lệ: {kind!r}.", kind=kind, allowed=allowed)) from None
         return _from_inputs(session, kind=document_kind, data=data, params=params, actor=actor,
                             instance_id=context.instance_id, element_id=element_id, task_id=task_id)

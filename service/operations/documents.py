@@ -23,11 +23,12 @@ from sqlalchemy.orm import Session, selectinload, undefer
 from ..documents import DocumentKind, libreoffice_available, render
 from ..documents.rendering import DEFAULT_TEMPLATE_DIR, TEMPLATE_FILES, document_filename
 from ..errors import NotFound, PermissionDenied, ValidationFailed
+from ..i18n import msg
 from ..models import DocumentTemplate, GeneratedDocument, ProcessInstance, User
 from ..permissions import can_see_instance, is_process_admin
 from . import audit
 
-DOCUMENT_NOT_FOUND = "Không tìm thấy văn bản. / Document not found."
+DOCUMENT_NOT_FOUND = msg("Không tìm thấy văn bản.")
 # Set on the session when a document waits for its PDF; the after-commit hook wakes the converter.
 PDF_PENDING_FLAG = "vinhdanh_pdf_pending"
 MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
@@ -41,8 +42,8 @@ def _kind(kind: str) -> DocumentKind:
         return DocumentKind(kind)
     except ValueError:
         allowed = ", ".join(k.value for k in DocumentKind)
-        raise ValidationFailed(f"Loại văn bản không hợp lệ: {kind!r}. / Unknown document kind (one of {allowed}).",
-                               details={"fields": {"kind": [f"Một trong / one of: {allowed}"]}}) from None
+        raise ValidationFailed(msg("Loại văn bản không hợp lệ: {kind!r}.", kind=kind, allowed=allowed),
+                               details={"fields": {"kind": [msg("Một trong", allowed=allowed)]}}) from None
 
 
 def _active(session: Session, kind: DocumentKind) -> DocumentTemplate | None:
@@ -87,7 +88,7 @@ def active_template(session: Session, kind: DocumentKind | str) -> DocumentTempl
     if template is None and not exists:
         template = _seed_kind(session, kind)
     if template is None:  # pragma: no cover - uploads always leave one version active
-        raise NotFound("Chưa có mẫu văn bản đang dùng. / No active template.")
+        raise NotFound(msg("Chưa có mẫu văn bản đang dùng."))
     return template
 
 
@@ -102,7 +103,7 @@ def get_template(session: Session, *, template_id: int) -> DocumentTemplate:
     template = session.scalar(select(DocumentTemplate).where(DocumentTemplate.id == template_id)
                               .options(undefer(DocumentTemplate.content)))
     if template is None:
-        raise NotFound("Không tìm thấy mẫu văn bản. / Template not found.")
+        raise NotFound(msg("Không tìm thấy mẫu văn bản."))
     return template
 
 
@@ -110,21 +111,21 @@ def _check_template(content: bytes) -> None:
     """A real .docx whose Jinja tags parse; rendering problems then only come from data."""
     problem = None
     if not content:
-        problem = "Tệp rỗng. / The file is empty."
+        problem = msg("Tệp rỗng.")
     elif len(content) > MAX_TEMPLATE_BYTES:
-        problem = "Tệp quá lớn (tối đa 10 MB). / The file is too large (10 MB at most)."
+        problem = msg("Tệp quá lớn (tối đa 10 MB).")
     else:
         try:
             with zipfile.ZipFile(io.BytesIO(content)) as archive:
                 if "word/document.xml" not in archive.namelist():
-                    problem = "Không phải tệp .docx. / Not a .docx file."
+                    problem = msg("Không phải tệp .docx.")
         except zipfile.BadZipFile:
-            problem = "Không phải tệp .docx. / Not a .docx file."
+            problem = msg("Không phải tệp .docx.")
     if problem is None:
         try:
             DocxTemplate(io.BytesIO(content)).get_undeclared_template_variables()
         except Exception as exc:  # docxtpl raises Jinja's and lxml's errors as they come
-            problem = f"Mẫu có thẻ không hợp lệ / the template's tags do not parse: {exc}"[:500]
+            problem = msg("Mẫu có thẻ không hợp lệ", exc=exc)[:500]
     if problem:
         raise ValidationFailed(problem, details={"fields": {"file": [problem]}})
 
@@ -132,8 +133,7 @@ def _check_template(content: bytes) -> None:
 def upload_template(session: Session, *, actor: User, kind: str, filename: str, content: bytes) -> DocumentTemplate:
     """Add a new active version of `kind`'s template (process administrators); earlier versions stay stored."""
     if not is_process_admin(actor):
-        raise PermissionDenied("Chỉ quản trị quy trình được thay mẫu văn bản. / Only process admins may upload "
-                               "templates.")
+        raise PermissionDenied(msg("Chỉ quản trị quy trình được thay mẫu văn bản."))
     kind_value = _kind(kind)
     _check_template(content)
     active_template(session, kind_value)  # the shipped version 1 comes first, so uploads start at 2
@@ -213,7 +213,7 @@ def list_documents(session: Session, *, actor: User, instance_id: int) -> list[G
     """The instance's documents, oldest first; NotFound when the instance is outside the actor's scope."""
     instance = session.get(ProcessInstance, instance_id)
     if instance is None or not can_see_instance(session, actor, instance):
-        raise NotFound("Không tìm thấy hồ sơ quy trình. / Process instance not found.")
+        raise NotFound(msg("Không tìm thấy hồ sơ quy trình."))
     return list(session.scalars(
         select(GeneratedDocument).where(GeneratedDocument.instance_id == instance_id)
         .options(selectinload(GeneratedDocument.template))

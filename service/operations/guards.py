@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ..errors import InvalidState
+from ..i18n import msg
 from ..models import HumanTask, ProcessInstance, User
 
 
@@ -44,5 +45,5 @@ def run_guards(spec: str | None, context: GuardContext) -> None:
     for name in [part.strip() for part in (spec or "").split(",") if part.strip()]:
         guard = _guards.get(name)
         if guard is None:
-            raise InvalidState(f"Bước này dùng kiểm tra '{name}' chưa được đăng ký. / Unknown guard {name!r}.")
+            raise InvalidState(msg("Bước này dùng kiểm tra '{name}' chưa được đăng ký.", name=name))
         guard(context)

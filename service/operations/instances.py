@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session, joinedload
 from ..db import utcnow
 from ..engine import runtime
 from ..errors import InvalidState, NotFound, PermissionDenied
+from ..i18n import msg
 from ..models import AuditEvent, HumanTask, OrgUnit, ProcessInstance, User
 from ..permissions import (
     can_see_instance,
@@ -18,7 +19,7 @@ from ..permissions import (
 )
 from . import audit, deployments, stepping
 
-NOT_FOUND = "Không tìm thấy hồ sơ quy trình. / Process instance not found."
+NOT_FOUND = msg("Không tìm thấy hồ sơ quy trình.")
 
 
 def start_instance(session: Session, *, actor: User, process_key: str, version: int | None = None,
@@ -28,14 +29,13 @@ def start_instance(session: Session, *, actor: User, process_key: str, version: 
     if org_unit_code:
         org_unit = session.scalar(select(OrgUnit).where(OrgUnit.code == org_unit_code))
         if org_unit is None:
-            raise NotFound(f"Không tìm thấy đơn vị {org_unit_code!r}. / Org unit not found.")
+            raise NotFound(msg("Không tìm thấy đơn vị {org_unit_code!r}.", org_unit_code=org_unit_code))
     else:
         org_unit = actor.org_unit
         if org_unit is None:
-            raise InvalidState("Người dùng chưa thuộc đơn vị nào; hãy chọn org_unit_code. / No org unit given.")
+            raise InvalidState(msg("Người dùng chưa thuộc đơn vị nào; hãy chọn org_unit_code."))
     if not can_start_process(actor, process_version.starter_roles, org_unit):
-        raise PermissionDenied("Không có quyền khởi tạo quy trình này cho đơn vị này. / "
-                               "Not allowed to start this process for this org unit.")
+        raise PermissionDenied(msg("Không có quyền khởi tạo quy trình này cho đơn vị này."))
     specs, subs = stepping.load_specs(session, process_version.id)
     instance = ProcessInstance(
         process_version_id=process_version.id, process_key=process_key, version=process_version.version,
@@ -92,9 +92,9 @@ def retry_instance(session: Session, *, actor: User, instance_id: int, data: dic
     """Re-run the failed step of an instance in error (optionally after correcting its data)."""
     instance = get_instance(session, actor=actor, instance_id=instance_id)
     if not (is_process_admin(actor) or is_system_admin(actor) or instance.started_by_id == actor.id):
-        raise PermissionDenied("Không có quyền chạy lại. / Not allowed to retry this instance.")
+        raise PermissionDenied(msg("Không có quyền chạy lại."))
     if instance.status != "error":
-        raise InvalidState("Chỉ chạy lại được hồ sơ đang lỗi. / Only instances in error can be retried.")
+        raise InvalidState(msg("Chỉ chạy lại được hồ sơ đang lỗi."))
     spec, subs = stepping.spec_for(session, instance)
     state = instance.state
     if data:
@@ -110,9 +110,9 @@ def retry_instance(session: Session, *, actor: User, instance_id: int, data: dic
 def terminate_instance(session: Session, *, actor: User, instance_id: int, reason: str) -> ProcessInstance:
     instance = get_instance(session, actor=actor, instance_id=instance_id)
     if not (is_process_admin(actor) or is_system_admin(actor)):
-        raise PermissionDenied("Không có quyền hủy. / Not allowed to terminate.")
+        raise PermissionDenied(msg("Không có quyền hủy."))
     if instance.status in ("completed", "terminated"):
-        raise InvalidState("Hồ sơ đã kết thúc. / The instance has already ended.")
+        raise InvalidState(msg("Hồ sơ đã kết thúc."))
     instance.status = "terminated"
     for task in open_tasks(session, instance):
         task.close("cancelled", utcnow())

@@ -21,8 +21,7 @@ from ..db import utcnow
 from ..engine import runtime
 from ..engine.service_tasks import StepContext, step_context
 from ..models import HumanTask, MessageSubscription, OrgUnit, ProcessInstance, Timer, User
-from ..nomination import config as nomination_config
-from . import assignment, audit, step_writes, task_views
+from . import assignment, audit, step_config, step_writes, task_views
 from .task_views import TaskView
 from .versions import load_version
 
@@ -146,7 +145,7 @@ class _LazyCalendar:
 
     def add_working_days(self, start, days: int):
         if self._calendar is None:
-            self._calendar = nomination_config.calendar(self._session)
+            self._calendar = step_config.current().calendar(self._session)
         return self._calendar.add_working_days(start, days)
 
 
@@ -184,7 +183,7 @@ def _human_task_changes(session: Session, instance: ProcessInstance, result: run
         try:
             resolved = assignment.resolve(
                 session, meta=meta, data=task.data, instance=instance, calendar=calendar,
-                working_days_param=lambda key: nomination_config.working_days_param(session, key))
+                working_days_param=lambda key: step_config.current().working_days_param(session, key))
         except LookupError as exc:
             unassignable = {"message": str(exc), "element_id": task.element_id, "task_name": task.name}
             continue

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, joinedload
 from ..engine import runtime
 from ..errors import Conflict, InvalidState, NotFound, PermissionDenied, ValidationFailed
 from ..forms import FormDefinition, FormDefinitionError, merge_submission, validate_submission
+from ..i18n import msg
 from ..models import HumanTask, OrgUnit, ProcessInstance, TaskOffer, User
 from ..permissions import (
     InboxShape,
@@ -29,8 +30,8 @@ from .guards import GuardContext, run_guards
 from .task_views import TaskView
 from .versions import LoadedVersion, load_version
 
-TASK_NOT_FOUND = "Không tìm thấy công việc. / Task not found."
-ALREADY_DONE = "Công việc đã được xử lý. / The task is no longer open."
+TASK_NOT_FOUND = msg("Không tìm thấy công việc.")
+ALREADY_DONE = msg("Công việc đã được xử lý.")
 
 
 def list_tasks(session: Session, *, actor: User, process_key: str | None = None, instance_id: int | None = None,
@@ -95,13 +96,34 @@ def form_of(session: Session, task: HumanTask) -> FormDefinition:
     return _form(version, meta, task)
 
 
+@dataclass(frozen=True)
+class TaskPage:
+    """What a task's page shows, for every front end: the task, its form, the values the form starts
+    with, the diagram's instructions for the step, and the language messages are given in."""
+
+    task: HumanTask
+    form: FormDefinition
+    data: dict
+    documentation: str | None
+    locale: str
+
+
+def task_page(session: Session, *, actor: User, task_id: str, locale: str = "vi") -> TaskPage:
+    """The task (if the actor may see it) with its form and initial data; data only while it is open."""
+    task = get_task(session, actor=actor, task_id=task_id)
+    meta, version = task_metadata(session, task)
+    data = dict(task.instance.data or {}) if task.state == "open" else {}
+    return TaskPage(task=task, form=_form(version, meta, task), data=data,
+                    documentation=(meta or {}).get("documentation"), locale=locale)
+
+
 def _require_actionable(session: Session, actor: User, task: HumanTask) -> None:
     if task.state != "open":
         raise Conflict(ALREADY_DONE, code="task_not_open")
     if not can_act_on_task(session, actor, task):
         if task.assignee_id is not None and task.assignee_id != actor.id:
-            raise Conflict("Công việc đang do người khác nhận xử lý. / Claimed by someone else.", code="task_claimed")
-        raise PermissionDenied("Bạn không được xử lý công việc này. / You may not act on this task.")
+            raise Conflict(msg("Công việc đang do người khác nhận xử lý."), code="task_claimed")
+        raise PermissionDenied(msg("Bạn không được xử lý công việc này."))
 
 
 def claim(session: Session, *, actor: User, task_id: str) -> HumanTask:
@@ -120,7 +142,7 @@ def unclaim(session: Session, *, actor: User, task_id: str) -> HumanTask:
     if task.state != "open":
         raise Conflict(ALREADY_DONE, code="task_not_open")
     if not task.claimed or task.assignee_id != actor.id:
-        raise Conflict("Bạn không giữ công việc này. / You do not hold this task.", code="not_claimed")
+        raise Conflict(msg("Bạn không giữ công việc này."), code="not_claimed")
     task.assign(None, claimed=False)
     audit.record(session, action="task.unclaimed", actor=actor.username, instance_id=task.instance_id,
                  element_id=task.element_id, task_name=task.name, details={"task_id": task.id})
@@ -180,13 +202,13 @@ def complete(session: Session, *, actor: User, task_id: str, data: dict,
     try:
         clean = validate_submission(_form(version, meta, task), data, locale=locale)
     except FormDefinitionError as exc:
-        raise InvalidState(f"Biểu mẫu của bước này bị lỗi: {exc} / The task's form is broken.") from None
+        raise InvalidState(msg("Biểu mẫu của bước này bị lỗi: {exc}", exc=exc)) from None
     run_guards((meta.get("properties") or {}).get("guard"),
                GuardContext(session=session, instance=instance, task=task, actor=actor, submitted=clean))
     if expected_version is not None and instance.lock_version != expected_version:
-        raise Conflict("Hồ sơ đã thay đổi; hãy tải lại. / The instance changed; reload.", code="stale_version")
+        raise Conflict(msg("Hồ sơ đã thay đổi; hãy tải lại."), code="stale_version")
     if instance.status not in ("running", "waiting"):
-        raise InvalidState("Hồ sơ không còn chạy. / The instance is not running.")
+        raise InvalidState(msg("Hồ sơ không còn chạy."))
     try:
         with stepping.running(session, instance, actor):
             result = runtime.complete_task(instance.state, version.specs[instance.process_key],
@@ -213,14 +235,12 @@ def reassign(session: Session, *, actor: User, task_id: str, username: str | Non
     if username:
         target = session.scalar(select(User).where(User.username == username, User.active.is_(True)))
         if target is None:
-            raise NotFound("Không tìm thấy người dùng. / User not found.")
+            raise NotFound(msg("Không tìm thấy người dùng."))
         # Only to someone the task could be offered to: an administrator cannot hand it to itself
         # (and then complete it), nor to a user of another unit without the role.
         if not is_offered_to(session, target, task):
-            raise ValidationFailed("Người này không được giao việc này. / This user may not act on this task.",
-                                   details={"fields": {"username": [
-                                       "Người dùng không có vai trò và phạm vi của việc này. / "
-                                       "The user lacks the task's role or scope."]}})
+            raise ValidationFailed(msg("Người này không được giao việc này."), details={"fields": {"username": [
+                msg("Người dùng không có vai trò và phạm vi của việc này.")]}})
     previous = task.assignee.username if task.assignee else None
     task.assign(target, claimed=target is not None)
     audit.record(session, action="task.reassigned", actor=actor.username, instance_id=task.instance_id,

@@ -88,5 +88,5 @@ def test_timeout_is_reported(monkeypatch):
 
     monkeypatch.setattr(pdf_conversion, "_soffice", lambda: "/usr/bin/soffice")
     monkeypatch.setattr(pdf_conversion.subprocess, "run", slow)
-    with pytest.raises(PdfConversionError, match="timed out"):
+    with pytest.raises(PdfConversionError, match="quá thời gian"):
         convert_to_pdf(b"x", timeout=0.5)

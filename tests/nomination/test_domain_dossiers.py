@@ -25,16 +25,12 @@ def domain(app, session) -> Domain:
 
 def call(domain, name: str, data: dict, **params):
     """Run a registered handler as an engine step would (same session, step context set)."""
-    import service.nomination.handlers  # noqa: F401  (registers the handlers)
-
     context = StepContext(session=domain.session, instance_id=None, actor_id=None, now=utcnow())
     with step_context(context):
         return get_handler(name)(data, **params)
 
 
 def guard(domain, names: str, *, data: dict, submitted: dict | None = None):
-    import service.nomination.handlers  # noqa: F401
-
     context = GuardContext(session=domain.session, instance=SimpleNamespace(data=data), task=None,
                            actor=None, submitted=submitted or {})
     run_guards(names, context)

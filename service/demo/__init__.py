@@ -11,9 +11,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .config import PROJECT_ROOT
-from .models import User
-from .operations import admin, deployments
+from ..config import PROJECT_ROOT
+from ..models import User
+from ..operations import admin, deployments
 
 DEMO_PASSWORD = "demo-vinhdanh-2026"  # noqa: S105 - documented demo-only password
 
@@ -76,7 +76,7 @@ def nomination_bundle() -> dict[str, bytes]:
 
 
 def load_demo(session: Session) -> None:
-    from .nomination import dx_scores, reference_import, seed
+    from ..nomination import dx_scores, reference_import, seed
 
     reference_import.load_org_units(session)
     for code, name, abbreviation, kind, parent in DEMO_UNITS:

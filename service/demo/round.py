@@ -22,7 +22,7 @@ import urllib.request
 from datetime import date, timedelta
 from pathlib import Path
 
-from ..demo import DEMO_PASSWORD as PASSWORD
+from . import DEMO_PASSWORD as PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
 YEAR = 2026

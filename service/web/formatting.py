@@ -1,0 +1,59 @@
+"""How values read on the pages: dd/mm/yyyy in Asia/Ho_Chi_Minh, 1.234.567,5 — per the page's language."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel.numbers import format_decimal
+from flask import Flask, request
+from flask.sessions import SecureCookieSessionInterface
+
+from ..http.locale import request_locale
+from ..i18n import Message
+
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def local(value: datetime) -> datetime:
+    return value.astimezone(LOCAL_TZ) if value.tzinfo is not None else value
+
+
+def format_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = local(value)
+    return value.strftime("%d/%m/%Y")
+
+
+def format_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return local(value).strftime("%d/%m/%Y %H:%M")
+
+
+def format_number(value: int | float | Decimal | None, decimals: int | None = None) -> str:
+    if value is None:
+        return ""
+    pattern = None if decimals is None else "#,##0." + "0" * decimals if decimals else "#,##0"
+    return format_decimal(value, format=pattern, locale="vi" if request_locale() == "vi" else "en")
+
+
+class SecureWhenHttpsSessions(SecureCookieSessionInterface):
+    """The session cookie is marked Secure whenever the page is served over HTTPS (behind a proxy too,
+    when ProxyFix tells the app so), without a setting to forget."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
+
+
+def _finalize(value):
+    """Catalogue messages printed by a template come out in the page's language."""
+    return value.in_locale(request_locale()) if isinstance(value, Message) else value
+
+
+def install(app: Flask) -> None:
+    app.jinja_env.filters.update(date=format_date, datetime=format_datetime, number=format_number)
+    app.jinja_env.finalize = _finalize
