@@ -46,6 +46,7 @@ def serve_command() -> None:
 
 def serve() -> None:
     from .app import create_app
+    from .dev_server import JsonErrorRequestHandler
     from .worker import TimerLoop
 
     _configure_logging()
@@ -55,7 +56,8 @@ def serve() -> None:
     loop = TimerLoop(app.extensions["vinhdanh"].session_factory, settings.timer_interval)
     loop.start()
     click.echo(f"Vinh Danh: http://{settings.host}:{settings.port}/  (API docs: /api/v1/docs)")
-    app.run(host=settings.host, port=settings.port, threaded=True, use_reloader=False)
+    app.run(host=settings.host, port=settings.port, threaded=True, use_reloader=False,
+            request_handler=JsonErrorRequestHandler)
 
 
 @main.command("worker")
