@@ -111,7 +111,7 @@ def _check_request():
     if request.mimetype == "multipart/form-data":
         texts += [*request.form.keys(), *request.form.values(),
                   *(upload.filename or "" for upload in request.files.values())]
-    if any("\x00" in text for text in texts):
+    if any(text and "\x00" in text for text in texts):
         return _bad(msg("Không được có ký tự NUL."))
     return None
 
