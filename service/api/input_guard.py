@@ -76,8 +76,17 @@ class StrictJSONProvider(DefaultJSONProvider):
             value = json.loads(s, parse_constant=_refuse_constant, **kwargs)
         except RecursionError:
             raise ValueError("nested too deep") from None
-        check_json_value(value)
+        if _may_need_checking(s):
+            check_json_value(value)
         return value
+
+
+def _may_need_checking(text: str | bytes) -> bool:
+    """Strict JSON text carries a NUL or a lone surrogate only as a \\u escape, and nests deeper than
+    MAX_JSON_DEPTH only with that many brackets: most bodies are cleared by C-level scans alone."""
+    if isinstance(text, bytes):
+        return b"\\u" in text or text.count(b"[") + text.count(b"{") > MAX_JSON_DEPTH
+    return "\\u" in text or text.count("[") + text.count("{") > MAX_JSON_DEPTH
 
 
 def _bad(message: str):
@@ -95,23 +104,25 @@ def _read_chunked_body() -> None:
 
 def _check_request():
     """Refusals that need no route: size of the URL and headers, body type, NUL in path, query and form."""
-    uri = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or request.full_path
+    req = request._get_current_object()  # type: ignore[attr-defined] - runs before every request: no proxy hops
+    environ = req.environ
+    uri = environ.get("RAW_URI") or environ.get("REQUEST_URI") or req.full_path
     if len(uri) > MAX_URL:
         return error_response(414, "uri_too_long", msg("Địa chỉ quá dài (tối đa {count} ký tự).", count=MAX_URL))
-    if sum(len(key) + len(value) for key, value in request.headers.items()) > MAX_HEADERS:
+    if sum(len(key) + len(value) for key, value in environ.items() if key.startswith("HTTP_")) > MAX_HEADERS:
         return error_response(431, "headers_too_large", msg("Phần đầu của yêu cầu quá lớn."))
-    chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
-    typed = request.mimetype in BODY_TYPES or request.mimetype.endswith("+json")
-    if request.path.startswith("/api/") and (request.content_length or chunked) and not typed:
+    chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+    mimetype = req.mimetype
+    if (req.content_length or chunked) and req.path.startswith("/api/") \
+            and not (mimetype in BODY_TYPES or mimetype.endswith("+json")):
         return error_response(415, "unsupported_media_type",
                               msg("Nội dung phải là JSON (application/json) hoặc multipart/form-data."))
-    if chunked and request.content_length is None:
+    if chunked and req.content_length is None:
         _read_chunked_body()
-    texts = [request.path, *request.args.keys(), *request.args.values()]
-    if request.mimetype == "multipart/form-data":
-        texts += [*request.form.keys(), *request.form.values(),
-                  *(upload.filename or "" for upload in request.files.values())]
-    if any(text and "\x00" in text for text in texts):
+    query = environ.get("QUERY_STRING", "")
+    if "\x00" in req.path or "%00" in query or "\x00" in query or (mimetype == "multipart/form-data" and any(
+            text and "\x00" in text for text in (*req.form.keys(), *req.form.values(),
+                                                  *(upload.filename for upload in req.files.values())))):
         return _bad(msg("Không được có ký tự NUL."))
     return None
 
