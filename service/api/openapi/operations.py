@@ -1,5 +1,5 @@
 """What each API route takes and answers, named by endpoint, from the schemas the routes load and
-dump. `document.py` renders it; a route without an entry fails the build (tests/api/test_openapi.py)."""
+dump. `document.py` renders it; tests/api/test_openapi.py fails on a route without an entry."""
 
 from __future__ import annotations
 
