@@ -2,10 +2,10 @@
 
 Everything here answers in the one error body shape: ids beyond the columns' range (404, as an id
 that does not exist), NUL characters, lone surrogates, NaN and JSON nested deeper than any form
-(400), bodies that are not JSON or multipart (415), over-long URLs (414) and headers (431), bodies
-over the limit however they are sent (413), unknown methods (405 with `Allow`). Database errors a
-value can still provoke (PostgreSQL's range and length checks, SQLite's integer size) are client
-errors, never 500s.
+(400), API bodies that are not JSON or multipart (415), over-long URLs (414) and headers (431), bodies
+over the limit however they are sent (413). Database errors a value can still provoke (PostgreSQL's
+range and length checks, SQLite's integer size) are client errors, never 500s. (405 with `Allow` is
+service/http's; the built-in server's own refusals are service/dev_server.py's.)
 """
 
 from __future__ import annotations
