@@ -3,8 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-ASSETS := service/static/vendor/swagger-ui/swagger-ui-bundle.js
 CATALOGUES := service/translations/en/LC_MESSAGES/messages.mo
+NODE_STAMP := node_modules/.installed
+SWAGGER := service/static/vendor/swagger-ui/swagger-ui-bundle.js
+# Front-end bundles (esbuild, frontend/build.mjs): rebuilt when a source under frontend/ or the npm lock changes.
+DIST := service/static/dist/manifest.json
+FRONTEND_SOURCES := $(shell find frontend -type f -not -name README.md 2>/dev/null)
 export IBM_TELEMETRY_DISABLED := true
 
 .PHONY: run test install assets i18n lint bench worker demo-round clean
@@ -15,7 +19,7 @@ $(STAMP): setup.cfg
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP) $(ASSETS) $(CATALOGUES)
+install: $(STAMP) assets $(CATALOGUES)
 
 # The pages' and messages' catalogues (Vietnamese is the source language; English is compiled here).
 $(CATALOGUES): service/translations/en/LC_MESSAGES/messages.po $(STAMP)
@@ -23,16 +27,23 @@ $(CATALOGUES): service/translations/en/LC_MESSAGES/messages.po $(STAMP)
 
 # After adding or changing messages: extract them and merge into the English catalogue, then translate.
 i18n: $(STAMP)
+	mkdir -p instance
 	$(BIN)/pybabel extract -F babel.cfg -k msg -k _ --no-location --omit-header -o instance/messages.pot .
 	$(BIN)/pybabel update -i instance/messages.pot -d service/translations -l en --no-fuzzy-matching --width=120
 
-$(ASSETS): package.json package-lock.json
+$(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+$(SWAGGER): $(NODE_STAMP)
 	mkdir -p service/static/vendor/swagger-ui
 	cp node_modules/swagger-ui-dist/swagger-ui.css node_modules/swagger-ui-dist/swagger-ui-bundle.js \
 	   service/static/vendor/swagger-ui/
 
-assets: $(ASSETS)
+$(DIST): $(NODE_STAMP) $(FRONTEND_SOURCES)
+	node frontend/build.mjs
+
+assets: $(SWAGGER) $(DIST)
 
 run: install
 	DEMO_DATA=$${DEMO_DATA:-1} $(BIN)/python run.py
@@ -54,4 +65,4 @@ bench: install
 	$(BIN)/python -m bench.run_all
 
 clean:
-	rm -rf $(VENV) node_modules service/static/vendor
+	rm -rf $(VENV) node_modules service/static/vendor service/static/dist

@@ -8,7 +8,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from ..http import current_user, db
 from ..i18n import msg
 from ..models.nomination import NOMINEE_KINDS
-from ..nomination import dossiers
+from ..nomination import clock, dossiers
 from .bounds import ID
 from .inputs import json_body, page_args
 
@@ -153,8 +153,10 @@ def list_dossiers():
 
 @bp.get("/<int:dossier_id>")
 def get_dossier(dossier_id: int):
-    """A dossier with its nominees."""
-    return jsonify(DossierOut().dump(dossiers.get_dossier(db(), actor=current_user(), dossier_id=dossier_id)))
+    """A dossier with its nominees and the lead agency's processing clock (working days used and left)."""
+    session = db()
+    dossier = dossiers.get_dossier(session, actor=current_user(), dossier_id=dossier_id)
+    return jsonify(DossierOut().dump(dossier) | {"processing": clock.clock_of(session, dossier).as_json()})
 
 
 @bp.post("/<int:dossier_id>/nominees")

@@ -209,6 +209,32 @@ def ranking(round_id: int):
     return jsonify({"items": RankedOut(many=True).dump(rows), "total": len(rows)})
 
 
+class TieResolutionIn(Schema):
+    proposed = fields.List(fields.Integer(strict=True), required=True)
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+@bp.get("/rounds/<int:round_id>/ties")
+def ties(round_id: int):
+    """Ties at a quota boundary found by consolidation, decided or waiting for the reviewer."""
+    round_ = _round_for_details(round_id)
+    items = [{"index": index, **tie} for index, tie in enumerate(round_.ties or [])]
+    return jsonify({"items": items, "total": len(items)})
+
+
+@bp.post("/rounds/<int:round_id>/ties/<int:tie_index>/resolve")
+def resolve_tie(round_id: int, tie_index: int):
+    """The lead agency's reviewer gives a tie's places (exactly as many as the tie has), with a reason."""
+    round_ = _round_for_details(round_id)
+    if not permissions.can_manage_round(current_user(), round_.lead_org_unit_id):
+        raise NotFound(rounds.NOT_FOUND)
+    values = TieResolutionIn().load(json_body())
+    consolidation.resolve_tie(db(), actor=current_user(), round_id=round_.id, tie_index=tie_index,
+                              proposed=values["proposed"], reason=values["reason"])
+    items = [{"index": index, **tie} for index, tie in enumerate(round_.ties or [])]
+    return jsonify({"items": items, "total": len(items)})
+
+
 @bp.get("/rounds/<int:round_id>/public-comments")
 def round_comments(round_id: int):
     """Comments received on the round's public notice (lead agency, Home Affairs, the city)."""

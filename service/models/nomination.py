@@ -90,6 +90,8 @@ class AwardRound(Base):
     appraisal: Mapped[dict | None] = mapped_column(JSON)
     council_review: Mapped[dict | None] = mapped_column(JSON)
     chairman_decision: Mapped[dict | None] = mapped_column(JSON)
+    # Ties at a quota boundary found by consolidation, each with the reviewer's choice once made.
+    ties: Mapped[list | None] = mapped_column(JSON)
     decision_number: Mapped[str | None] = mapped_column(String(64))
     decision_date: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -162,6 +164,10 @@ class Dossier(Base):
     return_reason: Mapped[str | None] = mapped_column(String(2000))
     return_count: Mapped[int] = mapped_column(Integer, default=0)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The lead agency's processing clock (nomination/clock.py): stopped while the unit supplements.
+    clock_used_days: Mapped[int | None] = mapped_column(Integer)
+    clock_running_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    clock_stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

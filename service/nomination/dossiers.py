@@ -14,8 +14,8 @@ from ..errors import Conflict, InvalidState, NotFound, PermissionDenied, Validat
 from ..i18n import msg
 from ..models import AwardRound, Dossier, Nominee, OrgUnit, User
 from ..operations import audit
+from . import clock, config, permissions, processes, rounds
 from . import nominees as nominee_values
-from . import permissions, processes, rounds
 
 NOT_FOUND = msg("Không tìm thấy hồ sơ đề nghị.")
 NOMINEE_NOT_FOUND = msg("Không tìm thấy người/tập thể được đề nghị.")
@@ -54,6 +54,7 @@ def create_dossier(session: Session, *, actor: User, round_id: int, org_unit_cod
     unit = actor.org_unit if not org_unit_code else session.scalar(select(OrgUnit).where(OrgUnit.code == org_unit_code))
     if unit is None or not permissions.can_start_dossier(actor, unit.id):
         raise PermissionDenied(msg("Chỉ cán bộ thi đua của đơn vị được lập hồ sơ."))
+    _require_current_unit(session, unit)
     rounds.require_accepting(round_)
     if session.scalar(select(Dossier.id).where(Dossier.round_id == round_.id, Dossier.org_unit_id == unit.id)):
         raise Conflict(msg("Đơn vị đã có hồ sơ trong đợt này."),
@@ -68,6 +69,25 @@ def create_dossier(session: Session, *, actor: User, round_id: int, org_unit_cod
                                            org_unit_code=unit.code, data=instance_data(session, dossier))
     dossier.instance_id = instance.id if instance else None
     return dossier
+
+
+def _require_current_unit(session: Session, unit: OrgUnit) -> None:
+    """A unit merged into a successor (or dissolved) starts nothing under its old identity after that date.
+
+    Its earlier dossiers keep the name they were made under (`Dossier.unit_name`); new ones are the
+    successor's, so the user is told which unit to act for.
+    """
+    day = config.today()
+    if unit.is_valid_on(day):
+        return
+    successor = session.get(OrgUnit, unit.successor_id) if unit.successor_id else None
+    if successor is not None and unit.valid_to is not None:
+        raise InvalidState(msg("{unit} đã được sáp nhập vào {successor} từ ngày {day:%d/%m/%Y}. Hồ sơ mới phải lập "
+                               "dưới tên {successor}; đề nghị quản trị hệ thống chuyển tài khoản của bạn sang đơn "
+                               "vị này.", unit=unit.name, successor=successor.name, day=unit.valid_to),
+                           code="unit_merged", details={"successor_code": successor.code})
+    raise InvalidState(msg("{unit} không còn hoạt động vào ngày {day:%d/%m/%Y}; không thể lập hồ sơ mới.",
+                           unit=unit.name, day=day), code="unit_inactive")
 
 
 def instance_data(session: Session, dossier: Dossier) -> dict:
@@ -185,6 +205,7 @@ def submit_dossier(session: Session, *, actor: User | None, dossier_id: int, now
     session.flush()
     audit.record(session, action="dossier.submitted", actor=_actor_name(actor), instance_id=dossier.instance_id,
                  details={"dossier_id": dossier.id, "nominees": len(active)})
+    clock.start(session, dossier, actor=_actor_name(actor), now=moment)
     return dossier
 
 
@@ -215,6 +236,8 @@ def return_dossier(session: Session, *, actor: User | None, dossier_id: int, rea
     audit.record(session, action=f"dossier.{'returned' if mode == 'return' else 'rejected'}",
                  actor=_actor_name(actor), instance_id=dossier.instance_id,
                  details={"dossier_id": dossier.id, "reason": dossier.return_reason})
+    clock.stop(session, dossier, actor=_actor_name(actor), now=dossier.returned_at,
+               why="waiting_for_supplements" if mode == "return" else "rejected")
     return dossier
 
 
@@ -232,6 +255,7 @@ def accept_dossier(session: Session, *, actor: User | None, dossier_id: int) -> 
             nominee.outcome = "accepted"
     audit.record(session, action="dossier.accepted", actor=_actor_name(actor), instance_id=dossier.instance_id,
                  details={"dossier_id": dossier.id})
+    clock.stop(session, dossier, actor=_actor_name(actor), now=dossier.accepted_at, why="accepted")
     return dossier
 
 

@@ -7,6 +7,7 @@ from ..i18n import msg
 from ..models import Dossier, Nominee
 from ..operations.guards import Guard, GuardContext
 from . import rounds
+from .consolidation import unresolved_ties
 
 RETURN_DECISIONS = frozenset({"return", "reject", "return_for_revision"})
 DECISION_FIELDS = ("decision", "appraisal_decision", "council_decision", "chairman_decision", "registration_decision")
@@ -73,3 +74,16 @@ def nominees_not_on_hold(context: GuardContext) -> None:
         names = "; ".join(f"{item['name']} ({item['hold_reason'] or 'chưa nêu lý do'})" for item in held)
         raise InvalidState(msg("Có người/tập thể đang bị tạm dừng xét khen thưởng: {names}.", names=names),
                            code="nominees_on_hold", details={"nominees": held})
+
+
+@_guard("no_unresolved_ties")
+def no_unresolved_ties(context: GuardContext) -> None:
+    """The consolidated list goes on only once every tie at a quota boundary has been decided."""
+    round_id = _round_id(context)
+    if round_id is None:
+        return
+    open_ties = unresolved_ties(rounds.get_round(context.session, round_id))
+    if open_ties:
+        names = "; ".join(", ".join(tie["names"]) for tie in open_ties)
+        raise InvalidState(msg("Còn trường hợp bằng điểm tại ranh giới chỉ tiêu chưa quyết định: {names}.",
+                               names=names), code="unresolved_ties")

@@ -42,6 +42,23 @@ def identity_key(kind: str, *, name: str, identifier: str | None = None, subject
     return f"{kind}:{normalise_name(name)}|{normalise_name(unit_name or '')}"
 
 
+def match_keys(kind: str, *, name: str, identifier: str | None = None, date_of_birth: date | None = None,
+               identity: str) -> tuple[tuple[str, str], ...]:
+    """Every key by which this nominee is the same as another, with what it matched on.
+
+    A person is the same whatever identifiers each dossier carries: by citizen ID where both have one,
+    and by name and date of birth where both have those (one dossier may give the ID, the other not).
+    """
+    keys: dict[str, str] = {}
+    if kind == "individual":
+        if identifier:
+            keys[f"individual:id:{identifier.strip().upper()}"] = "identifier"
+        if date_of_birth is not None:
+            keys[f"individual:{normalise_name(name)}|{date_of_birth.isoformat()}"] = "name_and_birth"
+    keys.setdefault(identity, "identity")
+    return tuple(keys.items())
+
+
 def default_achievement_key(round_: AwardRound) -> str:
     """One achievement per subject, movement, round kind and year (Law Art. 5(2)(c))."""
     return f"{round_.movement.code}:{round_.kind}:{round_.year}"

@@ -48,6 +48,9 @@ PARAMETERS: list[tuple[str, Any, date, date | None, str]] = [
      "[I, DOMAIN B1.9/B7.1]"),
     ("appraisal.return_incomplete_working_days", 5, date(2024, 1, 1), None,
      TIME_LIMITS + ": trả hồ sơ không đủ điều kiện 05 ngày làm việc"),
+    ("dossier.review_working_days", 5, date(2024, 1, 1), None,
+     TIME_LIMITS + ": cơ quan chủ trì kiểm tra, tiếp nhận hoặc trả hồ sơ trong 05 ngày làm việc; thời gian chờ "
+     "đơn vị bổ sung không tính (theo thông lệ một cửa) [I]"),
     ("appraisal.appraise_working_days", 20, date(2024, 1, 1), None,
      TIME_LIMITS + ": thẩm định, trình 20 ngày làm việc"),
     ("appraisal.decide_working_days", 10, date(2024, 1, 1), None,

@@ -36,20 +36,21 @@ def placed(placements) -> list[tuple[int, str, int | None]]:
     return [(p.nominee_id, p.outcome, p.rank) for p in placements]
 
 
-def test_ranking_key_breaks_ties_in_order():
-    result = consolidate([
+def test_ranking_orders_by_merit_and_equal_merit_shares_its_rank():
+    result, ties = consolidate([
         cand(1, 10, 85.0, 0.8, hour=9),
         cand(2, 11, 92.0, 0.6),
         cand(3, 12, 85.0, 0.9, hour=10),  # same score as 1: the higher vote share wins
-        cand(4, 13, 85.0, 0.9, hour=8),  # same score and share as 3: the earlier submission wins
+        cand(4, 13, 85.0, 0.9, hour=8),  # same merit as 3: listed first (earlier), but ranked equal
         cand(5, 14, None, 1.0),  # no score ranks last
     ], ranking=RANKING, unit_quotas={}, total_quota=None, awarded={})
-    assert placed(result) == [(2, "proposed_to_city", 1), (4, "proposed_to_city", 2), (3, "proposed_to_city", 3),
+    assert placed(result) == [(2, "proposed_to_city", 1), (4, "proposed_to_city", 2), (3, "proposed_to_city", 2),
                               (1, "proposed_to_city", 4), (5, "proposed_to_city", 5)]
+    assert ties == []  # no quota: equal merit decides nothing
 
 
 def test_quotas_per_unit_and_in_total_cut_the_ranked_list():
-    result = consolidate([
+    result, _ties = consolidate([
         cand(1, 10, 95.0), cand(2, 10, 94.0), cand(3, 10, 93.0),  # unit 10 may propose 2
         cand(4, 11, 90.0), cand(5, 12, 89.0), cand(6, 12, 70.0),
     ], ranking=RANKING, unit_quotas={10: 2}, total_quota=4, awarded={})
@@ -59,7 +60,7 @@ def test_quotas_per_unit_and_in_total_cut_the_ranked_list():
 
 
 def test_duplicates_in_the_round_and_against_the_register():
-    result = consolidate([
+    result, ties = consolidate([
         cand(1, 10, 90.0, identity="individual:nguyễn văn a|1980-01-01"),
         cand(2, 11, 95.0, identity="individual:nguyễn văn a|1980-01-01"),  # same person, another dossier
         cand(3, 12, 99.0, identity="unit:STC", achievement="CDS:annual:2026"),  # already awarded
@@ -67,7 +68,38 @@ def test_duplicates_in_the_round_and_against_the_register():
         awarded={("unit:STC", "CDS:annual:2026"): "05/QĐ-UBND"})
     assert placed(result) == [(3, "duplicate", None), (2, "proposed_to_city", 1), (1, "duplicate", None)]
     assert "05/QĐ-UBND" in result[0].reason
-    assert consolidation.summary(result) == {"ranked": 1, "proposed_to_city": 1, "cut_by_quota": 0, "duplicate": 2}
+    assert consolidation.summary(result, ties) == {"ranked": 1, "proposed_to_city": 1, "cut_by_quota": 0,
+                                                   "duplicate": 2, "tied_at_quota": 0, "ties": []}
+
+
+def test_a_tie_at_the_total_quota_is_left_to_the_reviewer_never_broken_by_arrival():
+    result, ties = consolidate([
+        cand(1, 10, 95.0),
+        cand(2, 11, 88.0, 0.9, hour=8), cand(3, 12, 88.0, 0.9, hour=9), cand(4, 13, 88.0, 0.9, hour=10),
+        cand(5, 14, 70.0),
+    ], ranking=RANKING, unit_quotas={}, total_quota=3, awarded={})
+    assert placed(result) == [(1, "proposed_to_city", 1), (2, "tied_at_quota", 2), (3, "tied_at_quota", 2),
+                              (4, "tied_at_quota", 2), (5, "cut_by_quota", 5)]
+    assert [t.as_json() for t in ties] == [{"nominee_ids": [2, 3, 4], "names": ["", "", ""],
+                                            "criteria": ["dx_index_score", "vote_share"], "places": 2,
+                                            "quota": "total"}]
+    assert "chỉ số chuyển đổi số, tỷ lệ phiếu đồng ý" in result[1].reason and "2 suất cho 3" in result[1].reason
+
+
+def test_a_tie_at_a_units_quota_keeps_its_places_and_others_go_on():
+    result, ties = consolidate([
+        cand(1, 10, 90.0, 0.8), cand(2, 10, 90.0, 0.8),  # unit 10 may propose 1: a tie inside the unit
+        cand(3, 11, 85.0),
+    ], ranking=RANKING, unit_quotas={10: 1}, total_quota=None, awarded={})
+    assert placed(result) == [(1, "tied_at_quota", 1), (2, "tied_at_quota", 1), (3, "proposed_to_city", 3)]
+    assert ties[0].quota == "unit" and ties[0].places == 1
+
+
+def test_equal_merit_that_fits_the_quota_is_no_tie():
+    result, ties = consolidate([cand(1, 10, 90.0), cand(2, 11, 90.0), cand(3, 12, 80.0)],
+                               ranking=RANKING, unit_quotas={}, total_quota=2, awarded={})
+    assert placed(result) == [(1, "proposed_to_city", 1), (2, "proposed_to_city", 1), (3, "cut_by_quota", 3)]
+    assert ties == []
 
 
 def test_consolidate_round_persists_placements(domain):
@@ -96,7 +128,8 @@ def test_consolidate_round_persists_placements(domain):
     assert outcomes["Nguyễn  văn a"] == ("duplicate", None)
     assert outcomes["Phường Hải Châu"] == ("proposed_to_city", 3)
     assert outcomes["Sở Y tế"] == ("cut_by_quota", 4)  # the total quota of 2 is used up
-    assert summary == {"ranked": 4, "proposed_to_city": 2, "cut_by_quota": 2, "duplicate": 1}
+    assert summary == {"ranked": 4, "proposed_to_city": 2, "cut_by_quota": 2, "duplicate": 1, "tied_at_quota": 0,
+                       "ties": []}
     assert [n.name for n in consolidation.ranked_list(session, round_)] == [
         "Nguyễn Văn A", "Sở Tài chính", "Phường Hải Châu", "Sở Y tế", "Nguyễn  văn a"]
 

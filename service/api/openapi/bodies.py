@@ -34,6 +34,21 @@ class DeliveredOut(Schema):
     delivered_to = fields.List(fields.Integer(), metadata={"description": "ids of the instances reached"})
 
 
+class TieOut(Schema):
+    """A tie at a quota boundary, as consolidation stores it on the round."""
+
+    index = fields.Integer()
+    nominee_ids = fields.List(fields.Integer())
+    names = fields.List(fields.String())
+    criteria = fields.List(fields.String())
+    places = fields.Integer()
+    quota = fields.String(metadata={"enum": ["unit", "total"]})
+    resolved = fields.Boolean()
+    proposed = fields.List(fields.Integer())
+    reason = fields.String()
+    resolved_by = fields.String()
+
+
 class ErrorDetail(Schema):
     code = fields.String(required=True, metadata={"description": "snake_case, stable"})
     message = fields.String(required=True, metadata={"description": "in the request's language"})

@@ -136,6 +136,8 @@ OPERATIONS: dict[str, Op] = {
     "nomination_rounds.set_quotas": Op(nomination_rounds.RoundOut, body=nomination_rounds.QuotasIn, errors=CHANGE),
     "nomination_rounds.close_round": Op(nomination_rounds.RoundOut, body=nomination_rounds.CloseIn, errors=CHANGE),
     "nomination_rounds.ranking": Op(ListOf(nomination_rounds.RankedOut)),
+    "nomination_rounds.ties": Op(ListOf(bodies.TieOut)),
+    "nomination_rounds.resolve_tie": Op(ListOf(bodies.TieOut), body=nomination_rounds.TieResolutionIn, errors=CHANGE),
     "nomination_rounds.round_comments": Op(ListOf(nomination_rounds.CommentOut)),
     "nomination_rounds.round_nominees": Op(ListOf(nomination_rounds.RankedOut), query=queries.OutcomeQuery),
     "openapi.openapi_json": Op({"type": "object"}, public=True),
