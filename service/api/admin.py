@@ -38,7 +38,7 @@ class OrgUnitOut(Schema):
 
 
 class RoleIn(Schema):
-    key = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{1,63}$"))
+    key = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$"))
     name = fields.String(required=True, validate=validate.Length(1, 255))
     scope = fields.String(required=True, validate=validate.OneOf(ROLE_SCOPES))
 

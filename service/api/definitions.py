@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import BadRequest
 
 from ..errors import NotFound
 from ..http import current_user, db
 from ..i18n import msg
-from ..operations import deployments
+from ..operations import deployments, lane_roles
 from ..permissions import can_deploy
 
 bp = Blueprint("definitions", __name__, url_prefix="/api/v1/process-definitions")
@@ -22,6 +22,43 @@ class DeploymentOut(Schema):
     version = fields.Integer()
     name = fields.String()
     processes = fields.Function(lambda d: sorted(p.process_key for p in d.processes))
+
+
+class DeployProblemOut(Schema):
+    file = fields.String(allow_none=True)
+    element_id = fields.String(allow_none=True)
+    line = fields.Integer(allow_none=True)
+    message = fields.String()
+    level = fields.String()  # "warning" here; "error" ones refuse the deploy (422 details.problems)
+    code = fields.String()
+
+
+class UnmappedLaneOut(Schema):
+    process_key = fields.String()
+    kind = fields.String()  # lane | group
+    name = fields.String()
+
+
+class DeployResultOut(DeploymentOut):
+    warnings = fields.List(fields.Nested(DeployProblemOut))
+    unmapped_lanes = fields.List(fields.Nested(UnmappedLaneOut))
+
+
+class LaneRoleOut(Schema):
+    kind = fields.String()
+    name = fields.String()
+    role_key = fields.String(allow_none=True)
+    auto = fields.Boolean()
+
+
+class LaneRoleIn(Schema):
+    kind = fields.String(load_default="lane", validate=validate.OneOf(lane_roles.KINDS))
+    name = fields.String(required=True)
+    role_key = fields.String(required=True, allow_none=True)
+
+
+class LaneRolesIn(Schema):
+    mappings = fields.List(fields.Nested(LaneRoleIn), required=True)
 
 
 class ProcessVersionOut(Schema):
@@ -45,7 +82,10 @@ def deploy():
         content = upload.stream.read(MAX_FILE_BYTES + 1)
         files[name] = content
     outcome = deployments.deploy(db(), actor=current_user(), files=files, key=request.args.get("key"))
-    return jsonify(DeploymentOut().dump(outcome.deployment)), 201 if outcome.created else 200
+    body = DeploymentOut().dump(outcome.deployment)
+    body.update(DeployResultOut(only=("warnings", "unmapped_lanes")).dump(
+        {"warnings": outcome.warnings, "unmapped_lanes": outcome.unmapped_lanes}))
+    return jsonify(body), 201 if outcome.created else 200
 
 
 @bp.get("")
@@ -62,3 +102,19 @@ def get_bpmn(key: str, version: int):
         # Definitions are readable by process admins; others see them through their tasks.
         raise NotFound(msg("Không tìm thấy."))
     return Response(deployments.bpmn_xml(db(), key, version), mimetype="application/xml")
+
+
+@bp.get("/<key>/versions/<int:version>/lane-roles")
+def get_lane_roles(key: str, version: int):
+    """Which role serves each lane and candidate group of a process version (process admins)."""
+    items = lane_roles.list_mappings(db(), actor=current_user(), process_key=key, version=version)
+    return jsonify({"items": LaneRoleOut(many=True).dump(items), "total": len(items)})
+
+
+@bp.put("/<key>/versions/<int:version>/lane-roles")
+def put_lane_roles(key: str, version: int):
+    """Set the role of some lanes/groups (`role_key` null unmaps); audited."""
+    values = LaneRolesIn().load(request.get_json(silent=True) or {})
+    items = lane_roles.update_mappings(db(), actor=current_user(), process_key=key, version=version,
+                                       values=values["mappings"])
+    return jsonify({"items": LaneRoleOut(many=True).dump(items), "total": len(items)})

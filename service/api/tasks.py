@@ -64,7 +64,7 @@ def get_task(task_id: str):
     """A task with its form and the values the form starts with."""
     page = tasks.task_page(db(), actor=current_user(), task_id=task_id, locale=request_locale())
     body = TASK.dump(page.task)
-    body["form"] = {"type": page.form.type, "schema": page.form.schema}
+    body["form"] = page.form.to_json()
     body["data"] = page.data
     return jsonify(body)
 

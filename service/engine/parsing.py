@@ -19,9 +19,10 @@ from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.spiff.specs.defaults import ServiceTask as SpiffServiceTask
 
 from ..i18n import msg
-from .bundle_validation import detect_dialect
+from .bundle.validation import detect_dialect
+from .normalise import normalise_diagram
 from .start_rules import extract_starter_roles
-from .task_metadata import BPMN_NS, CAMUNDA_NS, extract_task_metadata
+from .task_metadata import BPMN_NS, CAMUNDA_NS, extract_lanes, extract_task_metadata
 from .xml_safety import XmlProblem, parse_xml
 
 
@@ -40,8 +41,11 @@ class CamundaServiceTaskParser(CamundaTaskParser):
             or self.node.get(f"{{{CAMUNDA_NS}}}delegateExpression")
         )
         if not handler:
+            java = self.node.get(f"{{{CAMUNDA_NS}}}class") or self.node.get(f"{{{CAMUNDA_NS}}}expression")
             self.raise_validation_exception(
-                "A service task must name a registered handler (camunda:topic or property 'handler')"
+                msg("Tác vụ dịch vụ phải gọi một trình xử lý đã đăng ký (camunda:topic hoặc thuộc tính 'handler'); "
+                    "mã Java của Camunda không chạy ở đây{named}.",
+                    named=f" (sơ đồ gọi mã Java: {java!r})" if java else "")
             )
         result_variable = self.node.get(f"{{{CAMUNDA_NS}}}resultVariable") or extensions.get(
             "resultVariable"
@@ -79,6 +83,7 @@ class ParsedBundle:
     files: dict[str, str] = field(default_factory=dict)  # process id -> BPMN file name
     task_metadata: dict[str, dict] = field(default_factory=dict)  # process id -> element id -> meta
     forms: dict[str, dict] = field(default_factory=dict)  # form file name / form id -> schema
+    lanes: dict[str, list[dict]] = field(default_factory=dict)  # process id -> lanes (name, role, where)
     starter_roles: dict[str, list[str] | None] = field(default_factory=dict)  # process id -> roles, None: unsaid
 
 
@@ -119,7 +124,8 @@ def parse_bundle(bpmn_files: dict[str, bytes], dmn_files: dict[str, bytes], form
         # Plain BPMN runs on the Camunda parser: it reads standard elements like the base parser.
         dialect = "spiff" if detect_dialect(root) == "spiff" else "camunda"
         roots[name] = root
-        problems.extend(_interrupting_event_subprocesses(name, root))
+        # Interrupting event subprocesses run non-interrupting: the bundle validation warns about them.
+        normalise_diagram(root, juel=dialect == "camunda")
         if dialect == "camunda":
             problems.extend(_camunda_message_throws_without_payload(name, root))
         try:
@@ -168,29 +174,9 @@ def parse_bundle(bpmn_files: dict[str, bytes], dmn_files: dict[str, bytes], form
         bundle.subprocess_specs.setdefault(process_id, spec)
     for name, root in roots.items():
         bundle.task_metadata.update(extract_task_metadata(root, filename=name))
+        bundle.lanes.update(extract_lanes(root, filename=name))
         bundle.starter_roles.update(extract_starter_roles(root))
     return bundle
-
-
-def _interrupting_event_subprocesses(filename: str, root: etree._Element) -> list[dict]:
-    """Event subprocess start events that would interrupt: refused.
-
-    SpiffWorkflow 3.2.0 never reads isInterrupting: a triggered event subprocess always runs beside
-    the flow it was meant to cancel. Running an interrupting one (the BPMN default) that way would
-    silently do the wrong thing, so the bundle is refused and the modeller says isInterrupting="false".
-    """
-    problems = []
-    for sub in root.iter(f"{{{BPMN_NS}}}subProcess"):
-        if sub.get("triggeredByEvent") != "true":
-            continue
-        for start in sub.findall(f"{{{BPMN_NS}}}startEvent"):
-            if start.get("isInterrupting", "true") != "false":
-                problems.append(_problem(
-                    filename, start.get("id"), start.sourceline,
-                    msg("Quy trình con sự kiện chỉ được bắt đầu không ngắt (isInterrupting=\"false\"): "
-                        "bộ máy SpiffWorkflow 3.2.0 không ngắt được luồng chính."),
-                ))
-    return problems
 
 
 def _camunda_message_throws_without_payload(filename: str, root: etree._Element) -> list[dict]:

@@ -355,6 +355,11 @@ def _steps(workflow: BpmnWorkflow, ran: list[dict], action) -> StepResult:
         return _result(workflow, ran, details)
     except RecursionError as exc:
         return _result(workflow, ran, {"message": f"recursion too deep: {exc}"})
+    except Exception as exc:  # see below: deliberately broad
+        # SpiffWorkflow lets some errors of a diagram out unwrapped or as a bare Exception (a timer
+        # expression giving a timedelta, "Invalid duration", a name missing from a correlation): the
+        # engine is pure computation here, so whatever it raises is the instance's error, not the service's.
+        return _result(workflow, ran, {"message": f"{type(exc).__name__}: {exc}", "notes": []})
     return _result(workflow, ran)
 
 

@@ -84,6 +84,22 @@ def _lanes(process: etree._Element) -> dict[str, dict]:
     return result
 
 
+def extract_lanes(root: etree._Element, *, filename: str) -> dict[str, list[dict]]:
+    """process id -> every named lane holding a human task: its name, `role` property and location."""
+    out: dict[str, list[dict]] = {}
+    human = {n.get("id") for tag in HUMAN_TASK_TAGS for n in root.iter(_q(tag))}
+    for process in root.iter(_q("process")):
+        lanes = []
+        for lane in process.iter(_q("lane")):
+            refs = {(ref.text or "").strip() for ref in lane.findall(_q("flowNodeRef"))}
+            if not refs & human:
+                continue  # a lane with no human task needs no role (e.g. a parent lane or a system lane)
+            lanes.append({"lane_id": lane.get("id"), "name": lane.get("name") or lane.get("id"),
+                          "role": _properties(lane).get("role"), "file": filename, "line": lane.sourceline})
+        out[process.get("id")] = lanes
+    return out
+
+
 def extract_task_metadata(root: etree._Element, *, filename: str) -> dict[str, dict]:
     """process id -> element id -> metadata of each human task (lane, role, assignment, form, due)."""
     out: dict[str, dict] = {}

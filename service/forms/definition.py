@@ -38,6 +38,9 @@ class FormDefinition:
     type: FormType
     schema: dict[str, Any] | list[dict[str, Any]] | None = field(default=None, compare=False)
     fingerprint: str = ""
+    # The form key the diagram names when no such form is deployed: this form is then the generic
+    # stand-in (its formData fields, or a data editor for type "none").
+    missing_form_key: str | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if self.type not in FORM_TYPES:
@@ -62,5 +65,8 @@ class FormDefinition:
         return cls(type=value.get("type", "none"), schema=value.get("schema"))
 
     def to_json(self) -> dict[str, Any]:
-        """The API shape `{"type", "schema"}`."""
-        return {"type": self.type, "schema": self.schema}
+        """The API shape `{"type", "schema"}`, plus `generic` and `missing_form_key` for a stand-in form."""
+        body: dict[str, Any] = {"type": self.type, "schema": self.schema}
+        if self.missing_form_key is not None:
+            body.update(generic=True, missing_form_key=self.missing_form_key)
+        return body

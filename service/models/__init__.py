@@ -1,6 +1,6 @@
 """All models, imported here so Alembic and the app see one metadata."""
 
-from .definitions import Deployment, DeploymentFile, ProcessVersion
+from .definitions import Deployment, DeploymentFile, LaneRoleMapping, ProcessVersion
 from .documents import DocumentTemplate, GeneratedDocument
 from .instances import AuditEvent, HumanTask, MessageSubscription, ProcessInstance, TaskOffer, Timer
 from .nomination import (
@@ -34,6 +34,7 @@ __all__ = [
     "DxScore",
     "GeneratedDocument",
     "HumanTask",
+    "LaneRoleMapping",
     "LegalParameter",
     "MessageSubscription",
     "Movement",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base, UTCDateTime, utcnow
@@ -21,6 +21,8 @@ class Deployment(Base):
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     deployed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Deploy warnings ({file, element_id, line, message, level, code}): what runs differently than drawn.
+    warnings: Mapped[list] = mapped_column(JSON, default=list)
 
     files: Mapped[list[DeploymentFile]] = relationship(back_populates="deployment", order_by="DeploymentFile.filename")
     processes: Mapped[list[ProcessVersion]] = relationship(back_populates="deployment")
@@ -60,3 +62,28 @@ class ProcessVersion(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     deployment: Mapped[Deployment] = relationship(back_populates="processes")
+    lane_roles: Mapped[list[LaneRoleMapping]] = relationship(
+        back_populates="process_version", order_by="(LaneRoleMapping.kind, LaneRoleMapping.name)",
+        cascade="all, delete-orphan")
+
+
+class LaneRoleMapping(Base):
+    """Which role serves a lane (or a candidate group) of a process version.
+
+    Filled at deploy where a role's key or name matches; `role_key` NULL means unmapped. Process admins
+    edit it; `auto` tells a row filled by name matching from one an administrator chose.
+    """
+
+    __tablename__ = "lane_role_mappings"
+    __table_args__ = (UniqueConstraint("process_version_id", "kind", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))  # lane | group
+    name: Mapped[str] = mapped_column(String(255))
+    role_key: Mapped[str | None] = mapped_column(String(64))
+    auto: Mapped[bool] = mapped_column(Boolean, default=True)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    process_version: Mapped[ProcessVersion] = relationship(back_populates="lane_roles")

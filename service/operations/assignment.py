@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from ..db import utcnow
 from ..engine.timing import parse_due
 from ..models import OrgUnit, ProcessInstance, User
+from . import lane_roles
 
 _EXPRESSION = re.compile(r"^\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}$")
 
@@ -35,8 +36,23 @@ class Assignment:
 
 
 def _role_key(name: str) -> str:
-    """Lane names match role keys case-insensitively: role keys are lower-case by validation."""
+    """Without a mapping row (versions deployed before the table), a lane's name is taken as a role key."""
     return name.strip().lower()
+
+
+def _mapped_roles(session: Session, meta: dict, instance: ProcessInstance) -> tuple[str | None, list[str]]:
+    """The role of the task's lane and of its candidate groups, through the version's lane mapping."""
+    groups = meta.get("candidate_groups") or []
+    lane = None if meta.get("role") else meta.get("lane")  # an explicit role property needs no mapping
+    mapping = lane_roles.role_lookup(session, instance.process_version_id) if (lane or groups) else {}
+
+    def through(kind: str, name: str) -> str:
+        if (kind, name) in mapping:
+            return mapping[(kind, name)] or _role_key(name)  # unmapped: offered to nobody until it is set
+        return _role_key(name)
+
+    lane_role = _role_key(meta["role"]) if meta.get("role") else (through("lane", lane) if lane else None)
+    return lane_role, [through("group", group) for group in groups]
 
 
 def _user_id(session: Session, reference: str, data: dict, instance: ProcessInstance) -> int | None:
@@ -68,13 +84,12 @@ def resolve(session: Session, *, meta: dict, data: dict, instance: ProcessInstan
     a number of working days, read through `working_days_param`), counted on `calendar` when given.
     """
     unit_id = _scope_unit(session, meta, data, instance)
-    role_name = meta.get("role") or meta.get("lane")
-    role_key = _role_key(role_name) if role_name else None
+    role_key, group_roles = _mapped_roles(session, meta, instance)
     offers: list[Offer] = []
     if role_key:
         offers.append(Offer(role_key=role_key, org_unit_id=unit_id))
-    for group in meta.get("candidate_groups") or []:
-        offers.append(Offer(role_key=_role_key(group), org_unit_id=unit_id))
+    for group_role in group_roles:
+        offers.append(Offer(role_key=group_role, org_unit_id=unit_id))
     for reference in meta.get("candidate_users") or []:
         user_id = _user_id(session, reference, data, instance)
         if user_id is not None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..engine.bundle_validation import file_kind, validate_bundle
-from ..engine.parsing import BundleParseError, parse_bundle
+from ..engine.bundle.problems import ProblemCollector
+from ..engine.bundle.validation import file_kind, validate_bundle
+from ..engine.parsing import BundleParseError, ParsedBundle, parse_bundle
 from ..engine.script_engine import check_script
 from ..engine.serialization import specs_to_dict
 from ..errors import NotFound, PermissionDenied, ValidationFailed
@@ -18,7 +19,7 @@ from ..forms import FormDefinitionError, schema_from_formjs
 from ..i18n import msg
 from ..models import Deployment, DeploymentFile, ProcessVersion, User
 from ..permissions import can_deploy
-from . import audit
+from . import audit, lane_roles
 
 MAX_FILES = 50
 
@@ -27,6 +28,12 @@ MAX_FILES = 50
 class DeployOutcome:
     deployment: Deployment
     created: bool
+    unmapped_lanes: list[dict] = field(default_factory=list)  # {process_key, kind, name}
+
+    @property
+    def warnings(self) -> list[dict]:
+        """What will run differently than drawn, kept with the deployment."""
+        return list(self.deployment.warnings or [])
 
 
 def _content_hash(files: dict[str, bytes]) -> str:
@@ -39,7 +46,7 @@ def _content_hash(files: dict[str, bytes]) -> str:
 def _problems(problems: list[dict]) -> ValidationFailed:
     return ValidationFailed(
         msg("Bộ tệp quy trình không hợp lệ; chưa triển khai gì."),
-        details={"problems": problems},
+        details={"problems": [{**problem, "level": problem.get("level", "error")} for problem in problems]},
     )
 
 
@@ -79,10 +86,12 @@ def deploy(session: Session, *, actor: User, files: dict[str, bytes], key: str |
     if len(files) > MAX_FILES:
         raise _problems([{"file": None, "element_id": None, "line": None, "message": f"at most {MAX_FILES} files"}])
     known_processes = set(session.scalars(select(ProcessVersion.process_key).distinct()))
-    problems = [p.as_dict() for p in validate_bundle(
-        files, known_process_ids=known_processes, expression_checker=check_script, script_checker=check_script)]
+    found = validate_bundle(
+        files, known_process_ids=known_processes, expression_checker=check_script, script_checker=check_script)
+    problems = [p.as_dict() for p in found if p.is_error]
     if problems:
         raise _problems(problems)
+    warnings = [{**p.as_dict(), "code": p.code} for p in found if not p.is_error]
     problems = _form_problems(files)
     if problems:
         raise _problems(problems)
@@ -104,34 +113,68 @@ def deploy(session: Session, *, actor: User, files: dict[str, bytes], key: str |
         .order_by(Deployment.version.desc()).limit(1)
     )
     if existing is not None:
-        return DeployOutcome(existing, created=False)
+        return DeployOutcome(existing, created=False, unmapped_lanes=_unmapped(existing))
 
     version = (session.scalar(select(func.max(Deployment.version)).where(Deployment.key == main_key)) or 0) + 1
     deployment = Deployment(key=main_key, version=version, name=bundle.names.get(main_key) or main_key,
-                            content_hash=content_hash, deployed_by_id=actor.id)
+                            content_hash=content_hash, deployed_by_id=actor.id, warnings=warnings)
     session.add(deployment)
     session.flush()
     for name, content in sorted(files.items()):
         session.add(DeploymentFile(deployment_id=deployment.id, filename=name, kind=file_kind(name) or "other",
                                    sha256=hashlib.sha256(content).hexdigest(), content=content))
-    # One stored spec per process: its own spec plus what it calls, never per instance.
+    _store_versions(session, deployment, bundle)
+    deployment.warnings = warnings + _lane_warnings(bundle, deployment)
+    audit.record(session, action="definition.deployed", actor=actor.username,
+                 details={"key": main_key, "version": version, "processes": bundle.executable,
+                          "files": sorted(files), "content_hash": content_hash,
+                          "warnings": len(deployment.warnings)})
+    return DeployOutcome(deployment, created=True, unmapped_lanes=_unmapped(deployment))
+
+
+def _store_versions(session: Session, deployment: Deployment, bundle: ParsedBundle) -> None:
+    """One stored spec per process (its own spec plus what it calls, never per instance) and its lane roles."""
+    roles = lane_roles.RoleIndex.load(session)
+    needed = lane_roles.needed_names(bundle.lanes, bundle.task_metadata)
     for process_id in bundle.executable:
-        process_version = (session.scalar(
-            select(func.max(ProcessVersion.version)).where(ProcessVersion.process_key == process_id)) or 0) + 1
-        session.add(ProcessVersion(
-            deployment_id=deployment.id, process_key=process_id, version=process_version,
+        previous = session.scalar(select(ProcessVersion).where(ProcessVersion.process_key == process_id)
+                                  .order_by(ProcessVersion.version.desc()).limit(1))
+        process_version = ProcessVersion(
+            deployment=deployment, process_key=process_id, version=(previous.version if previous else 0) + 1,
             name=bundle.names.get(process_id) or process_id,
             bpmn_filename=bundle.files.get(process_id),
             spec=specs_to_dict({process_id: bundle.specs[process_id]}, bundle.subprocess_specs),
             task_metadata=bundle.task_metadata, forms=bundle.forms,
             starter_roles=bundle.starter_roles.get(process_id),
-        ))
-    session.flush()
-    audit.record(session, action="definition.deployed", actor=actor.username,
-                 details={"key": main_key, "version": version, "processes": bundle.executable,
-                          "files": sorted(files), "content_hash": content_hash})
-    return DeployOutcome(deployment, created=True)
+        )
+        session.add(process_version)
+        lane_roles.fill(session, process_version, needed, roles, previous)
 
+
+def _lane_warnings(bundle: ParsedBundle, deployment: Deployment) -> list[dict]:
+    """A warning where each unmapped lane (or candidate group) is drawn."""
+    missing = {(row["kind"], row["name"]) for row in _unmapped(deployment)}
+    collector = ProblemCollector(max_problems=10_000)
+    for lanes in bundle.lanes.values():
+        for lane in lanes:
+            if ("lane", lane["name"]) in missing:
+                collector.add("lane_unmapped", lane["file"], element_id=lane["lane_id"], line=lane["line"],
+                              lane=lane["name"])
+                missing.discard(("lane", lane["name"]))
+    for tasks in bundle.task_metadata.values():
+        for meta in tasks.values():
+            for group in meta.get("candidate_groups") or []:
+                if ("group", group) in missing:
+                    collector.add("candidate_group_unmapped", meta["file"], element_id=meta["element_id"],
+                                  line=meta["line"], group=group)
+                    missing.discard(("group", group))
+    return [{**p.as_dict(), "code": p.code} for p in collector.problems]
+
+
+def _unmapped(deployment: Deployment) -> list[dict]:
+    return [{"process_key": version.process_key, **row}
+            for version in sorted(deployment.processes, key=lambda v: v.process_key)
+            for row in lane_roles.unmapped(version.lane_roles)]
 
 def latest_versions(session: Session) -> list[ProcessVersion]:
     latest = (select(ProcessVersion.process_key, func.max(ProcessVersion.version).label("v"))

@@ -182,13 +182,16 @@ def _task_to_act_on(session: Session, actor: User, task_id: str) -> HumanTask:
 def _form(version: LoadedVersion, meta: dict, task: HumanTask) -> FormDefinition:
     # The fingerprint names the deployed content, so validation schemas are built once per form.
     fingerprint = f"{version.content_hash}:{version.id}:{task.element_id}"
+    missing = None
     if meta.get("form_ref"):
         schema = version.forms.get(meta["form_ref"])
         if schema is not None:
             return FormDefinition(type="form-js", schema=schema, fingerprint=fingerprint)
+        missing = meta["form_ref"]  # deployed with a warning: a generic form stands in
     if meta.get("form_data"):
-        return FormDefinition(type="camunda-formdata", schema=meta["form_data"], fingerprint=fingerprint)
-    return FormDefinition(type="none", schema=None)
+        return FormDefinition(type="camunda-formdata", schema=meta["form_data"], fingerprint=fingerprint,
+                              missing_form_key=missing)
+    return FormDefinition(type="none", schema=None, missing_form_key=missing)
 
 
 def complete(session: Session, *, actor: User, task_id: str, data: dict,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from service.engine.bundle_validation import Problem, detect_dialect, validate_bundle
+from service.engine.bundle.validation import Problem, detect_dialect, validate_bundle
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validation"
 VALID = FIXTURES / "valid"
@@ -36,7 +36,7 @@ def with_fixture(filename: str) -> dict[str, bytes]:
 SINGLE_PROBLEM_CASES = [
     ("camunda_flow_unknown_target.bpmn", "flow_unknown_ref", "Flow_bad", 'id="Flow_bad"', "Task_khong_ton_tai"),
     ("camunda_no_incoming.bpmn", "no_incoming", "Task_mo_coi", 'id="Task_mo_coi"', "không có luồng tuần tự đi vào"),
-    ("spiff_no_outgoing.bpmn", "no_outgoing", "Task_cut", 'id="Task_cut"', "'Ký duyệt' không có luồng tuần tự đi ra"),
+    ("spiff_no_outgoing.bpmn", "implicit_end", "Task_cut", 'id="Task_cut"', "'Ký duyệt' không có luồng đi ra"),
     (
         "camunda_gateway_missing_condition.bpmn",
         "gateway_missing_condition",
@@ -45,7 +45,7 @@ SINGLE_PROBLEM_CASES = [
         "cổng 'Đủ điều kiện?' không có điều kiện",
     ),
     ("camunda_gateway_bad_default.bpmn", "gateway_bad_default", "Gateway_1", 'id="Gateway_1"', "'Flow_1'"),
-    ("camunda_bad_condition.bpmn", "bad_expression", "Flow_co", "${approved}", "Biểu thức điều kiện không hợp lệ"),
+    ("camunda_bad_condition.bpmn", "bad_expression", "Flow_co", "${approved ==}", "Biểu thức điều kiện không hợp lệ"),
     ("spiff_bad_script.bpmn", "bad_expression", "Script_1", "diem = = 10", "Biểu thức kịch bản không hợp lệ"),
     ("spiff_bad_pre_script.bpmn", "bad_expression", "Task_1", "<spiffworkflow:preScript>", "preScript"),
     ("spiff_missing_script.bpmn", "missing_script", "Script_1", 'id="Script_1"', "không có mã kịch bản"),
@@ -140,17 +140,22 @@ def test_valid_bundle_accepts_sequence_of_pairs():
 
 def test_exempt_nodes_need_no_flows():
     # boundary events, event sub-processes and their start events are reached without incoming flows
-    assert validate_bundle(with_fixture("camunda_exempt_nodes.bpmn")) == []
+    problems = validate_bundle(with_fixture("camunda_exempt_nodes.bpmn"))
+    # Its event sub-process is drawn interrupting: a warning, never an error.
+    assert [(p.code, p.level) for p in problems] == [("interrupting_event_subprocess", "warning")]
 
 
-def test_unsupported_event_definitions_are_reported():
+def test_link_events_are_accepted_and_unsupported_event_definitions_reported():
     fixture = "spiff_unsupported_event.bpmn"
-    problems = validate_bundle(with_fixture(fixture))
-    assert [(p.code, p.element_id, p.line) for p in problems] == [
-        ("unsupported_event_definition", "Link_di", line_of(fixture, 'id="LinkDef_1"')),
-        ("unsupported_event_definition", "Link_den", line_of(fixture, 'id="LinkDef_2"')),
-    ]
-    assert "linkEventDefinition" in problems[0].message
+    # A link throw continues at its catch: rewritten into a sequence flow before parsing.
+    assert validate_bundle(with_fixture(fixture)) == []
+    xml = (FIXTURES / fixture).read_bytes().replace(
+        b'<bpmn:startEvent id="Start_1" />',
+        b'<bpmn:startEvent id="Start_1"><bpmn:errorEventDefinition id="ErrDef_1" /></bpmn:startEvent>')
+    problems = validate_bundle({**valid_bundle(), fixture: xml})
+    assert [(p.code, p.element_id, p.level) for p in problems] == [
+        ("unsupported_event_definition", "Start_1", "error")]
+    assert "errorEventDefinition" in problems[0].message
 
 
 def test_undefined_signal_and_escalation():
@@ -268,7 +273,7 @@ def test_repeated_upload_name_in_pairs_is_a_duplicate():
 
 
 def test_file_kinds_by_extension():
-    from service.engine.bundle_validation import file_kind
+    from service.engine.bundle.validation import file_kind
 
     assert file_kind("a.bpmn") == file_kind("A.BPMN20.XML") == "bpmn"
     assert file_kind("b.dmn") == "dmn"
@@ -323,6 +328,7 @@ def test_problem_as_dict_matches_api_shape():
         "element_id": "Call_1",
         "line": line_of("camunda_call_unknown.bpmn", 'id="Call_1"'),
         "message": problem.message,
+        "level": "error",
     }
     assert "Called process 'quy_trinh_khong_co'" in problem.as_dict(lang="en")["message"]
 
@@ -393,3 +399,51 @@ def test_detect_dialect():
     assert detect_dialect(_root(FIXTURES / "camunda_call_unknown.bpmn")) == "camunda"  # declared only
     plain = b'<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" targetNamespace="x"/>'
     assert detect_dialect(etree.fromstring(plain)) == "plain"
+
+
+def test_juel_conditions_of_camunda_files_are_checked_as_their_python_meaning():
+    xml = (FIXTURES / "camunda_bad_condition.bpmn").read_bytes()
+    xml = xml.replace(b"${approved ==}", b"${approved &amp;&amp; !late}")
+    assert validate_bundle({**valid_bundle(), "camunda_bad_condition.bpmn": xml}) == []
+
+
+def test_a_process_calling_itself_is_refused():
+    def process(process_id: str, called: str) -> bytes:
+        return f"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d_{process_id}" targetNamespace="t">
+  <bpmn:process id="{process_id}" isExecutable="true">
+    <bpmn:startEvent id="s_{process_id}" />
+    <bpmn:callActivity id="call_{process_id}" calledElement="{called}" />
+    <bpmn:endEvent id="e_{process_id}" />
+    <bpmn:sequenceFlow id="f1_{process_id}" sourceRef="s_{process_id}" targetRef="call_{process_id}" />
+    <bpmn:sequenceFlow id="f2_{process_id}" sourceRef="call_{process_id}" targetRef="e_{process_id}" />
+  </bpmn:process>
+</bpmn:definitions>""".encode()
+
+    problems = validate_bundle({"a.bpmn": process("vong_a", "vong_b"), "b.bpmn": process("vong_b", "vong_a")})
+    assert sorted((p.code, p.element_id, p.level) for p in problems) == [
+        ("call_cycle", "call_vong_a", "error"), ("call_cycle", "call_vong_b", "error")]
+    assert "vong_a → vong_b → vong_a" in next(p.message for p in problems if p.element_id == "call_vong_b")
+    assert validate_bundle({"a.bpmn": process("thang", "thang")})[0].code == "call_cycle"
+
+
+def test_form_field_ids_are_keys_of_their_form_not_element_ids():
+    xml = b"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="d" targetNamespace="t">
+  <bpmn:process id="two_forms" isExecutable="true">
+    <bpmn:startEvent id="s" />
+    <bpmn:userTask id="t1"><bpmn:extensionElements><camunda:formData>
+      <camunda:formField id="approved" type="boolean" /></camunda:formData></bpmn:extensionElements></bpmn:userTask>
+    <bpmn:userTask id="t2"><bpmn:extensionElements><camunda:formData>
+      <camunda:formField id="approved" type="boolean" /></camunda:formData></bpmn:extensionElements></bpmn:userTask>
+    <bpmn:endEvent id="e" />
+    <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="t1" />
+    <bpmn:sequenceFlow id="f2" sourceRef="t1" targetRef="t2" />
+    <bpmn:sequenceFlow id="f3" sourceRef="t2" targetRef="e" />
+  </bpmn:process>
+</bpmn:definitions>"""
+    assert validate_bundle({"two_forms.bpmn": xml}) == []
+    # ... while a BPMN element id used twice still is a duplicate
+    twice = xml.replace(b'<bpmn:endEvent id="e" />', b'<bpmn:endEvent id="e" /><bpmn:endEvent id="t1" />')
+    assert "duplicate_id" in {p.code for p in validate_bundle({"two_forms.bpmn": twice})}

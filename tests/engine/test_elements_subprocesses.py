@@ -96,15 +96,16 @@ def test_message_event_subprocess_runs_beside_the_flow(api, deploy):
     api.message("el_add_note", {"case_no": "HS-4"}, status=404)  # an ended instance listens no more
 
 
-def test_interrupting_event_subprocess_is_refused_at_deploy(api):
+def test_interrupting_event_subprocess_deploys_with_a_warning(api):
     """SpiffWorkflow 3.2.0 never reads isInterrupting (an event subprocess always runs beside the main
-    flow), so an interrupting one, the BPMN default, is refused with a clear reason."""
+    flow), so an interrupting one, the BPMN default, deploys with a warning saying exactly that."""
     xml = (FIXTURES / "elements" / "subprocess_events.bpmn").read_bytes()
     assert b'isInterrupting="false"' in xml
     response = api.upload({"interrupting.bpmn": xml.replace(b' isInterrupting="false"', b"")})
-    assert response.status_code == 422
-    [problem] = response.get_json()["error"]["details"]["problems"]
-    assert problem["element_id"] == "w_start" and 'isInterrupting="false"' in problem["message"]
+    assert response.status_code == 201, response.get_json()
+    [warning] = [w for w in response.get_json()["warnings"] if w["code"] == "interrupting_event_subprocess"]
+    assert warning["element_id"] == "w_start" and warning["level"] == "warning"
+    assert "không hủy luồng chính" in warning["message"]
 
 
 def test_parallel_multi_instance_opens_all_tasks_at_once(api, deploy):

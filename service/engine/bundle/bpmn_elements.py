@@ -10,10 +10,10 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from service.engine.bundle_bpmn_expressions import EXPRESSION_HANDLERS, ElementContext, SourceCheckers
-from service.engine.bundle_namespaces import bpmn, camunda, spiff
-from service.engine.bundle_problems import ProblemCollector
-from service.engine.bundle_references import BundleIndex
+from service.engine.bundle.bpmn_expressions import EXPRESSION_HANDLERS, ElementContext, SourceCheckers
+from service.engine.bundle.namespaces import bpmn, camunda, spiff
+from service.engine.bundle.problems import ProblemCollector
+from service.engine.bundle.references import BundleIndex
 
 # Event definition tag -> (reference attribute, Vietnamese kind, English kind, defining tag)
 _DEFINITION_REFS = {
@@ -29,10 +29,23 @@ _FORM_PROPERTY = "formJsonSchemaFilename"
 # event) or make the parser raise NotImplementedError, so we refuse them up front.
 _SUPPORTED_EVENT_DEFINITIONS = {
     "startEvent": {"message", "signal", "timer", "conditional"},
-    "endEvent": {"message", "cancel", "error", "escalation", "terminate"},
-    "intermediateCatchEvent": {"message", "signal", "timer", "conditional"},
-    "intermediateThrowEvent": {"escalation", "message", "signal", "timer"},
+    # signal end events and link events are rewritten before parsing (service/engine/normalise.py)
+    "endEvent": {"message", "cancel", "error", "escalation", "terminate", "signal"},
+    "intermediateCatchEvent": {"message", "signal", "timer", "conditional", "link"},
+    "intermediateThrowEvent": {"escalation", "message", "signal", "timer", "link"},
     "boundaryEvent": {"cancel", "error", "escalation", "message", "signal", "timer", "conditional"},
+}
+
+# What becomes of a compensation event here, SpiffWorkflow 3.2 having no compensation at all.
+_COMPENSATION_EFFECT = {
+    "boundaryEvent": ("sự kiện biên bồi hoàn và hoạt động bồi hoàn của nó không bao giờ chạy",
+                      "the compensation boundary event and its handler never run"),
+    "intermediateThrowEvent": ("sự kiện ném bồi hoàn đi qua như một sự kiện không định nghĩa",
+                               "the compensation throw event passes through as a none event"),
+    "endEvent": ("sự kiện kết thúc bồi hoàn kết thúc như một sự kiện kết thúc thường",
+                 "the compensation end event ends like a none end event"),
+    "intermediateCatchEvent": ("sự kiện bắt bồi hoàn đi qua như một sự kiện không định nghĩa",
+                               "the compensation catch event passes through as a none event"),
 }
 
 
@@ -88,7 +101,11 @@ def _event(ctx: ElementContext, event: etree._Element) -> None:
         kind = etree.QName(child).localname
         if child.tag.startswith(bpmn("")) and kind.endswith("EventDefinition"):
             definition = kind.removesuffix("EventDefinition")
-            if definition not in supported:
+            if definition == "compensate" and event.tag != bpmn("startEvent"):
+                what = _COMPENSATION_EFFECT[etree.QName(event).localname]
+                ctx.collector.add("compensation_ignored", ctx.filename, element_id=event.get("id"),
+                                  line=child.sourceline, what=what[0], what_en=what[1])
+            elif definition not in supported:
                 ctx.collector.add(
                     "unsupported_event_definition",
                     ctx.filename,

@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from service.engine.bundle_problems import ProblemCollector
+from service.engine.bundle.problems import ProblemCollector
 
 
 def check_form(filename: str, data: bytes, collector: ProblemCollector) -> str | None:

@@ -119,6 +119,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Hoạt động gọi (callActivity) không có thuộc tính calledElement.",
         "Call activity has no calledElement attribute.",
     ),
+    "call_cycle": (
+        "Quy trình '{process}' tự gọi lại chính nó (qua {path}): bộ máy sẽ tạo quy trình con lồng nhau không giới hạn.",
+        "Process '{process}' calls itself (through {path}): the engine would nest called instances without end.",
+    ),
     "call_unknown_process": (
         "Không tìm thấy quy trình được gọi '{ref}' trong gói hoặc trong các quy trình đã triển khai.",
         "Called process '{ref}' is neither in the bundle nor already deployed.",
@@ -132,8 +136,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Decision '{ref}' is neither in the bundle's .dmn files nor already deployed.",
     ),
     "form_unknown": (
-        "Không tìm thấy biểu mẫu '{ref}' trong các tệp .form của gói hoặc đã triển khai.",
-        "Form '{ref}' is neither in the bundle's .form files nor already deployed.",
+        "Không tìm thấy biểu mẫu '{ref}' trong các tệp .form của gói hoặc đã triển khai; bước này sẽ dùng "
+        "biểu mẫu chung dựng từ các trường formData (hoặc trình sửa dữ liệu).",
+        "Form '{ref}' is neither in the bundle's .form files nor already deployed; the task will show a "
+        "generic form built from its formData fields (or a data editor).",
     ),
     # form-js files
     "form_invalid_json": ("JSON không hợp lệ: {error}", "Invalid JSON: {error}"),
@@ -162,8 +168,64 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Quy tắc có {got} ô {kind_vi} nhưng bảng có {expected} cột {kind_vi}.",
         "Rule has {got} {kind_en} entries but the table has {expected} {kind_en} columns.",
     ),
+    # Warnings: the diagram deploys, and this is what will differ from the modeller's engine
+    "implicit_end": (
+        "Hoạt động '{name}' không có luồng đi ra: nhánh này kết thúc ngầm định sau khi hoạt động xong "
+        "(như BPMN 2.0 cho phép).",
+        "Activity '{name}' has no outgoing sequence flow: its path ends implicitly once it completes "
+        "(as BPMN 2.0 allows).",
+    ),
+    "listener_ignored": (
+        "Bộ lắng nghe {kind} (camunda:{tag}) bị bỏ qua: máy chủ này không chạy mã Java hay biểu thức của Camunda.",
+        "The {kind_en} listener (camunda:{tag}) is ignored: this service runs no Camunda Java code or expressions.",
+    ),
+    "async_ignored": (
+        "Cờ {flags} bị bỏ qua: mỗi bước chạy trong giao dịch của yêu cầu đã kích hoạt nó.",
+        "The {flags} flag is ignored: each step runs in the transaction of the request that triggered it.",
+    ),
+    "external_task": (
+        "Tác vụ ngoài (camunda:type=\"external\", chủ đề '{topic}') chạy trình xử lý đã đăng ký cùng tên "
+        "ngay trong máy chủ; không có worker ngoài nào lấy việc.",
+        "External task (camunda:type=\"external\", topic '{topic}') runs the registered handler of that "
+        "name inside the service; no external worker fetches it.",
+    ),
+    "input_output_ignored": (
+        "Ánh xạ đầu vào/đầu ra camunda:inputOutput bị bỏ qua (SpiffWorkflow không hỗ trợ): bước này đọc và "
+        "ghi thẳng biến của quy trình.",
+        "camunda:inputOutput mappings are ignored (SpiffWorkflow does not support them): the task reads and "
+        "writes the process variables directly.",
+    ),
+    "call_variables_ignored": (
+        "camunda:in/camunda:out bị bỏ qua: quy trình được gọi nhận toàn bộ dữ liệu và trả lại toàn bộ dữ liệu.",
+        "camunda:in/camunda:out are ignored: the called process receives all data and returns all its data.",
+    ),
+    "interrupting_event_subprocess": (
+        "Quy trình con sự kiện '{name}' được vẽ là ngắt (isInterrupting) nhưng SpiffWorkflow 3.2 chạy nó song "
+        "song, không hủy luồng chính.",
+        "Event subprocess '{name}' is drawn interrupting (isInterrupting) but SpiffWorkflow 3.2 runs it "
+        "alongside the main flow without cancelling it.",
+    ),
+    "compensation_ignored": (
+        "Bồi hoàn (compensation) không được hỗ trợ: {what}.",
+        "Compensation is not supported: {what_en}.",
+    ),
+    "lane_unmapped": (
+        "Làn '{lane}' chưa ứng với vai trò nào; hãy đặt vai trò cho làn này trong bảng ánh xạ của quy trình.",
+        "Lane '{lane}' matches no role; set its role in the process's lane mapping.",
+    ),
+    "candidate_group_unmapped": (
+        "Nhóm ứng viên '{group}' chưa ứng với vai trò nào; hãy đặt vai trò trong bảng ánh xạ của quy trình.",
+        "Candidate group '{group}' matches no role; set its role in the process's lane mapping.",
+    ),
     "too_many_problems": (
         "Dừng kiểm tra sau {limit} lỗi; hãy sửa các lỗi trên rồi tải lên lại.",
         "Validation stopped after {limit} problems; fix these and upload again.",
     ),
 }
+
+# Codes reported as warnings: the bundle deploys and the warning is returned and kept with the version.
+WARNING_CODES = frozenset({
+    "form_unknown", "implicit_end", "listener_ignored", "async_ignored", "external_task",
+    "input_output_ignored", "call_variables_ignored", "interrupting_event_subprocess", "compensation_ignored",
+    "lane_unmapped", "candidate_group_unmapped",
+})  # fmt: skip

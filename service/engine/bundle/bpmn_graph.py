@@ -10,8 +10,8 @@ from collections import defaultdict
 
 from lxml import etree
 
-from service.engine.bundle_namespaces import BPMN_NS, bpmn, display_name, local_name
-from service.engine.bundle_problems import ProblemCollector
+from service.engine.bundle.namespaces import BPMN_NS, bpmn, display_name, local_name
+from service.engine.bundle.problems import ProblemCollector
 
 _TASKS = {
     "task", "userTask", "manualTask", "scriptTask", "serviceTask", "sendTask", "receiveTask",
@@ -54,10 +54,12 @@ def _check_scope(filename: str, scope: etree._Element, collector: ProblemCollect
                 ends[ref].append(flow)
 
     ad_hoc = local_name(scope) == "adHocSubProcess"
+    # Without a start event every node without incoming flow starts with its scope (BPMN 10.5.2).
+    implicit_start = not any(local_name(node) == "startEvent" for node in nodes.values())
     for node_id, node in nodes.items():
         if not ad_hoc:
             # Activities of an ad-hoc sub-process are deliberately unconnected.
-            _check_connected(filename, node, incoming[node_id], outgoing[node_id], collector)
+            _check_connected(filename, node, incoming[node_id] or implicit_start, outgoing[node_id], collector)
         kind = local_name(node)
         if kind in _CONDITIONAL_GATEWAYS:
             _check_gateway_conditions(filename, node, outgoing[node_id], collector)
@@ -101,14 +103,17 @@ def _needs_outgoing(node: etree._Element) -> bool:
 def _check_connected(
     filename: str,
     node: etree._Element,
-    incoming: list[etree._Element],
+    incoming: list[etree._Element] | bool,
     outgoing: list[etree._Element],
     collector: ProblemCollector,
 ) -> None:
     if not incoming and _needs_incoming(node):
         collector.at("no_incoming", filename, node, name=display_name(node))
     if not outgoing and _needs_outgoing(node):
-        collector.at("no_outgoing", filename, node, name=display_name(node))
+        # BPMN 2.0 lets an activity end its path implicitly (both engines run it); a gateway or an event
+        # without a way out is a modelling error.
+        is_activity = local_name(node) in _TASKS | _SUBPROCESSES
+        collector.at("implicit_end" if is_activity else "no_outgoing", filename, node, name=display_name(node))
 
 
 def _check_gateway_conditions(

@@ -6,16 +6,23 @@ import bisect
 
 from lxml import etree
 
-from service.engine.bundle_problems import ProblemCollector
+from service.engine.bundle.problems import ProblemCollector
+
+
+def _is_model_element(element: etree._Element) -> bool:
+    # Only the OMG namespaces (BPMN, DMN, their diagram interchange) define element ids; an id inside an
+    # extension (camunda:formField, camunda:value, spiffworkflow:...) is a key local to that extension.
+    namespace = etree.QName(element).namespace or ""
+    return namespace.startswith(("http://www.omg.org/", "https://www.omg.org/"))
 
 
 def report_duplicate_ids(filename: str, root: etree._Element, collector: ProblemCollector) -> set[str]:
-    """Report every repeated id attribute (any element, diagram shapes included); return those ids."""
+    """Report every repeated id of a BPMN/DMN element (diagram shapes included); return those ids."""
     first_line: dict[str, int | None] = {}
     duplicates: set[str] = set()
     for element in root.iter(tag=etree.Element):
         element_id = element.get("id")
-        if element_id is None:
+        if element_id is None or not _is_model_element(element):
             continue
         if element_id in first_line:
             duplicates.add(element_id)

@@ -13,16 +13,18 @@ from typing import Literal
 
 from lxml import etree
 
-from service.engine.bundle_bpmn_elements import check_elements
-from service.engine.bundle_bpmn_expressions import SourceCheckers, default_expression_checker, default_script_checker
-from service.engine.bundle_bpmn_graph import check_process_graph
-from service.engine.bundle_dmn import check_dmn
-from service.engine.bundle_element_ids import report_duplicate_ids
-from service.engine.bundle_forms import check_form
-from service.engine.bundle_namespaces import BPMN_NS, CAMUNDA_NS, SPIFF_NS, bpmn, local_name, namespace_of
-from service.engine.bundle_problems import DEFAULT_MAX_PROBLEMS, Problem, ProblemCollector, ProblemLimitReached
-from service.engine.bundle_references import BundleIndex
-from service.engine.bundle_schemas import bpmn_schema_errors, report_schema_errors
+from service.engine.bundle.bpmn_elements import check_elements
+from service.engine.bundle.bpmn_expressions import SourceCheckers, default_expression_checker, default_script_checker
+from service.engine.bundle.bpmn_graph import check_process_graph
+from service.engine.bundle.call_graph import check_call_cycles
+from service.engine.bundle.dmn import check_dmn
+from service.engine.bundle.element_ids import report_duplicate_ids
+from service.engine.bundle.extensions import check_extensions
+from service.engine.bundle.forms import check_form
+from service.engine.bundle.namespaces import BPMN_NS, CAMUNDA_NS, SPIFF_NS, bpmn, local_name, namespace_of
+from service.engine.bundle.problems import DEFAULT_MAX_PROBLEMS, Problem, ProblemCollector, ProblemLimitReached
+from service.engine.bundle.references import BundleIndex
+from service.engine.bundle.schemas import bpmn_schema_errors, report_schema_errors
 from service.engine.xml_safety import DEFAULT_MAX_BYTES, XmlProblem, parse_xml
 
 Dialect = Literal["camunda", "spiff", "plain"]
@@ -123,6 +125,7 @@ def validate_bundle(
         _index_processes(bundle, index, collector)
         for filename, root in bundle.bpmn:
             _check_bpmn_file(filename, root, index, checkers, collector)
+        check_call_cycles(bundle.bpmn, collector)
         _check_executable(bundle, collector)
     except ProblemLimitReached:
         pass
@@ -229,6 +232,7 @@ def _check_bpmn_file(
     for process in root.iterchildren(bpmn("process")):
         check_process_graph(filename, process, collector)
     check_elements(filename, root, dialect=dialect, index=index, checkers=checkers, collector=collector)
+    check_extensions(filename, root, collector)
 
 
 def _check_executable(bundle: _Bundle, collector: ProblemCollector) -> None:

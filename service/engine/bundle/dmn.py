@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from lxml import etree
 
-from service.engine.bundle_element_ids import report_duplicate_ids
-from service.engine.bundle_namespaces import DMN_NAMESPACES, local_name, namespace_of
-from service.engine.bundle_problems import ProblemCollector
-from service.engine.bundle_schemas import dmn_schema_errors, report_schema_errors
+from service.engine.bundle.element_ids import report_duplicate_ids
+from service.engine.bundle.namespaces import DMN_NAMESPACES, local_name, namespace_of
+from service.engine.bundle.problems import ProblemCollector
+from service.engine.bundle.schemas import dmn_schema_errors, report_schema_errors
 
 
 def check_dmn(filename: str, root: etree._Element, collector: ProblemCollector) -> dict[str, etree._Element]:

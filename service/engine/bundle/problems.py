@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from lxml import etree
 
-from service.engine.bundle_messages import MESSAGES
+from service.engine.bundle.messages import MESSAGES, WARNING_CODES
+
+Level = Literal["error", "warning"]
 
 DEFAULT_MAX_PROBLEMS = 200
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with an uploaded file; `message` is Vietnamese, `message_en` its English text."""
+    """One finding about an uploaded file; `message` is Vietnamese, `message_en` its English text.
+
+    An "error" means the diagram cannot run and refuses the deployment; a "warning" deploys and says what
+    this engine will do differently from the modeller (or what an administrator still has to set up).
+    """
 
     file: str
     element_id: str | None
@@ -22,11 +28,18 @@ class Problem:
     message: str
     code: str = ""
     message_en: str = ""
+    level: Level = "error"
 
     def as_dict(self, lang: str = "vi") -> dict[str, Any]:
-        """The API shape `{file, element_id, line, message}` (API.md, 422 details.problems)."""
+        """The API shape `{file, element_id, line, message, level}` (API.md, details.problems / warnings)."""
         message = self.message_en if lang == "en" and self.message_en else self.message
-        return {"file": self.file, "element_id": self.element_id, "line": self.line, "message": message}
+        return {"file": self.file, "element_id": self.element_id, "line": self.line, "message": message,
+                "level": self.level}
+
+    @property
+    def is_error(self) -> bool:
+        """Whether this problem refuses the deployment."""
+        return self.level == "error"
 
 
 class ProblemLimitReached(Exception):
@@ -57,6 +70,7 @@ class ProblemCollector:
                 message=vi.format(**params),
                 code=code,
                 message_en=en.format(**params),
+                level="warning" if code in WARNING_CODES else "error",
             )
         )
 

@@ -16,9 +16,9 @@ from SpiffWorkflow.bpmn.parser.BpmnParser import XSD_PATH as BPMN_XSD_PATH
 from SpiffWorkflow.dmn.parser.BpmnDmnParser import SCHEMAS as DMN_XSD_PATHS
 from SpiffWorkflow.spiff.parser.process import SPIFF_XSD as SPIFF_XSD_PATH
 
-from service.engine.bundle_element_ids import NearestIdFinder
-from service.engine.bundle_namespaces import BPMN_NS, DMN12_NS, SPIFF_NS, shorten
-from service.engine.bundle_problems import ProblemCollector
+from service.engine.bundle.element_ids import NearestIdFinder
+from service.engine.bundle.namespaces import BPMN_NS, DMN12_NS, SPIFF_NS, shorten
+from service.engine.bundle.problems import ProblemCollector
 
 _XSD_NS = "http://www.w3.org/2001/XMLSchema"
 _DMN12_DMNDI_NS = "http://www.omg.org/spec/DMN/20180521/DMNDI/"

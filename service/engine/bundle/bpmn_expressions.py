@@ -12,9 +12,11 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from service.engine.bundle_namespaces import bpmn, camunda, spiff
-from service.engine.bundle_problems import ProblemCollector
-from service.engine.bundle_references import BundleIndex
+from service.engine.bundle.namespaces import bpmn, camunda, spiff
+from service.engine.bundle.problems import ProblemCollector
+from service.engine.bundle.references import BundleIndex
+from service.engine.juel import java_call, juel_to_python
+from service.engine.normalise import timer_expression
 
 SourceChecker = Callable[[str], "str | None"]
 
@@ -85,9 +87,13 @@ def check_source(
             "empty_expression", ctx.filename, element_id=owner.get("id"), line=line, what=what[0], what_en=what[1]
         )
         return
+    juel_error = None
+    if not script and ctx.dialect != "spiff":
+        juel_error = java_call(source)
+        source = juel_to_python(source)  # the parser's copy is rewritten the same way (engine/normalise.py)
     checker = ctx.checkers.script if script else ctx.checkers.expression
     try:
-        error = checker(source)
+        error = juel_error or checker(source)
     except Exception as exc:  # an engine checker that crashes still means "does not parse"
         error = f"{type(exc).__name__}: {exc}"
     if error:
@@ -137,7 +143,11 @@ def _timer(ctx: ElementContext, definition: etree._Element) -> None:
     for kind in ("timeDate", "timeDuration", "timeCycle"):
         expression = definition.find(bpmn(kind))
         if expression is not None:
-            check_source(ctx, expression.text, owner=event, line=expression.sourceline, what=_TIMER)
+            text = expression.text
+            if text and ctx.dialect != "spiff":
+                text = juel_to_python(text)
+            text = timer_expression(text) if text else text
+            check_source(ctx, text, owner=event, line=expression.sourceline, what=_TIMER)
             return
     ctx.collector.add("timer_missing_definition", ctx.filename, element_id=event.get("id"), line=definition.sourceline)
 
