@@ -20,6 +20,7 @@ ERRORS = {
     401: "Missing, invalid or expired bearer token (or wrong credentials at sign-in)",
     403: "Signed in but not allowed to do this",
     404: "Not found, or not visible to you",
+    405: "The path, with these parameter values, names a resource that does not take this method (see Allow)",
     409: "Conflict: already done, held by someone else, a stale version, or a state that does not allow it",
     413: "Request body over the limit",
     415: "Body sent as neither application/json nor multipart/form-data",
@@ -65,7 +66,7 @@ def _error_statuses(op: Op, has_path_parameters: bool) -> set[int]:
     if not op.public:
         statuses.add(401)
     if has_path_parameters:
-        statuses.add(404)
+        statuses |= {404, 405}
     if op.body is not None or op.upload is not None:
         statuses |= {413, 415, 422}
     if op.query is not None:
