@@ -47,6 +47,22 @@ def tree_cpu(pid: int) -> dict[int, float]:
     return {member: process_cpu(member) for member in descendants(pid)}
 
 
+def database_cpu(url: str) -> dict[int, float]:
+    """CPU seconds of the PostgreSQL backends serving `url`'s database (they run on this machine); {} on SQLite."""
+    if not url.startswith("postgresql"):
+        return {}
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            pids = list(connection.scalars(text(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")))
+    finally:
+        engine.dispose()
+    return {pid: process_cpu(pid) for pid in pids}
+
+
 def spent(before: dict[int, float], after: dict[int, float]) -> float:
     """CPU seconds used between two readings (processes born in between count from zero)."""
     return sum(value - before.get(pid, 0.0) for pid, value in after.items())

@@ -1,8 +1,8 @@
 """Does a step cost more when the dossier has a long history? The demo process, returned 50 times.
 
 workflows/demo_approval.bpmn: the officer drafts (form demo_draft.form), the unit head signs or
-returns the dossier to the draft. Several dossiers are served over HTTP (SQLite, one gunicorn
-worker) and each is returned 50 times; one cycle is the draft completion plus the sign completion.
+returns the dossier to the draft. Several dossiers are served over HTTP (SQLite, `make run`'s
+server) and each is returned 50 times; one cycle is the draft completion plus the sign completion.
 At the 1st, 10th, 25th and 50th return we report the median cycle time (over the dossiers and the
 cycles either side of it), the stored state JSON size, and the engine alone: runtime.complete_task
 of the draft on the stored state, in this process and never saved.
@@ -159,7 +159,7 @@ def run(quick: bool = False) -> dict:
     dossiers = 3 if quick else 7
     with seeding.sqlite_database() as url:
         cast = seeding.seed(url)
-        with server.gunicorn(url, workers=1, worker_class="gthread", threads=1) as served:
+        with server.make_run(url) as served:
             result = measure(served.port, url, cast, dossiers, server_pid=served.pid)
             result["server"] = served.description
     result["dossiers"] = dossiers

@@ -1,9 +1,9 @@
 """Latency over HTTP on SQLite with one server worker: instance start, task completion, inbox query.
 
-A fresh SQLite file is migrated and seeded (bench.seeding), the real app is served by gunicorn
-with one gthread worker and one thread (so keep-alive works and requests are served one at a
-time, like SpiffArena's one-worker figure), and one keep-alive client measures each call from
-sending the request to reading the whole response.
+A fresh SQLite file is migrated and seeded (bench.seeding), served by the server `make run` starts
+(`run.py`: gunicorn, one gthread worker process on SQLite, with its timer loop and PDF converter),
+and one keep-alive client measures each call from sending the request to reading the whole
+response (one request at a time, like SpiffArena's one-worker figure).
 """
 
 from __future__ import annotations
@@ -140,7 +140,7 @@ def run(quick: bool = False, floor_ms: float | None = None) -> dict:
     samples = 100 if quick else 320
     with seeding.sqlite_database() as url:
         cast = seeding.seed(url)
-        with server.gunicorn(url, workers=1, worker_class="gthread", threads=1) as served:
+        with server.make_run(url) as served:
             result = measure(served.port, cast, samples, server_pid=served.pid)
             result["server"] = served.description
     if floor_ms is None:

@@ -3,7 +3,9 @@
 bench.inbox_data bulk-inserts the tasks; then for each kind of user (an officer and a head of one
 sub-unit, a superior over 8 sub-units, a lead reviewer, the Home Affairs officer and a council
 member who sees every council task) the first inbox page (limit 50, with its total) is timed:
-`operations.tasks.list_tasks` in a fresh session per call, and `GET /api/v1/tasks` through gunicorn.
+`operations.tasks.list_tasks` in a fresh session per call, and `GET /api/v1/tasks` through `make run`'s server,
+unfiltered and filtered by process (`?process_key=`, which every task matches: the filter's costliest case),
+each with the server's CPU per request (app, and PostgreSQL's backends).
 The SQL the operation sends is then EXPLAINed (EXPLAIN QUERY PLAN on SQLite, EXPLAIN ANALYZE on
 PostgreSQL) to show whether human_tasks is read through an index or scanned.
 """
@@ -18,7 +20,7 @@ from service.db import make_engine, make_session_factory
 from service.models import User
 from service.operations import tasks
 
-from . import inbox_data, seeding, server
+from . import cpu, inbox_data, seeding, server
 from .client import ApiClient
 from .stats import line, summarize
 
@@ -40,7 +42,10 @@ def _time_operation(factory, username: str, calls: int, budget: float) -> tuple[
     return samples, total
 
 
-def _time_http(port: int, username: str, calls: int, budget: float) -> list[float]:
+FILTERED = "/api/v1/tasks?process_key=three_lanes"  # every task matches: the filter's costliest case
+
+
+def _time_http(port: int, username: str, calls: int, budget: float, path: str = "/api/v1/tasks") -> list[float]:
     client = ApiClient(port).login(username, seeding.PASSWORD)
     deadline = time.monotonic() + budget
     samples = []
@@ -48,7 +53,7 @@ def _time_http(port: int, username: str, calls: int, budget: float) -> list[floa
         for _ in range(calls):
             if time.monotonic() > deadline:
                 break
-            reply = client.call("GET", "/api/v1/tasks")
+            reply = client.call("GET", path)
             if reply.status != 200:
                 raise RuntimeError(f"inbox of {username}: HTTP {reply.status} {reply.body}")
             samples.append(reply.seconds)
@@ -129,15 +134,21 @@ def measure_backend(url: str, open_tasks: int, calls: int) -> dict:
                  for label in ("officer", "superior", "council")}
     finally:
         engine.dispose()
-    http = {}
-    with server.gunicorn(url, workers=1, worker_class="gthread", threads=1) as served:
+    http, server_cpu = {}, {}
+    with server.make_run(url) as served:
         for label, username in population.users.items():
-            _time_http(served.port, username, 3, BUDGET_SECONDS)
-            http[label] = summarize(_time_http(served.port, username, calls, BUDGET_SECONDS))
+            for key, path in ((label, "/api/v1/tasks"), (f"{label}, filtered", FILTERED)):
+                _time_http(served.port, username, 3, BUDGET_SECONDS, path)
+                before = (cpu.tree_cpu(served.pid), cpu.database_cpu(url))
+                samples = _time_http(served.port, username, calls, BUDGET_SECONDS, path)
+                after = (cpu.tree_cpu(served.pid), cpu.database_cpu(url))
+                http[key] = summarize(samples)
+                server_cpu[key] = {"app_ms": cpu.spent(before[0], after[0]) * 1000 / len(samples),
+                                   "db_ms": cpu.spent(before[1], after[1]) * 1000 / len(samples)}
         description = served.description
     return {"open_tasks": population.open_tasks, "history_tasks": population.history_tasks,
             "load_seconds": load_seconds, "inbox_totals": totals, "operation": operation, "http": http,
-            "plans": plans, "server": description,
+            "plans": plans, "server": description, "server_cpu_ms": server_cpu,
             "worst_http_median_ms": max(s["median_ms"] for s in http.values()),
             "worst_http_p95_ms": max(s["p95_ms"] for s in http.values())}
 
@@ -166,7 +177,10 @@ def report(result: dict) -> None:
               f" (loaded in {r['load_seconds']:.1f} s), {r['server']}")
         for label in r["operation"]:
             print(line(f"{label} ({r['inbox_totals'][label]} tasks) operation", r["operation"][label]))
-            print(line(f"{label} GET /api/v1/tasks", r["http"][label]))
+            for key, shown in ((label, "GET /api/v1/tasks"), (f"{label}, filtered", "  ?process_key=")):
+                spent = r["server_cpu_ms"][key]
+                print(line(f"{label} {shown}", r["http"][key])
+                      + f"  CPU app {spent['app_ms']:.2f} + db {spent['db_ms']:.2f} ms")
         for label, plans in r["plans"].items():
             for plan in plans:
                 print(f"  plan for {label}: {plan['verdict']}")

@@ -131,7 +131,8 @@ def _bulk_tasks(session, rng, count, version, departments, subunits, claimers) -
                 "created_at": created, "due_at": created + timedelta(days=5),
                 "completed_at": created if state == "completed" else None, "completed_by_id": None})
             offers.append({"task_id": task_id, "role_key": role, "org_unit_id": offer_unit, "user_id": None,
-                           "available": state == "open" and not claimed, "created_at": created})
+                           "available": state == "open" and not claimed, "created_at": created,
+                           "process_key": version.process_key})
         if len(instances) >= CHUNK:
             _flush(connection, instances, tasks, offers)
     _flush(connection, instances, tasks, offers)

@@ -19,7 +19,7 @@ import traceback
 from importlib.metadata import version
 from pathlib import Path
 
-from . import engine_floor, history_growth, http_sqlite, inbox_100k, profile_completion, throughput_pg
+from . import engine_floor, history_growth, http_sqlite, inbox_100k, profile_completion, sandbox_cost, throughput_pg
 from .targets import print_table, rows
 
 MODULES = {
@@ -29,6 +29,7 @@ MODULES = {
     "history_growth": history_growth,
     "inbox_100k": inbox_100k,
     "throughput_pg": throughput_pg,
+    "sandbox_cost": sandbox_cost,
 }
 
 
@@ -55,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n== {name} ==", flush=True)
         started = time.monotonic()
         try:
-            if name == "http_sqlite" and "engine_floor" in results:
+            if name in ("http_sqlite", "throughput_pg") and "engine_floor" in results:
                 result = module.run(quick=args.quick, floor_ms=results["engine_floor"]["raw"]["median_ms"])
             elif name == "sql_statements":
                 result = module.run()

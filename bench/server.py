@@ -1,4 +1,5 @@
-"""Serve the real application with gunicorn on 127.0.0.1 and a free port; always stopped afterwards."""
+"""Serve the real application as `make run` does (`python run.py`: gunicorn with threaded workers, the timer
+loop and the PDF converter) on 127.0.0.1 and a free port; always stopped afterwards."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ STARTUP_TIMEOUT = 60.0
 class Served:
     port: int
     description: str
-    pid: int  # the gunicorn master; its workers are its children (bench.cpu reads their CPU time)
+    pid: int  # run.py, the gunicorn master; its workers are its children (bench.cpu reads their CPU time)
 
 
 def free_port() -> int:
@@ -46,29 +47,42 @@ def _healthy(port: int) -> bool:
 
 
 @contextmanager
-def gunicorn(database_url: str, *, workers: int = 1, worker_class: str = "gthread",
-             threads: int = 1) -> Iterator[Served]:
-    """`gunicorn 'service.app:create_app()'` against `database_url` (already migrated and seeded)."""
+def make_run(database_url: str, *, workers: int | None = None, threads: int | None = None) -> Iterator[Served]:
+    """`python run.py` (what `make run` starts) against `database_url`, already migrated and seeded.
+
+    `workers` / `threads` set WEB_WORKERS / WEB_THREADS; left out, the server uses `make run`'s defaults.
+    """
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": secrets.token_urlsafe(32),
-           "TIMER_LOOP": "0"}
-    command = [sys.executable, "-m", "gunicorn", "--bind", f"{HOST}:{port}", "--workers", str(workers),
-               "--worker-class", worker_class, "--threads", str(threads), "--timeout", "120",
-               "--keep-alive", "30", "--log-level", "warning", "service.app:create_app()"]
+           "HOST": HOST, "PORT": str(port), "DEMO_DATA": "0"}
+    env.pop("ADMIN_PASSWORD", None)
+    for name, value in (("WEB_WORKERS", workers), ("WEB_THREADS", threads)):
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = str(value)
     with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+        process = subprocess.Popen([sys.executable, "run.py"], cwd=ROOT, env=env, stdout=log,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
         try:
             deadline = time.monotonic() + STARTUP_TIMEOUT
             while not _healthy(port):
                 if process.poll() is not None or time.monotonic() > deadline:
                     log.seek(0)
-                    raise RuntimeError(f"gunicorn did not start:\n{log.read().decode(errors='replace')[-3000:]}")
+                    raise RuntimeError(f"run.py did not start:\n{log.read().decode(errors='replace')[-3000:]}")
                 time.sleep(0.2)
-            threads_note = f", {threads} threads each" if worker_class == "gthread" else ""
-            yield Served(port, f"gunicorn {workers} {worker_class} worker(s){threads_note}", process.pid)
+            yield Served(port, _description(log), process.pid)
         finally:
             _stop(process)
+
+
+def _description(log) -> str:
+    """What the server said it serves with (its "serving on ... worker(s) x thread(s)" line)."""
+    log.seek(0)
+    for text in log.read().decode(errors="replace").splitlines():
+        if "serving on" in text:
+            return "make run's server: gunicorn gthread, " + text.split(" with ", 1)[-1]
+    return "make run's server (gunicorn gthread)"
 
 
 def _stop(process: subprocess.Popen) -> None:

@@ -1,10 +1,12 @@
-"""Completions per second on PostgreSQL: gunicorn with N workers, K concurrent keep-alive clients.
+"""Completions per second on PostgreSQL: `make run`'s server with N workers x T threads, K keep-alive clients.
 
 For each server configuration: the clients first start instances of three_lanes (timed apart, as
 starts/s), then for a fixed time take instances from a shared queue and complete t1, t2, t3 as the
 officer and head of the instance's unit and the superior. Every tenth instance is queued twice, so
 two clients race to complete the same task: one must get 200 and the other 409 (expected); any
 other non-2xx is an error. Afterwards bench.consistency checks the database for lost updates.
+The best rate is compared with the engine-only limit measured in the same run: cores / the raw
+SpiffWorkflow step (bench.engine_floor), what the machine could do if a completion cost nothing else.
 """
 
 from __future__ import annotations
@@ -15,9 +17,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from sqlalchemy import create_engine, text
-
-from . import consistency, cpu, seeding, server
+from . import consistency, cpu, engine_floor, seeding, server
 from .client import ApiClient
 from .stats import summarize
 
@@ -27,8 +27,9 @@ UNITS = 4
 CLIENTS = 8
 RACE_EVERY = 10
 STEPS = ("t1", "t2", "t3")
-FULL_CONFIGS = (("sync", 2, 1), ("sync", 3, 1), ("sync", 4, 1), ("gthread", 2, 4), ("gthread", 3, 2))
-QUICK_CONFIGS = (("sync", 2, 1), ("gthread", 2, 4))
+# (WEB_WORKERS, WEB_THREADS) of `make run`'s gthread server; 2 x 4 is its default on two cores.
+FULL_CONFIGS = ((2, 4), (1, 8), (3, 2), (4, 2))
+QUICK_CONFIGS = ((2, 4),)
 
 
 @dataclass
@@ -162,19 +163,8 @@ def _walk(client: ApiClient, cast: seeding.Cast, tokens: dict[str, str], item: I
             return
 
 
-def _backend_pids(url: str) -> list[int]:
-    """PostgreSQL server processes serving the benchmark database (they run on this machine)."""
-    engine = create_engine(url)
-    try:
-        with engine.connect() as connection:
-            return list(connection.scalars(text(
-                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")))
-    finally:
-        engine.dispose()
-
-
 def _cpu_reading(server_pid: int, url: str) -> dict:
-    return {"app": cpu.tree_cpu(server_pid), "db": {pid: cpu.process_cpu(pid) for pid in _backend_pids(url)},
+    return {"app": cpu.tree_cpu(server_pid), "db": cpu.database_cpu(url),
             "client": time.process_time()}
 
 
@@ -187,9 +177,9 @@ def _cpu_per_completion(before: dict, after: dict, completions: int) -> dict:
     return {"app_ms": app, "db_ms": db, "client_ms": client, "total_ms": app + db + client}
 
 
-def measure_config(url: str, cast: seeding.Cast, worker_class: str, workers: int, threads: int,
-                   seconds: float, instances: int) -> dict:
-    with server.gunicorn(url, workers=workers, worker_class=worker_class, threads=threads) as served:
+def measure_config(url: str, cast: seeding.Cast, workers: int, threads: int, seconds: float,
+                   instances: int) -> dict:
+    with server.make_run(url, workers=workers, threads=threads) as served:
         tokens = _tokens(served.port, cast)
         items, starts_per_second, start_errors = _start_all(served.port, cast, tokens, instances, seconds * 2)
         before = _cpu_reading(served.pid, url)
@@ -201,7 +191,7 @@ def measure_config(url: str, cast: seeding.Cast, worker_class: str, workers: int
     capacity = (os.cpu_count() or 1) * 1000 / cpu_cost["total_ms"] if cpu_cost else None
     checked = consistency.check(url, [item.instance_id for item in items], tally.seen)
     return {
-        "server": description, "worker_class": worker_class, "workers": workers, "threads": threads,
+        "server": description, "workers": workers, "threads": threads,
         "clients": CLIENTS, "seconds": elapsed, "instances": len(items),
         "starts_per_second": starts_per_second, "start_errors": start_errors,
         "completions": completions, "completions_per_second": completions / elapsed if elapsed else 0.0,
@@ -211,8 +201,9 @@ def measure_config(url: str, cast: seeding.Cast, worker_class: str, workers: int
     }
 
 
-def run(quick: bool = False) -> dict:
-    """Every configuration against one fresh PostgreSQL database; the best by completions/s."""
+def run(quick: bool = False, floor_ms: float | None = None) -> dict:
+    """Every configuration against one fresh PostgreSQL database; the best by completions/s, and its share
+    of the engine-only limit (cores / the raw step, `floor_ms` or measured now)."""
     if not seeding.postgres_available():
         return {"skipped": "PostgreSQL is not reachable on 127.0.0.1:5432"}
     configs = QUICK_CONFIGS if quick else FULL_CONFIGS
@@ -221,10 +212,15 @@ def run(quick: bool = False) -> dict:
     results = []
     with seeding.postgres_database(DATABASE) as url:
         cast = seeding.seed(url, units=UNITS)
-        for worker_class, workers, threads in configs:
-            results.append(measure_config(url, cast, worker_class, workers, threads, seconds, instances))
+        for workers, threads in configs:
+            results.append(measure_config(url, cast, workers, threads, seconds, instances))
     best = max(results, key=lambda r: r["completions_per_second"])
-    return {"configs": results, "best": best, "cpus": os.cpu_count()}
+    if floor_ms is None:
+        floor_ms = engine_floor.run(quick=True)["raw"]["median_ms"]
+    engine_limit = (os.cpu_count() or 1) * 1000 / floor_ms
+    return {"configs": results, "best": best, "cpus": os.cpu_count(), "floor_ms": floor_ms,
+            "engine_limit_per_second": engine_limit,
+            "share_of_engine_limit": best["completions_per_second"] / engine_limit}
 
 
 def report(result: dict) -> None:
@@ -248,7 +244,9 @@ def report(result: dict) -> None:
             print(f"    error: {sample}")
         if r["problems"]:
             print(f"    problems: {r['problems']}")
-    print(f"  best: {result['best']['server']}")
+    print(f"  best: {result['best']['server']}: {result['share_of_engine_limit']:.1%} of the engine-only limit"
+          f" {result['engine_limit_per_second']:.0f}/s ({result['cpus']} cores / raw step"
+          f" {result['floor_ms']:.3f} ms, same run)")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parents[1]))  # the service package (word pairs)
 
 from docx.document import Document as DocumentObject
 from docx_parts import (
@@ -170,31 +171,50 @@ def _prior_awards(document: DocumentObject, heading: str) -> None:
     tag(document, "endif")
 
 
+def _block(cell, source: str) -> None:
+    """A confirmation block: its title, a hint for a signature by hand, the signer's authority lines."""
+    para(cell, "{{ " + source + ".title }}", "VD Signature Title")
+    tag(cell, f"if {source}.text")
+    para(cell, "{{ " + source + ".text }}", "VD Signature Note")
+    tag(cell, "endif")
+    loop(cell, f"{source}.signature_lines", "{{ line }}", "VD Signature Title")
+
+
 def _report_signatures(document: DocumentObject, *, own_title: str | None) -> None:
-    # Confirmation blocks (unit head, direct superior, proposing level) on the left, the signer on the right.
-    table = new_table(document, 1, (TEXT_WIDTH // 2, TEXT_WIDTH - TEXT_WIDTH // 2), grid=False)
+    # The first confirmation (left) and the report's own signature (right) stand at the same height: titles in
+    # the first row, names in the second, so both names sit on one line whatever the length of the titles.
+    # A further confirmation (the superior's, on an individual's report) follows below, centred.
+    table = new_table(document, 2, (TEXT_WIDTH // 2, TEXT_WIDTH - TEXT_WIDTH // 2), grid=False)
     no_cell_padding(table)
+    for row in table.rows:
+        keep_row_whole(row)
     left, right = table.cell(0, 0), table.cell(0, 1)
-    tag(left, "for c in confirmations")
-    para(left, "{{ c.title }}", "VD Signature Title")
-    tag(left, "if c.text")
-    para(left, "{{ c.text }}", "VD Signature Note")
+    tag(left, "if confirmation_left")
+    _block(left, "confirmation_left")
     tag(left, "endif")
-    loop(left, "c.signature_lines", "{{ line }}", "VD Signature Title")
-    for _ in range(4):
-        para(left, "", "VD Signature Space")
-    para(left, "{{ c.name }}", "VD Signer Name")
-    tag(left, "endfor")
-    # Keeps the cell valid (a cell needs a paragraph) when there is no confirmation block.
+    # Keeps the cell valid (a cell needs a paragraph) when there is no confirmation beside the signature.
     para(left, "", "VD Signature Space")
     if own_title:
         para(right, own_title, "VD Signature Title")
         para(right, "(Ký, ghi rõ họ và tên)", "VD Signature Note")
-        for _ in range(3):
-            para(right, "", "VD Signature Space")
-        para(right, "{{ signer_name }}", "VD Signer Name")
     else:
-        signature_cell(right)
+        loop(right, "signature_lines", "{{ line }}", "VD Signature Title")
+    for cell, name in ((table.cell(1, 0), "{{ confirmation_left.name if confirmation_left else '' }}"),
+                       (table.cell(1, 1), "{{ signer_name }}")):
+        for _ in range(4):
+            para(cell, "", "VD Signature Space")
+        para(cell, name, "VD Signer Name")
+    tag(document, "for c in confirmations_below")
+    first = len(document.paragraphs)
+    para(document, "")
+    _block(document, "c")
+    for _ in range(4):
+        para(document, "", "VD Signature Space")
+    # The block stays on one page: every line is kept with the next, down to the name.
+    for paragraph in document.paragraphs[first:]:
+        paragraph.paragraph_format.keep_with_next = True
+    para(document, "{{ c.name }}", "VD Signer Name")
+    tag(document, "endfor")
 
 
 def collective_report() -> DocumentObject:
@@ -220,18 +240,21 @@ def individual_report() -> DocumentObject:
     para(document, "I. SƠ LƯỢC LÝ LỊCH", "VD Heading")
     loop(document, "profile", "{{ line }}", "Normal")
     para(document, "II. THÀNH TÍCH ĐẠT ĐƯỢC", "VD Heading")
+    tag(document, "if duties")
     para(document, "1. Quyền hạn, nhiệm vụ được giao", "VD Heading")
     loop(document, "duties", "{{ line }}", "Normal")
-    para(document, "2. Thành tích đạt được", "VD Heading")
+    tag(document, "endif")
+    para(document, "{% if duties %}2{% else %}1{% endif %}. Thành tích đạt được", "VD Heading")
     loop(document, "achievements", "{{ line }}", "Normal")
     tag(document, "if initiatives")
-    para(document, "3. Sáng kiến, đề tài khoa học đã được công nhận", "VD Heading")
+    para(document, "{% if duties %}3{% else %}2{% endif %}. Sáng kiến, đề tài khoa học đã được công nhận",
+         "VD Heading")
     list_table(
         document,
         [
             STT,
             Column("Tên sáng kiến, đề tài", 4200, "{{ n.name }}"),
-            Column("Quyết định công nhận (số, ngày, cơ quan)", TEXT_WIDTH - 680 - 4200, "{{ n.recognition }}"),
+            Column("Quyết định công nhận (số, ngày, cơ\u00a0quan)", TEXT_WIDTH - 680 - 4200, "{{ n.recognition }}"),
         ],
         source="initiatives",
     )

@@ -21,6 +21,8 @@ from docx.shared import Pt, Twips
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from service.documents.word_pairs import keep_together
+
 FONT = "Times New Roman"
 # A4 and margins (twips): top/bottom 20 mm, left 30 mm, right 15 mm — Decree 30, Appendix I.
 PAGE_WIDTH, PAGE_HEIGHT = 11906, 16838
@@ -69,8 +71,9 @@ STYLES: dict[str, StyleSpec] = {
     "VD Signature Note": StyleSpec(14, italic=True),
     "VD Signer Name": StyleSpec(14, bold=True),
     "VD Signature Space": StyleSpec(14),
-    "VD Recipients Title": StyleSpec(12, bold=True, italic=True, align=LEFT),
-    "VD Recipients": StyleSpec(11, align=LEFT),
+    "VD Recipients Title": StyleSpec(12, bold=True, italic=True, align=LEFT, keep_with_next=True),
+    # Each line kept with the next: "Nơi nhận:" and its whole list stay on one page.
+    "VD Recipients": StyleSpec(11, align=LEFT, keep_with_next=True),
     "VD Table Header": StyleSpec(12, bold=True, before=3, after=3),
     "VD Table Text": StyleSpec(12, align=LEFT, before=3, after=3),
     "VD Table Center": StyleSpec(12, before=3, after=3),
@@ -83,6 +86,7 @@ STYLES: dict[str, StyleSpec] = {
 }
 # Rule paragraphs: the renderer sets their indents from the measured text above them.
 RULE_STYLES = {"VD Agency Rule": 0.4, "VD Motto Rule": 1.0, "VD Subject Rule": 0.4}
+SUBJECT_RULE_SPACE_PT = 14
 
 
 def new_document() -> DocumentObject:
@@ -97,6 +101,8 @@ def new_document() -> DocumentObject:
     for name in RULE_STYLES:
         style = _add_style(document, name, STYLES["VD Rule"])
         _bottom_border(style.element.get_or_add_pPr())
+    # Decree 30 (Phụ lục I, the model layouts): a blank line between the subject's rule and the body.
+    document.styles["VD Subject Rule"].paragraph_format.space_after = Pt(SUBJECT_RULE_SPACE_PT)
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Twips(PAGE_WIDTH), Twips(PAGE_HEIGHT)
@@ -217,7 +223,11 @@ Container = DocumentObject | _Cell
 
 
 def para(container: Container, text: str = "", style: str = "Normal") -> Paragraph:
-    """Append a paragraph; the first empty paragraph of a fresh table cell is reused."""
+    """Append a paragraph; the first empty paragraph of a fresh table cell is reused.
+
+    The template's own words keep their pairs together as the filled-in data does ("cơ quan", "Hội đồng").
+    """
+    text = keep_together(text)
     if (
         isinstance(container, _Cell)
         and len(container.paragraphs) == 1
@@ -372,6 +382,10 @@ def recipients_cell(cell: Container) -> None:
 
 def signature_block(document: DocumentObject) -> Table:
     """Footer: "Nơi nhận" on the left, the signature on the right, both starting on the same line."""
+    # The body's last paragraph goes with the signature: a signature never stands alone on a page.
+    last = document.paragraphs[-1] if document.paragraphs else None
+    if last is not None and not last.text.startswith("{%"):
+        last.paragraph_format.keep_with_next = True
     table = new_table(document, 1, (4535, TEXT_WIDTH - 4535), grid=False)
     no_cell_padding(table)
     keep_row_whole(table.rows[0])

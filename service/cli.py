@@ -20,10 +20,14 @@ def _prepare(settings: Settings) -> None:
     from . import bootstrap, migrate
 
     migrate.upgrade(settings.database_url)
-    factory = make_session_factory(make_engine(settings.database_url))
-    with factory() as session:
-        done = bootstrap.bootstrap(session, admin_password=settings.admin_password, demo_data=settings.demo_data)
-        session.commit()
+    engine = make_engine(settings.database_url)
+    try:
+        with make_session_factory(engine)() as session:
+            done = bootstrap.bootstrap(session, admin_password=settings.admin_password,
+                                       demo_data=settings.demo_data)
+            session.commit()
+    finally:
+        engine.dispose()  # `serve` forks its workers next: no pooled connection may be shared with them
     if done:
         click.echo(f"Đã khởi tạo / seeded: {', '.join(done)}")
 
@@ -45,19 +49,14 @@ def serve_command() -> None:
 
 
 def serve() -> None:
-    from .app import create_app
-    from .dev_server import JsonErrorRequestHandler
-    from .worker import TimerLoop
+    """Migrate and seed, then serve through gunicorn; each worker runs the timer loop and the PDF converter."""
+    from . import serving
 
     _configure_logging()
     settings = Settings.from_env()
     _prepare(settings)
-    app = create_app(settings)
-    loop = TimerLoop(app.extensions["vinhdanh"].session_factory, settings.timer_interval)
-    loop.start()
     click.echo(f"Vinh Danh: http://{settings.host}:{settings.port}/  (API docs: /api/v1/docs)")
-    app.run(host=settings.host, port=settings.port, threaded=True, use_reloader=False,
-            request_handler=JsonErrorRequestHandler)
+    serving.serve(settings)
 
 
 @main.command("worker")

@@ -34,6 +34,9 @@ class Settings:
     token_max_age: int = 8 * 3600
     max_content_length: int = 20 * 1024 * 1024
     timer_interval: float = 1.0
+    # `make run`'s gunicorn: worker processes x threads each (SQLite: one process, its writes serialize anyway).
+    web_workers: int = 1
+    web_threads: int = 4
     # PDF conversion of generated documents in a background thread after commit (off: the worker loop does it).
     pdf_background: bool = False
     # PAdES signing of issued decisions: a PKCS#12 file and its passphrase (unset: PDFs stay unsigned).
@@ -59,11 +62,18 @@ class Settings:
             token_max_age=int(os.environ.get("TOKEN_MAX_AGE", str(8 * 3600))),
             max_content_length=int(os.environ.get("MAX_CONTENT_LENGTH", str(20 * 1024 * 1024))),
             pdf_background=os.environ.get("PDF_BACKGROUND", "1") == "1",
+            web_workers=int(os.environ.get("WEB_WORKERS") or _default_workers(url)),
+            web_threads=int(os.environ.get("WEB_THREADS", "4")),
             **signing_from_env(),
         )
         for key, value in overrides.items():
             setattr(settings, key, value)
         return settings
+
+
+def _default_workers(url: str) -> int:
+    """One process on SQLite (one writer at a time); one per core on a server database."""
+    return 1 if url.startswith("sqlite") else max(1, os.cpu_count() or 1)
 
 
 def signing_from_env() -> dict[str, str | None]:

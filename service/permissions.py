@@ -181,22 +181,28 @@ def _task_filters(shape: InboxShape) -> list[ColumnElement[bool]]:
     return task_filters
 
 
+def _filtered_offers(query: Select, shape: InboxShape) -> Select:
+    """`query` on TaskOffer with the shape's filters: the process from the offer itself (the inbox
+    indexes end with it), the instance from the task."""
+    if shape.by_process:
+        query = query.where(TaskOffer.process_key == bindparam("process_key"))
+    if shape.by_instance:
+        query = query.join(HumanTask, HumanTask.id == TaskOffer.task_id).where(
+            HumanTask.instance_id == bindparam("instance_id"))
+    return query
+
+
 def inbox_parts(shape: InboxShape) -> list[Select]:
     """The inbox as index-friendly parts, each selecting (id, created_at): one per way an available
     offer reaches the user, and the tasks assigned to them. One OR over all of them makes SQLite and
     PostgreSQL scan every open offer; each part alone reads only its own index range, in order.
     Parameters: those of `route_params`, and `process_key` / `instance_id` when the shape filters.
     """
-    task_filters = _task_filters(shape)
-    parts = []
-    for condition in _route_conditions(shape):
-        part = select(TaskOffer.task_id.label("id"), TaskOffer.created_at).where(TaskOffer.available.is_(True),
-                                                                                 condition)
-        if task_filters:
-            part = part.join(HumanTask, HumanTask.id == TaskOffer.task_id).where(*task_filters)
-        parts.append(part)
+    parts = [_filtered_offers(select(TaskOffer.task_id.label("id"), TaskOffer.created_at)
+                              .where(TaskOffer.available.is_(True), condition), shape)
+             for condition in _route_conditions(shape)]
     parts.append(select(HumanTask.id, HumanTask.created_at)
-                 .where(HumanTask.assignee_id == bindparam("uid"), HumanTask.state == "open", *task_filters))
+                 .where(HumanTask.assignee_id == bindparam("uid"), HumanTask.state == "open", *_task_filters(shape)))
     return parts
 
 
@@ -210,10 +216,8 @@ def inbox_count(shape: InboxShape) -> Select:
     """
     parts = inbox_parts(shape)
     counts = [select(func.count()).select_from(part.subquery()).scalar_subquery() for part in parts]
-    shared = select(TaskOffer.task_id).where(TaskOffer.available.is_(True), TaskOffer.shared.is_(True),
-                                             or_(*_route_conditions(shape)))
-    if shape.by_process or shape.by_instance:
-        shared = shared.join(HumanTask, HumanTask.id == TaskOffer.task_id).where(*_task_filters(shape))
+    shared = _filtered_offers(select(TaskOffer.task_id).where(
+        TaskOffer.available.is_(True), TaskOffer.shared.is_(True), or_(*_route_conditions(shape))), shape)
     reached = shared.subquery()
     twice = select(func.count() - func.count(distinct(reached.c.task_id))).scalar_subquery()
     return select(sum(counts[1:], counts[0]) - twice)

@@ -20,12 +20,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from .config import signing_from_env
 from .db import utcnow
 from .documents_worker import PdfConverter, install_after_commit, signing_key
-from .operations import document_steps, timers
+from .operations import timers
 
 log = logging.getLogger(__name__)
-
-# Timer steps reach `generate_document` too: the rendering handler must be the registered one here as well.
-DOCUMENT_HANDLERS = document_steps
 
 # A lost race, a duplicate audit sequence number, a row lock held by a request (NOWAIT) or a
 # detected deadlock: all mean "someone else is stepping this instance now".

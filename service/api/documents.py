@@ -8,11 +8,11 @@ from flask import Blueprint, Response, jsonify, request
 from marshmallow import Schema, fields
 from werkzeug.exceptions import BadRequest
 
+from ..documents.format_checks import format_problems
 from ..errors import InvalidState, NotFound
 from ..http import current_user, db
 from ..i18n import msg
 from ..operations import documents
-from ..operations.document_checks import format_problems
 from ..permissions import can_read_everything, is_process_admin
 
 bp = Blueprint("documents", __name__, url_prefix="/api/v1")

@@ -76,8 +76,8 @@ def instance_json(instance, open_tasks=None) -> dict:
 def start():
     """Start an instance; it runs until every path waits."""
     values = START_IN.load(json_body())
-    instance = instances.start_instance(db(), actor=current_user(), **values)
-    return jsonify(instance_json(instance)), 201
+    outcome = instances.start(db(), actor=current_user(), **values)
+    return jsonify(instance_json(outcome.instance, outcome.open_tasks)), 201
 
 
 @bp.get("")

@@ -125,6 +125,12 @@ DOSSIERS = [  # officer, head, direct superior (confirms the reports), nominees,
 ]
 
 
+# The unit council's members present at the demo meetings (8 of 9), as the minutes list them.
+COUNCIL = [("Trần Văn Minh", "Chủ tịch Hội đồng, Thủ trưởng đơn vị"), ("Lê Thị Hồng", "Phó Chủ tịch Hội đồng"),
+           ("Nguyễn Văn Phúc", "Ủy viên"), ("Phan Thị Mỹ", "Ủy viên"), ("Đỗ Quang Vinh", "Ủy viên"),
+           ("Hồ Thị Lệ", "Ủy viên"), ("Vũ Đình Khang", "Ủy viên"), ("Nguyễn Thị Lan", "Ủy viên, Thư ký Hội đồng")]
+
+
 def _walk_dossier(api: Api, round_id: int, officer: str, head: str, superior: str, rows: list, votes: list,
                   clearances: list | None, *, returned: bool) -> int:
     """One unit's dossier from draft to the lead agency's acceptance; returns its instance id."""
@@ -133,7 +139,11 @@ def _walk_dossier(api: Api, round_id: int, officer: str, head: str, superior: st
     for attempt in range(2 if returned else 1):
         api.act(officer, instance, "draft", {"nominees": rows})
         api.act(officer, instance, "council_minutes", {
-            "meeting_date": f"{YEAR}-11-20", "council_members_total": 9, "council_members_present": 8,
+            "meeting_date": f"{YEAR}-11-20", "meeting_start": "08:00", "meeting_end": "10:30",
+            "council_chair": COUNCIL[0][0], "council_chair_position": COUNCIL[0][1],
+            "council_secretary": COUNCIL[-1][0], "council_secretary_position": "Thư ký Hội đồng",
+            "council_attendees": [{"name": name, "position": position} for name, position in COUNCIL],
+            "council_members_total": 9, "council_members_present": 8,
             "nominees": [{"votes_for": count} for count in votes]})
         api.act(head, instance, "head_sign", {"decision": "approve"})
         api.act(superior, instance, "superior_confirm", {"decision": "approve"})

@@ -14,6 +14,7 @@ from service.documents.numbering import (
     format_place_date,
 )
 from service.documents.text_width import balanced_lines
+from service.documents.word_pairs import keep_together
 
 from ..i18n import msg
 
@@ -36,7 +37,8 @@ def split_agency_name(name: str, *, bold: bool) -> list[str]:
     lines: list[str] = []
     for part in name.splitlines():
         if part.strip():
-            lines += balanced_lines(part, AGENCY_SIZE_PT, bold=bold, max_twips=HEADER_LEFT_WIDTH_TWIPS)
+            lines += balanced_lines(keep_together(part, title=True), AGENCY_SIZE_PT, bold=bold,
+                                    max_twips=HEADER_LEFT_WIDTH_TWIPS)
     return lines
 
 
@@ -46,13 +48,15 @@ def subject_lines(*subjects: str) -> list[str]:
     for subject in subjects:
         for part in subject.splitlines():
             if part.strip():
-                lines += balanced_lines(part, SUBJECT_SIZE_PT, bold=True, max_twips=TEXT_WIDTH_TWIPS)
+                lines += balanced_lines(keep_together(part, title=True), SUBJECT_SIZE_PT, bold=True,
+                                        max_twips=TEXT_WIDTH_TWIPS)
     return lines
 
 
 def header_context(meta: DocumentMeta, type_abbr: str, *, numbered: bool = True) -> dict[str, Any]:
     """Header fields: agency lines, "Số: …" line, document symbol and the place-and-date line."""
     issuer = meta.issuer
+    numbered = numbered and meta.numbered
     symbol = format_document_number(meta.number, type_abbr, issuer.abbreviation) if numbered else ""
     return {
         "parent_lines": split_agency_name(upper_vi(issuer.parent_name), bold=False) if issuer.parent_name else [],

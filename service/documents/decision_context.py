@@ -162,7 +162,7 @@ def build_award_decision_context(
         else "",
         "reward_total": total,
         "article3": f"{executors.strip().rstrip('.')} chịu trách nhiệm thi hành Quyết định này./.",
-        "list_title_lines": ["DANH SÁCH", f"Tập thể, cá nhân được tặng {award_form}"],
+        "list_title_lines": ["DANH SÁCH", *subject_lines(f"Tập thể, cá nhân được tặng {award_form}")],
         "list_reference": (
             f"(Kèm theo Quyết định số {context['document_symbol']} {format_long_date(meta.issued_on)} của {authority})"
         ),

@@ -54,6 +54,9 @@ class DocumentMeta:
     recipients: list[str] = field(default_factory=list)
     # Units after "VT" in the last recipient line: ["TĐKT"] → "- Lưu: VT, TĐKT."
     archive: list[str] = field(default_factory=list)
+    # False for kinds the office does not number (minutes of a unit council, achievement reports): the
+    # number line is left out rather than printed blank.
+    numbered: bool = True
 
 
 @dataclass(frozen=True)

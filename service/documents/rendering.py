@@ -15,6 +15,7 @@ from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 
 from service.documents.text_width import text_width_twips
+from service.documents.word_pairs import keep_together_in
 
 DEFAULT_TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "document_templates"
 
@@ -65,7 +66,7 @@ def render(template_bytes: bytes, context: dict[str, Any]) -> bytes:
     """Fill a docxtpl template with ``context`` and return the .docx bytes."""
     template = DocxTemplate(io.BytesIO(template_bytes))
     # Autoescape: names such as "Công ty A&B" must not break the XML.
-    template.render(context, autoescape=True)
+    template.render(keep_together_in(context), autoescape=True)
     _size_rules(template.docx)
     output = io.BytesIO()
     template.save(output)

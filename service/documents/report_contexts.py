@@ -122,7 +122,8 @@ def build_council_minutes_context(
             f"Có mặt {meeting.members_present}/{meeting.members_total} thành viên {meeting.council_name} "
             f"(đạt tỷ lệ {_percent(presence)}%)"
         ),
-        "attendees": [f"- {p.name}" + (f", {p.title}" if p.title else "") + ";" for p in meeting.attendees],
+        "attendees": [f"- {p.name}" + (f", {p.title}" if p.title else "") + (";" if i < len(meeting.attendees) else ".")
+                      for i, p in enumerate(meeting.attendees, start=1)],
         "absent_note": meeting.absent_note or "",
         "chair_text": f"{meeting.chair.name}" + (f", {meeting.chair.title}" if meeting.chair.title else ""),
         "secretary_text": f"{meeting.secretary.name}"
@@ -141,19 +142,21 @@ def _percent(value: float) -> str:
     return f"{value:.1f}".replace(".", ",")
 
 
-def _confirmation_blocks(confirmations: Sequence[Confirmation | dict]) -> list[dict[str, Any]]:
-    blocks = []
-    for item in confirmations:
-        confirmation = coerce(Confirmation, item)
-        blocks.append(
-            {
-                "title": confirmation.title.upper(),
-                "text": confirmation.text or "",
-                "signature_lines": signature_lines(confirmation.signer) if confirmation.signer else [],
-                "name": confirmation.signer.name if confirmation.signer else "",
-            }
-        )
-    return blocks
+def _block(confirmation: Confirmation) -> dict[str, Any]:
+    return {
+        "title": confirmation.title.upper(),
+        "text": confirmation.text or "",
+        "signature_lines": signature_lines(confirmation.signer) if confirmation.signer else [],
+        "name": confirmation.signer.name if confirmation.signer else "",
+    }
+
+
+def _confirmation_blocks(confirmations: Sequence[Confirmation | dict]) -> dict[str, Any]:
+    """The first confirmation sits beside the report's own signature, at the same height; any further one
+    (the superior's confirmation of an individual's report) below them, centred."""
+    blocks = [_block(coerce(Confirmation, item)) for item in confirmations]
+    return {"confirmations": blocks, "confirmation_left": blocks[0] if blocks else None,
+            "confirmations_below": blocks[1:]}
 
 
 def _report_common(
@@ -173,7 +176,7 @@ def _report_common(
         "subject_lines": subject_lines(f"Đề nghị tặng {award_form}", context_line),
         "achievements": list(achievements),
         "prior_awards": [{"year": str(a.year), "form": a.form, "decision": a.decision} for a in awards],
-        "confirmations": _confirmation_blocks(confirmations),
+        **_confirmation_blocks(confirmations),
     }
 
 
@@ -196,7 +199,7 @@ def build_collective_report_context(
         achievements=achievements,
         prior_awards=prior_awards,
         confirmations=confirmations,
-        numbered=True,
+        numbered=meta.numbered,
     )
     return {**context, "profile": list(profile)}
 
@@ -222,7 +225,7 @@ def build_individual_report_context(
         achievements=achievements,
         prior_awards=prior_awards,
         confirmations=confirmations,
-        numbered=meta.number is not None,
+        numbered=meta.numbered and meta.number is not None,
     )
     items = [coerce(Initiative, i) for i in initiatives]
     return {

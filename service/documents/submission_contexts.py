@@ -37,7 +37,9 @@ def _submission(
         "subject_lines": subject_lines(subject),
         "body": body,
         "nominees": rows,
-        "list_title_lines": [line.upper() if i == 0 else line for i, line in enumerate(list_title.splitlines())],
+        # Balanced like a subject: no lone "PHỐ" on the title's last line.
+        "list_title_lines": subject_lines(*[line.upper() if i == 0 else line
+                                            for i, line in enumerate(list_title.splitlines())]),
         "list_reference": _list_reference(context["document_symbol"], meta.issued_on, meta.issuer.name),
     }
 

@@ -8,6 +8,7 @@ which Times New Roman and Liberation Serif share; Vietnamese diacritics do not c
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 _REGULAR = dict(
@@ -147,7 +148,7 @@ def text_width_twips(text: str, size_pt: float, *, bold: bool) -> int:
     """Approximate width of ``text`` on one line, in twips (1/20 pt)."""
     table = _BOLD if bold else _REGULAR
     units = 0
-    for char in text:
+    for char in text.replace("\u00a0", " "):
         base = _base_letter(char)
         if base.isdigit():
             units += _DIGIT
@@ -163,10 +164,11 @@ def balanced_lines(text: str, size_pt: float, *, bold: bool, max_twips: int) -> 
     leaving one word on the last line; a line never starts or ends with the " - " of "Thi đua - Khen thưởng".
     Text too long for two lines is wrapped greedily.
     """
-    text = " ".join(text.split())
+    # Only ordinary spaces separate words: a non-breaking space (word_pairs) joins the two syllables of a word.
+    text = re.sub(r"[ \t\r\n]+", " ", text).strip()
 
     def width(chunk: str) -> int:
-        return text_width_twips(chunk, size_pt, bold=bold)
+        return text_width_twips(chunk.replace("\u00a0", " "), size_pt, bold=bold)
 
     if width(text) <= max_twips:
         return [text]

@@ -44,8 +44,8 @@ def java_call(text: str) -> str | None:
     call = _CALL.search(unquoted)
     if call is None:
         return None
-    return (msg("biểu thức JUEL gọi mã Java ('{value1}(...)'), không chạy được ở đây",
-                value1=call.group().rstrip('( '), value3=call.group().rstrip('( ')))
+    return (msg("biểu thức JUEL gọi mã Java ('{call}(...)'), không chạy được ở đây",
+                call=call.group().rstrip("( ")))
 
 
 def juel_to_python(text: str) -> str:

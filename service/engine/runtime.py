@@ -30,8 +30,8 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from .compaction import compact
-from .sandbox_data import check_storable
-from .sandbox_errors import SandboxError
+from .sandbox.data import check_storable
+from .sandbox.errors import SandboxError
 from .script_engine import make_engine
 from .serialization import workflow_from_dict, workflow_to_dict
 

@@ -7,14 +7,29 @@ import json
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.exceptions import SpiffWorkflowException
 
 from .sandbox import SandboxedEnvironment
-from .sandbox_compiler import check_source
-from .sandbox_errors import SandboxError
+from .sandbox.compiler import check_source
+from .sandbox.errors import SandboxError
 from .service_tasks import get_handler
 
 
 class VinhDanhScriptEngine(PythonScriptEngine):
+    def evaluate(self, task, expression, external_context=None):
+        """As SpiffWorkflow's, but a sandbox refusal is named in the message (it only said "Error evaluating")."""
+        try:
+            return self.environment.evaluate(expression, task.data, external_context)
+        except SandboxError as exc:
+            raise WorkflowTaskException(
+                f"Error evaluating expression '{expression}': {exc}", task=task, exception=exc) from exc
+        except SpiffWorkflowException as exc:
+            exc.add_note(f"Error evaluating expression '{expression}'")
+            raise
+        except Exception as exc:
+            message = f"Error evaluating expression '{expression}'"
+            raise WorkflowTaskException(message, task=task, exception=exc) from exc
+
     def call_service(self, task, operation_name=None, operation_params=None, **kwargs):
         """Dispatch to a registered handler; its JSON result goes to the task's result variable."""
         try:
@@ -27,7 +42,7 @@ class VinhDanhScriptEngine(PythonScriptEngine):
                 f"service task {operation_name!r} failed: {exc}", task=task, exception=exc) from exc
 
 
-_environment = SandboxedEnvironment()
+_environment = SandboxedEnvironment(isolated=True)
 
 
 def make_engine() -> VinhDanhScriptEngine:

@@ -159,11 +159,14 @@ class TaskOffer(Base):
     __tablename__ = "task_offers"
     # The inbox reads available offers by role and unit, or by user, oldest first.
     __table_args__ = (
-        Index("ix_task_offers_available_role_unit", "available", "role_key", "org_unit_id", "created_at", "task_id"),
-        Index("ix_task_offers_available_user", "available", "user_id", "created_at", "task_id"),
+        Index("ix_task_offers_available_role_unit", "available", "role_key", "org_unit_id", "created_at", "task_id",
+              "process_key"),
+        Index("ix_task_offers_available_user", "available", "user_id", "created_at", "task_id", "process_key"),
         # Roles of scope "any" read one role's offers of every unit, in order. (Each index ends with the
-        # task id: a page reads the index alone, in the inbox's order.)
-        Index("ix_task_offers_available_role_created", "available", "role_key", "created_at", "task_id"),
+        # task id, then the process key: a page, filtered by process or not, reads the index alone, in
+        # the inbox's order.)
+        Index("ix_task_offers_available_role_created", "available", "role_key", "created_at", "task_id",
+              "process_key"),
         # The inbox count looks for tasks reaching a user twice among the few offered several ways.
         Index("ix_task_offers_available_shared", "available", "shared", "role_key", "org_unit_id"),
     )
@@ -180,6 +183,7 @@ class TaskOffer(Base):
     # one user by two offers, so only these need de-duplicating when an inbox is counted.
     shared: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # the task's, for inbox order
+    process_key: Mapped[str | None] = mapped_column(String(128))  # the task's, for inboxes filtered by process
 
     # Lets the unit of work insert a new task before its offers without an intermediate flush.
     task: Mapped[HumanTask] = relationship(back_populates="offers")

@@ -59,9 +59,14 @@ def record(session: Session, *, action: str, actor: str | None, instance_id: int
     instance.audit_seq, instance.audit_hash = seq, digest
 
 
+def take_pending(session: Session) -> list[dict[str, Any]]:
+    """The instance event rows recorded since the last write; the caller inserts them."""
+    return session.info.pop(_PENDING, None) or []
+
+
 def write_pending(session: Session) -> None:
     """Insert the instance events recorded since the last write (one statement for all of them)."""
-    rows = session.info.pop(_PENDING, None)
+    rows = take_pending(session)
     if rows:
         session.connection().execute(_INSERT, rows)
 

@@ -26,6 +26,7 @@ from ..errors import NotFound, PermissionDenied, ValidationFailed
 from ..i18n import msg
 from ..models import DocumentTemplate, GeneratedDocument, ProcessInstance, User
 from ..permissions import can_see_instance, is_process_admin
+from ..zip_limits import ArchiveRefused, check_zip
 from . import audit
 
 DOCUMENT_NOT_FOUND = msg("Không tìm thấy văn bản.")
@@ -116,9 +117,12 @@ def _check_template(content: bytes) -> None:
         problem = msg("Tệp quá lớn (tối đa 10 MB).")
     else:
         try:
+            check_zip(content)  # before docxtpl inflates anything: a zip bomb stops here
             with zipfile.ZipFile(io.BytesIO(content)) as archive:
                 if "word/document.xml" not in archive.namelist():
                     problem = msg("Không phải tệp .docx.")
+        except ArchiveRefused as refused:
+            problem = refused.args[0] if refused.args else str(refused)
         except zipfile.BadZipFile:
             problem = msg("Không phải tệp .docx.")
     if problem is None:

@@ -17,7 +17,7 @@ from ..permissions import (
     is_system_admin,
     visible_instances_filter,
 )
-from . import audit, deployments, stepping
+from . import audit, deployments, step_writes, stepping
 
 NOT_FOUND = msg("Không tìm thấy hồ sơ quy trình.")
 
@@ -25,6 +25,13 @@ NOT_FOUND = msg("Không tìm thấy hồ sơ quy trình.")
 def start_instance(session: Session, *, actor: User, process_key: str, version: int | None = None,
                    org_unit_code: str | None = None, data: dict | None = None) -> ProcessInstance:
     """Start an instance owned by an org unit (the starter's by default) and run it until it waits."""
+    return start(session, actor=actor, process_key=process_key, version=version, org_unit_code=org_unit_code,
+                 data=data).instance
+
+
+def start(session: Session, *, actor: User, process_key: str, version: int | None = None,
+          org_unit_code: str | None = None, data: dict | None = None) -> stepping.StepOutcome:
+    """Start an instance and run it until it waits; the instance and the tasks it left open."""
     process_version = deployments.get_version(session, process_key, version)
     if org_unit_code:
         org_unit = session.scalar(select(OrgUnit).where(OrgUnit.code == org_unit_code))
@@ -37,19 +44,19 @@ def start_instance(session: Session, *, actor: User, process_key: str, version: 
     if not can_start_process(actor, process_version.starter_roles, org_unit):
         raise PermissionDenied(msg("Không có quyền khởi tạo quy trình này cho đơn vị này."))
     specs, subs = stepping.load_specs(session, process_version.id)
+    now = utcnow()
     instance = ProcessInstance(
         process_version_id=process_version.id, process_key=process_key, version=process_version.version,
-        status="running", org_unit_id=org_unit.id, started_by_id=actor.id, state={}, data={},
+        status="running", org_unit_id=org_unit.id, started_by_id=actor.id, state={}, data={}, error=None,
+        lock_version=1, audit_seq=0, audit_hash=audit.GENESIS, created_at=now, updated_at=now, completed_at=None,
     )
-    session.add(instance)
-    session.flush()
+    step_writes.insert_instance(session, instance)
     audit.record(session, action="instance.started", actor=actor.username, instance_id=instance.id,
                  details={"process_key": process_key, "version": process_version.version,
                           "org_unit_code": org_unit.code})
     with stepping.running(session, instance, actor):
         result = runtime.start(specs[process_key], subs, data or {})
-    stepping.apply_result(session, instance, result, actor=actor)
-    return instance
+    return stepping.StepOutcome(instance, stepping.apply_result(session, instance, result, actor=actor))
 
 
 def get_instance(session: Session, *, actor: User, instance_id: int) -> ProcessInstance:

@@ -12,23 +12,28 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, delete, false, insert, inspect, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, delete, false, insert, inspect, select, union_all, update
+from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.orm.util import identity_key
 
-from ..models import HumanTask, MessageSubscription, ProcessInstance, TaskOffer, Timer
+from ..models import AuditEvent, HumanTask, MessageSubscription, ProcessInstance, TaskOffer, Timer
 from . import audit
 
 _instances = ProcessInstance.__table__
 _tasks = HumanTask.__table__
 _offers = TaskOffer.__table__
+_audit = AuditEvent.__table__
+_AUDIT_COLUMNS = tuple(column.key for column in _audit.columns if column.key != "id")
 
 # The SET clause comes from the parameters' keys; the WHERE parameters are prefixed so they never
 # collide with a column name.
+_INSERT_INSTANCE = insert(_instances)
+_INSTANCE_COLUMNS = tuple(column.key for column in _instances.columns if column.key != "id")
 _UPDATE_INSTANCE = update(_instances).where(
     _instances.c.id == bindparam("where_id"), _instances.c.lock_version == bindparam("where_version"))
 _CLOSE_TASK = update(_tasks).where(_tasks.c.id == bindparam("where_id")).values(
@@ -41,7 +46,7 @@ _INSERT_OFFER = insert(_offers)
 # and a new task with its one offer (the usual step), each take one round trip instead of two.
 _closed = _CLOSE_TASK.returning(_tasks.c.id).cte("closed")
 _CLOSE_TASK_WITH_OFFERS = update(_offers).where(_offers.c.task_id.in_(select(_closed.c.id))).values(available=false())
-_OFFER_COLUMNS = ("role_key", "org_unit_id", "user_id", "available", "created_at", "shared")
+_OFFER_COLUMNS = ("role_key", "org_unit_id", "user_id", "available", "created_at", "shared", "process_key")
 _inserted = (insert(_tasks).values({column.key: bindparam(f"task_{column.key}", type_=column.type)
                                     for column in _tasks.columns}).returning(_tasks.c.id).cte("inserted"))
 _INSERT_TASK_WITH_OFFER = insert(_offers).from_select(
@@ -49,6 +54,18 @@ _INSERT_TASK_WITH_OFFER = insert(_offers).from_select(
     select(_inserted.c.id, *[bindparam(f"offer_{key}", type_=_offers.c[key].type) for key in _OFFER_COLUMNS]))
 _INSERT_TIMER = insert(Timer.__table__)
 _INSERT_SUBSCRIPTION = insert(MessageSubscription.__table__)
+
+
+def insert_instance(session: Session, instance: ProcessInstance) -> None:
+    """Insert a new instance (every column but the id set on it) and attach it to the session as persistent.
+
+    One statement instead of a unit-of-work flush; the object then carries its id and nothing to flush.
+    """
+    session.flush()  # rows the caller added in this transaction first (the new row may refer to them)
+    values = {key: getattr(instance, key) for key in _INSTANCE_COLUMNS}
+    instance.id = session.connection().execute(_INSERT_INSTANCE, values).inserted_primary_key[0]
+    make_transient_to_detached(instance)
+    session.add(instance)
 
 
 def update_instance(session: Session, instance: ProcessInstance, values: dict[str, Any]) -> None:
@@ -59,9 +76,22 @@ def update_instance(session: Session, instance: ProcessInstance, values: dict[st
     expected = instance.lock_version
     values = values | {"audit_seq": instance.audit_seq, "audit_hash": instance.audit_hash,
                        "lock_version": expected + 1}
-    written = session.connection().execute(_UPDATE_INSTANCE, values | {"where_id": instance.id,
+    events = audit.take_pending(session) if _dml_in_with(session) else []
+    if events:
+        # One round trip: the events are inserted from the UPDATE's RETURNING, so none is written
+        # when the version check fails (then no row comes back).
+        statement = _update_with_events(tuple(sorted(values)), len(events))
+        parameters = {f"set_{key}": value for key, value in values.items()}
+        for index, row in enumerate(events):
+            parameters.update({f"event{index}_{key}": row[key] for key in _AUDIT_COLUMNS})
+        written = session.connection().execute(statement, parameters | {"where_id": instance.id,
                                                                         "where_version": expected})
-    if written.rowcount != 1:
+        stale = written.rowcount != len(events)
+    else:
+        written = session.connection().execute(_UPDATE_INSTANCE, values | {"where_id": instance.id,
+                                                                            "where_version": expected})
+        stale = written.rowcount != 1
+    if stale:
         raise StaleDataError(f"process instance {instance.id} changed since version {expected} was read")
     for key, value in values.items():
         set_committed_value(instance, key, value)
@@ -73,6 +103,22 @@ def update_instance(session: Session, instance: ProcessInstance, values: dict[st
         # tests/engine/test_step_writes.py checks no flush follows a step.)
         state._commit_all(state.dict, session.identity_map)
     audit.write_pending(session)  # after the version check, so a lost race stops before them
+
+
+@cache
+def _update_with_events(keys: tuple[str, ...], events: int):
+    """WITH updated AS (the versioned UPDATE ... RETURNING id) INSERT the events SELECTed FROM updated."""
+    updated = (update(_instances)
+               .where(_instances.c.id == bindparam("where_id"), _instances.c.lock_version == bindparam("where_version"))
+               .values({key: bindparam(f"set_{key}", type_=_instances.c[key].type) for key in keys})
+               .returning(_instances.c.id).cte("updated"))
+    # Typed parameters (the psycopg dialect renders `::TYPE`): in a SELECT list PostgreSQL cannot
+    # infer a parameter's type from the target column.
+    rows = [select(*[bindparam(f"event{index}_{key}", type_=_audit.c[key].type) for key in _AUDIT_COLUMNS])
+            .select_from(updated) for index in range(events)]
+    source = rows[0] if events == 1 else union_all(*rows)
+    # SQLAlchemy keeps an INSERT's row count only when asked; it is the version check here.
+    return insert(_audit).from_select(list(_AUDIT_COLUMNS), source).execution_options(preserve_rowcount=True)
 
 
 def close_tasks(session: Session, closing: Sequence[tuple[str, str, int | None]], at: datetime) -> None:

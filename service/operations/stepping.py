@@ -196,7 +196,7 @@ def _human_task_changes(session: Session, instance: ProcessInstance, result: run
         })
         new_offers.extend({"task_id": task.task_id, "role_key": offer.role_key, "org_unit_id": offer.org_unit_id,
                            "user_id": offer.user_id, "available": resolved.assignee_id is None, "created_at": now,
-                           "shared": len(resolved.offers) > 1}
+                           "shared": len(resolved.offers) > 1, "process_key": instance.process_key}
                           for offer in resolved.offers)
         audit.record(session, action="task.created", actor=actor_name(actor), instance_id=instance.id,
                      element_id=task.element_id, task_name=task.name,

@@ -16,6 +16,7 @@ from typing import BinaryIO
 import openpyxl
 
 from service.reference.import_result import RowError
+from service.zip_limits import check_zip
 
 CellValue = str | int | float | bool | date | datetime | time | None
 TableSource = str | os.PathLike[str] | bytes | BinaryIO
@@ -49,6 +50,8 @@ def read_table(
     if data.startswith(_XLS_MAGIC):
         return TableRead(None, [RowError.of(None, None, "xls_unsupported")])
     try:
+        if data.startswith(_XLSX_MAGIC):
+            check_zip(data)  # before openpyxl inflates anything: a zip bomb stops here
         records = (
             _xlsx_records(data) if data.startswith(_XLSX_MAGIC) else _csv_records(data)
         )

@@ -38,7 +38,7 @@ def test_sql_filter_and_predicate_agree_on_every_offer(session, tree):
     units = {unit.id: unit.parent_id for unit in session.scalars(select(OrgUnit))}
     for role, unit_id, user in itertools.product(ROLES, [*units, None], [None, tree[0], tree[4]]):
         session.add(TaskOffer(task_id=task_id, role_key=role, org_unit_id=unit_id,
-                              user_id=user.id if user else None, available=True))
+                              user_id=user.id if user else None, available=True, process_key="three_lanes"))
     session.flush()
     offers = session.scalars(select(TaskOffer).where(TaskOffer.task_id == task_id)).all()
     assert len(offers) > 80
@@ -95,7 +95,7 @@ def test_inbox_count_is_exact_when_tasks_reach_a_user_several_ways(session, tree
         task = session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id)).one()
         for role, unit, user_id in offers:
             session.add(TaskOffer(task_id=task.id, role_key=role, org_unit_id=unit, user_id=user_id,
-                                  available=True, created_at=task.created_at))
+                                  available=True, created_at=task.created_at, process_key=task.process_key))
         if offers:
             for offer in session.scalars(select(TaskOffer).where(TaskOffer.task_id == task.id)):
                 offer.shared = True

@@ -48,7 +48,7 @@ def all_paragraphs(document: DocumentObject) -> list[Paragraph]:
 
 def find(document: DocumentObject, predicate) -> Paragraph:
     for paragraph in all_paragraphs(document):
-        if predicate(paragraph.text):
+        if predicate(paragraph.text.replace("\u00a0", " ")):
             return paragraph
     raise AssertionError("paragraph not found")
 
@@ -73,4 +73,5 @@ def font_problems(document: DocumentObject) -> list[str]:
 
 
 def text_of(document: DocumentObject) -> str:
-    return "\n".join(p.text for p in all_paragraphs(document))
+    """The document's text; the non-breaking spaces that keep word pairs together read as spaces."""
+    return "\n".join(p.text for p in all_paragraphs(document)).replace("\u00a0", " ")

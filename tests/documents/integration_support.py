@@ -76,7 +76,8 @@ def decision_inputs(issued_on: str = "2026-01-05", nominees: int = 3) -> dict:
         "authority": "Chủ tịch Ủy ban nhân dân thành phố Đà Nẵng",
         "award_form": CITY_FORM,
         "movement": "phong trào thi đua chuyển đổi số thành phố Đà Nẵng năm 2025",
-        "legal_bases": ["Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022"],
+        "legal_bases": ["Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025",
+                        "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022"],
         "proposal": "Theo đề nghị của Giám đốc Sở Nội vụ",
         "executors": "Chánh Văn phòng Ủy ban nhân dân thành phố và các tập thể, cá nhân có tên tại Điều 1",
         "reward_policy": {

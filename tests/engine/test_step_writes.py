@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
+from sqlalchemy.orm.exc import StaleDataError
 
+from service.db import utcnow
 from service.models import AuditEvent, HumanTask, ProcessInstance, TaskOffer
-from service.operations import audit, instances, tasks
+from service.operations import audit, instances, step_writes, tasks
 
 
 @pytest.fixture
@@ -63,6 +65,9 @@ def test_a_completion_leaves_nothing_for_the_unit_of_work(session, people, state
     second = _open_task(session, instance.id)
     assert second.element_id != first.element_id and second.role_key == "unit_head"
     assert session.scalars(select(TaskOffer.available).where(TaskOffer.task_id == second.id)).all() == [True]
+    # The offer carries its task's process: inboxes filtered by process read the offer indexes alone.
+    assert session.scalars(select(TaskOffer.process_key).where(TaskOffer.task_id == second.id)).all() == [
+        "three_lanes"]
     actions = session.scalars(select(AuditEvent.action).where(AuditEvent.instance_id == instance.id)
                               .order_by(AuditEvent.seq)).all()
     assert actions[-2:] == ["task.completed", "task.created"]
@@ -99,4 +104,44 @@ def test_events_recorded_outside_a_step_are_written_with_their_instance(session,
     assert claimed.seq == instance.audit_seq
     session.rollback()
     assert session.scalars(select(AuditEvent).where(AuditEvent.action == "task.claimed")).all() == []
+    assert audit.verify_stream(session, f"instance:{instance.id}") == []
+
+
+@pytest.mark.parametrize("events", [1, 3])
+def test_a_lost_race_writes_neither_the_step_nor_its_events(session, people, events):
+    instance = instances.start_instance(session, actor=people["officer"], process_key="three_lanes")
+    session.commit()
+    version = instance.lock_version
+    with session.get_bind().connect() as other:  # another writer moved the instance meanwhile
+        other.execute(update(ProcessInstance).where(ProcessInstance.id == instance.id)
+                      .values(lock_version=version + 1))
+        other.commit()
+    for number in range(events):
+        audit.record(session, action=f"note.lost{number}", actor="officer", instance_id=instance.id)
+    with pytest.raises(StaleDataError):
+        step_writes.update_instance(session, instance, {"status": "completed", "updated_at": utcnow()})
+    # In the same transaction (plain reads: the failed step's object changes are never flushed): nothing
+    # of the step reached the tables.
+    connection = session.connection()
+    lost = select(AuditEvent.id).where(AuditEvent.instance_id == instance.id, AuditEvent.action.like("note.lost%"))
+    assert connection.execute(lost).all() == []
+    assert connection.scalar(select(ProcessInstance.status).where(ProcessInstance.id == instance.id)) == "running"
+    session.rollback()
+
+
+def test_a_step_s_events_are_written_with_its_update(session, people):
+    instance = instances.start_instance(session, actor=people["officer"], process_key="three_lanes")
+    session.commit()
+    first = _open_task(session, instance.id)
+    tasks.complete(session, actor=people["officer"], task_id=first.id, data={"lane": 0})
+    session.commit()
+    second = _open_task(session, instance.id)
+    tasks.complete(session, actor=people["head"], task_id=second.id, data={"lane": 1})
+    session.commit()
+    rows = session.scalars(select(AuditEvent).where(AuditEvent.instance_id == instance.id)
+                           .order_by(AuditEvent.seq)).all()
+    assert [row.seq for row in rows] == list(range(1, len(rows) + 1))
+    assert [row.action for row in rows].count("task.completed") == 2
+    assert rows[-1].details["task_id"] != first.id and isinstance(rows[-1].details, dict)
+    assert rows[-1].at.tzinfo is not None
     assert audit.verify_stream(session, f"instance:{instance.id}") == []

@@ -248,8 +248,19 @@ HAICHAU = Unit("P_HAICHAU", "hc_officer", "hc_head")
 FPT = Unit("DN_FPT", "fpt_officer", "fpt_head")
 
 
+COUNCIL = [("Nguyễn Văn Hải", "Chủ tịch Hội đồng, Giám đốc"), ("Lê Thị Thu", "Phó Chủ tịch Hội đồng, Phó Giám đốc"),
+           ("Phạm Minh Tuấn", "Ủy viên thường trực, Chánh Văn phòng")] + [
+    (f"Ủy viên {index}", "Ủy viên Hội đồng, Trưởng phòng") for index in range(4, 41)]
+
+
 def minutes(votes: list[int], *, total: int = 9, present: int = 8) -> dict:
-    return {"meeting_date": f"{YEAR}-11-20", "council_chair": "Chủ tịch Hội đồng", "council_secretary": "Thư ký",
+    """The council-minutes form as an officer fills it: the members present by name, chair, secretary, times."""
+    attending = COUNCIL[:present]
+    return {"meeting_date": f"{YEAR}-11-20", "meeting_start": "08:00", "meeting_end": "10:30",
+            "council_chair": attending[0][0], "council_chair_position": "Chủ tịch Hội đồng, Giám đốc",
+            "council_secretary": attending[-1][0] if present > 1 else attending[0][0],
+            "council_secretary_position": "Thư ký Hội đồng",
+            "council_attendees": [{"name": name, "position": position} for name, position in attending],
             "council_members_total": total, "council_members_present": present,
             "nominees": [{"votes_for": count} for count in votes]}
 

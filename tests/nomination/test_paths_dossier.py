@@ -6,7 +6,18 @@ from datetime import timedelta
 
 from service.db import utcnow
 
-from .conftest import FPT, HAICHAU, STC, SYT, collective, enterprise, individual, submit_and_review, walk_to_submission
+from .conftest import (
+    FPT,
+    HAICHAU,
+    STC,
+    SYT,
+    collective,
+    enterprise,
+    individual,
+    minutes,
+    submit_and_review,
+    walk_to_submission,
+)
 
 CLEARED = {"tax_clearance": True, "social_insurance_clearance": True, "clearance_note": "Số 12/CT-TTHT"}
 
@@ -29,8 +40,7 @@ def test_unit_head_returns_with_a_required_reason_that_the_officer_then_sees(wor
     instance_id = dossier["instance_id"]
     world.act(SYT.officer, instance_id, "draft", {"nominees": [collective("Sở Y tế", subject="SYT")]})
     world.act(SYT.officer, instance_id, "council_minutes",
-              {"meeting_date": "2026-11-20", "council_members_total": 7, "council_members_present": 7,
-               "nominees": [{"votes_for": 6}]})
+              minutes([6], total=7, present=7))
     refused = world.act(SYT.head, instance_id, "head_sign", {"decision": "return"}, status=422)
     assert "return_reason" in refused["error"]["details"]["fields"]
     assert world.open_elements(instance_id) == ["head_sign"]  # nothing moved
@@ -120,8 +130,7 @@ def test_council_without_quorum_sends_the_dossier_back_to_draft(world):
     dossier = world.start_dossier(SYT.officer)
     world.act(SYT.officer, dossier["instance_id"], "draft", {"nominees": [individual("Lê Văn Cường")]})
     world.act(SYT.officer, dossier["instance_id"], "council_minutes",
-              {"meeting_date": "2026-11-20", "council_members_total": 9, "council_members_present": 5,
-               "nominees": [{"votes_for": 5}]})
+              minutes([5], total=9, present=5))
     draft = world.task(SYT.officer, dossier["instance_id"], "draft")
     assert draft["data"]["revision_request"]["step"] == "Hội đồng TĐKT đơn vị"
     assert world.nominees(dossier["id"])["Lê Văn Cường"]["outcome"] == "dropped_by_council"
@@ -137,8 +146,7 @@ def test_a_hold_blocks_the_nominee(world):
                {"on_hold": True, "hold_reason": "Đang bị xem xét kỷ luật theo Kết luận thanh tra số 5/KL-TTr"})
     instance_id = dossier["instance_id"]
     world.act(STC.officer, instance_id, "council_minutes",
-              {"meeting_date": "2026-11-20", "council_members_total": 9, "council_members_present": 9,
-               "nominees": [{"votes_for": 9}, {"votes_for": 9}]})
+              minutes([9, 9], total=9, present=9))
     world.act(STC.head, instance_id, "head_sign", {"decision": "approve"})
     world.act(STC.superior, instance_id, "superior_confirm", {"decision": "approve"})
     refused = world.act(STC.officer, instance_id, "submit", {}, status=409)
