@@ -16,6 +16,7 @@ from .api import (
     definitions,
     document_progress,
     documents,
+    input_guard,
     instances,
     messages,
     nomination_dossiers,
@@ -49,8 +50,6 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_content_length
     app.config["SECRET_KEY"] = settings.secret_key
-    app.json.ensure_ascii = False
-    app.json.sort_keys = False
     engine = engine or make_engine(settings.database_url)
     app.extensions["vinhdanh"] = Services(
         engine=engine,
@@ -61,6 +60,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     if settings.pdf_background:  # generated documents become PDFs after commit, off the request path
         embedded_converter(app)  # starts with the first document; `start_embedded_converter` starts it now
     nomination_wiring.install()
+    input_guard.install(app)  # before the routes (bounded ids) and before authentication
     http.install(app)
     web.install(app)
     # The API's blueprints are nested under one named "api": their endpoints ("api.tasks.inbox") never

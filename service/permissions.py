@@ -56,6 +56,32 @@ def can_reassign_task(user: User) -> bool:
     return is_system_admin(user) or is_process_admin(user)
 
 
+# Accounts that read or post messages and never start work of their own.
+NON_STARTING_ROLES = frozenset({AUDITOR, INTEGRATION})
+
+
+def _scope_reaches(scope: str, user: User, org_unit: OrgUnit) -> bool:
+    """A role of this scope, held by `user`, reaches `org_unit`: its own unit always."""
+    if scope == "any":
+        return True
+    if user.org_unit_id is None:
+        return False
+    return org_unit.id == user.org_unit_id or (scope == "parent_unit" and org_unit.parent_id == user.org_unit_id)
+
+
+def can_start_process(user: User, starter_roles: list[str] | None, org_unit: OrgUnit) -> bool:
+    """Right to start: a role the diagram allows to start the process (`starter_roles`; when it says
+    nothing, any role but the read-only ones) whose scope reaches the owning unit. The auditor starts
+    nothing, whatever a diagram says."""
+    if not user.active or AUDITOR in user.role_keys():
+        return False
+    for role in user.roles:
+        allowed = role.key in starter_roles if starter_roles is not None else role.key not in NON_STARTING_ROLES
+        if allowed and _scope_reaches(role.scope, user, org_unit):
+            return True
+    return False
+
+
 @dataclass(frozen=True)
 class OfferRoutes:
     """Every way an offer can reach a user: one rule, rendered as SQL (`offer_conditions`, for lists)
@@ -233,13 +259,14 @@ def can_see_task(session: Session, user: User, task: HumanTask, *, offers: Itera
 
 
 def visible_instances_filter(user: User) -> ColumnElement[bool]:
-    """SQL condition on ProcessInstance for what the user may see."""
+    """SQL condition on ProcessInstance for what the user may see: started by them, owned by a unit
+    their unit-scoped roles reach, holding a task of theirs, or everything for a read-all role."""
     if can_read_everything(user):
         return ProcessInstance.id.isnot(None)
     scopes = _roles_by_scope(user)
     conditions: list[ColumnElement[bool]] = [ProcessInstance.started_by_id == user.id]
-    if scopes["any"] - {PROCESS_ADMIN}:
-        conditions.append(ProcessInstance.id.isnot(None))
+    # A role of scope "any" says whose tasks its holders act on, not what they read: they read the
+    # instances their tasks are in (below), as the domain objects' rules let them.
     if scopes["unit"] and user.org_unit_id is not None:
         conditions.append(ProcessInstance.org_unit_id == user.org_unit_id)
     if scopes["parent_unit"] and user.org_unit_id is not None:

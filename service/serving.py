@@ -32,6 +32,10 @@ def gunicorn_options(settings: Settings) -> dict:
         "threads": settings.web_threads,
         "timeout": WORKER_TIMEOUT,
         "keepalive": KEEP_ALIVE,
+        # Gunicorn's own refusals are HTML: let lines and headers through far enough for the app's limits
+        # (service/api/input_guard.py: 8,000-character URLs, 16 KB of headers) to answer in JSON first.
+        "limit_request_line": 8190,  # gunicorn's maximum
+        "limit_request_field_size": 32768,
         "post_worker_init": _start_background,
         "worker_exit": _stop_background,
         # No runtime control socket: it lives at one path per user, which two servers on a host would share.

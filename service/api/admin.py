@@ -55,7 +55,7 @@ class UserIn(Schema):
     full_name = fields.String(required=True, validate=validate.Length(1, 255))
     org_unit_code = fields.String(load_default=None, allow_none=True)
     roles = fields.List(fields.String(), load_default=list)
-    email = fields.Email(load_default=None, allow_none=True)
+    email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=255))
 
 
 class UserPatch(Schema):
@@ -63,7 +63,7 @@ class UserPatch(Schema):
     full_name = fields.String(validate=validate.Length(1, 255))
     org_unit_code = fields.String(allow_none=True)
     roles = fields.List(fields.String())
-    email = fields.Email(allow_none=True)
+    email = fields.Email(allow_none=True, validate=validate.Length(max=255))
     active = fields.Boolean()
 
 

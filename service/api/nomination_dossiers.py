@@ -9,6 +9,7 @@ from ..http import current_user, db
 from ..i18n import msg
 from ..models.nomination import NOMINEE_KINDS
 from ..nomination import clock, dossiers
+from .bounds import ID
 from .inputs import json_body, page_args
 
 bp = Blueprint("nomination_dossiers", __name__, url_prefix="/api/v1/dossiers")
@@ -104,7 +105,7 @@ class HoldIn(Schema):
 
 
 class DossierIn(Schema):
-    round_id = fields.Integer(required=True)
+    round_id = fields.Integer(required=True, validate=ID)
     org_unit_code = fields.String(load_default=None, allow_none=True)
 
 

@@ -7,6 +7,7 @@ from marshmallow import Schema, fields, validate
 
 from ..http import db
 from ..nomination import public_notice
+from .bounds import ID
 from .inputs import json_body
 
 bp = Blueprint("nomination_public", __name__, url_prefix="/api/v1/public")
@@ -35,7 +36,7 @@ class PublicNoticeOut(Schema):
 
 
 class PublicCommentIn(Schema):
-    nominee_id = fields.Integer(required=True, strict=True)
+    nominee_id = fields.Integer(required=True, strict=True, validate=ID)
     author_name = fields.String(required=True, validate=validate.Length(1, MAX_NAME))
     contact = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=MAX_NAME))
     content = fields.String(required=True, validate=validate.Length(1, MAX_CONTENT))

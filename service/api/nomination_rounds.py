@@ -8,6 +8,7 @@ from marshmallow import Schema, fields, validate
 from ..errors import NotFound
 from ..http import current_user, db
 from ..nomination import consolidation, dossiers, movements, permissions, public_notice, rounds
+from .bounds import COUNT
 from .inputs import json_body, page_args
 
 bp = Blueprint("nomination_rounds", __name__, url_prefix="/api/v1")
@@ -56,20 +57,20 @@ class MovementOut(Schema):
 
 class QuotaIn(Schema):
     org_unit_code = fields.String(required=True)
-    quota = fields.Integer(required=True, validate=validate.Range(min=0))
+    quota = fields.Integer(required=True, validate=COUNT)
 
 
 class RoundOpenIn(Schema):
     opens_on = fields.Date(load_default=None, allow_none=True)
     deadline = fields.AwareDateTime(load_default=None, allow_none=True)
-    total_quota = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0))
+    total_quota = fields.Integer(load_default=None, allow_none=True, validate=COUNT)
     quotas = fields.List(fields.Nested(QuotaIn), load_default=list)
     guidance = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20000))
     award_form = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
 
 
 class QuotasIn(Schema):
-    total_quota = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=0))
+    total_quota = fields.Integer(load_default=None, allow_none=True, validate=COUNT)
     quotas = fields.List(fields.Nested(QuotaIn), load_default=list)
 
 

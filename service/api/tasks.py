@@ -8,6 +8,7 @@ from marshmallow import Schema, fields, validate
 from ..http import current_user, db
 from ..http.locale import request_locale
 from ..operations import tasks
+from .bounds import COUNT
 from .dumping import compiled_dump
 from .inputs import json_body, page_args
 
@@ -32,7 +33,7 @@ class TaskOut(Schema):
 
 class CompleteIn(Schema):
     data = fields.Dict(keys=fields.String(), load_default=dict)
-    expected_version = fields.Integer(load_default=None, allow_none=True)
+    expected_version = fields.Integer(load_default=None, allow_none=True, validate=COUNT)
 
 
 class ReassignIn(Schema):

@@ -21,6 +21,7 @@ from SpiffWorkflow.spiff.specs.defaults import ServiceTask as SpiffServiceTask
 from ..i18n import msg
 from .bundle.validation import detect_dialect
 from .normalise import normalise_diagram
+from .start_rules import extract_starter_roles
 from .task_metadata import BPMN_NS, CAMUNDA_NS, extract_lanes, extract_task_metadata
 from .xml_safety import XmlProblem, parse_xml
 
@@ -83,6 +84,7 @@ class ParsedBundle:
     task_metadata: dict[str, dict] = field(default_factory=dict)  # process id -> element id -> meta
     forms: dict[str, dict] = field(default_factory=dict)  # form file name / form id -> schema
     lanes: dict[str, list[dict]] = field(default_factory=dict)  # process id -> lanes (name, role, where)
+    starter_roles: dict[str, list[str] | None] = field(default_factory=dict)  # process id -> roles, None: unsaid
 
 
 class BundleParseError(Exception):
@@ -173,6 +175,7 @@ def parse_bundle(bpmn_files: dict[str, bytes], dmn_files: dict[str, bytes], form
     for name, root in roots.items():
         bundle.task_metadata.update(extract_task_metadata(root, filename=name))
         bundle.lanes.update(extract_lanes(root, filename=name))
+        bundle.starter_roles.update(extract_starter_roles(root))
     return bundle
 
 

@@ -30,6 +30,8 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from .compaction import compact
+from .sandbox.data import check_storable
+from .sandbox.errors import SandboxError
 from .script_engine import make_engine
 from .serialization import workflow_from_dict, workflow_to_dict
 
@@ -346,7 +348,11 @@ def _steps(workflow: BpmnWorkflow, ran: list[dict], action) -> StepResult:
         action()
         workflow.do_engine_steps(did_complete_task=_record(ran))
     except (SpiffWorkflowException, EngineError) as exc:
-        return _result(workflow, ran, _error_details(exc))
+        details = _error_details(exc)
+        dropped = _drop_unstorable(getattr(exc, "task", None) or workflow.last_task)
+        if dropped:
+            details["dropped_variables"] = dropped
+        return _result(workflow, ran, details)
     except RecursionError as exc:
         return _result(workflow, ran, {"message": f"recursion too deep: {exc}"})
     except Exception as exc:  # see below: deliberately broad
@@ -355,6 +361,21 @@ def _steps(workflow: BpmnWorkflow, ran: list[dict], action) -> StepResult:
         # engine is pure computation here, so whatever it raises is the instance's error, not the service's.
         return _result(workflow, ran, {"message": f"{type(exc).__name__}: {exc}", "notes": []})
     return _result(workflow, ran)
+
+
+def _drop_unstorable(task) -> list[str]:
+    """A script that failed half-way leaves its variables in the task's data unchecked: drop those
+    JSON cannot hold, so the instance can stand in error with the message (its state stays storable)."""
+    if task is None:
+        return []
+    dropped = []
+    for name in list(task.data):
+        try:
+            check_storable({name: task.data[name]})
+        except SandboxError:
+            del task.data[name]
+            dropped.append(name)
+    return dropped
 
 
 def _error_details(exc: Exception) -> dict:

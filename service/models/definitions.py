@@ -57,6 +57,8 @@ class ProcessVersion(Base):
     spec: Mapped[dict] = mapped_column(JSON)
     task_metadata: Mapped[dict] = mapped_column(JSON)
     forms: Mapped[dict] = mapped_column(JSON)
+    # Role keys allowed to start it, read from the diagram; None: the diagram does not say (default rule).
+    starter_roles: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     deployment: Mapped[Deployment] = relationship(back_populates="processes")

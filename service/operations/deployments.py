@@ -146,6 +146,7 @@ def _store_versions(session: Session, deployment: Deployment, bundle: ParsedBund
             bpmn_filename=bundle.files.get(process_id),
             spec=specs_to_dict({process_id: bundle.specs[process_id]}, bundle.subprocess_specs),
             task_metadata=bundle.task_metadata, forms=bundle.forms,
+            starter_roles=bundle.starter_roles.get(process_id),
         )
         session.add(process_version)
         lane_roles.fill(session, process_version, needed, roles, previous)

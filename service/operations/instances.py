@@ -10,7 +10,13 @@ from ..engine import runtime
 from ..errors import InvalidState, NotFound, PermissionDenied
 from ..i18n import msg
 from ..models import AuditEvent, HumanTask, OrgUnit, ProcessInstance, User
-from ..permissions import can_see_instance, is_process_admin, is_system_admin, visible_instances_filter
+from ..permissions import (
+    can_see_instance,
+    can_start_process,
+    is_process_admin,
+    is_system_admin,
+    visible_instances_filter,
+)
 from . import audit, deployments, step_writes, stepping
 
 NOT_FOUND = msg("Không tìm thấy hồ sơ quy trình.")
@@ -35,6 +41,8 @@ def start(session: Session, *, actor: User, process_key: str, version: int | Non
         org_unit = actor.org_unit
         if org_unit is None:
             raise InvalidState(msg("Người dùng chưa thuộc đơn vị nào; hãy chọn org_unit_code."))
+    if not can_start_process(actor, process_version.starter_roles, org_unit):
+        raise PermissionDenied(msg("Không có quyền khởi tạo quy trình này cho đơn vị này."))
     specs, subs = stepping.load_specs(session, process_version.id)
     now = utcnow()
     instance = ProcessInstance(

@@ -9,7 +9,7 @@ from sqlalchemy import Select, bindparam, select, union
 from sqlalchemy.orm import Session, joinedload
 
 from ..engine import runtime
-from ..errors import Conflict, InvalidState, NotFound, PermissionDenied
+from ..errors import Conflict, InvalidState, NotFound, PermissionDenied, ValidationFailed
 from ..forms import FormDefinition, FormDefinitionError, merge_submission, validate_submission
 from ..i18n import msg
 from ..models import HumanTask, OrgUnit, ProcessInstance, TaskOffer, User
@@ -21,6 +21,7 @@ from ..permissions import (
     inbox_count,
     inbox_parts,
     inbox_shape,
+    is_offered_to,
     offer_routes,
     route_params,
 )
@@ -248,6 +249,11 @@ def reassign(session: Session, *, actor: User, task_id: str, username: str | Non
         target = session.scalar(select(User).where(User.username == username, User.active.is_(True)))
         if target is None:
             raise NotFound(msg("Không tìm thấy người dùng."))
+        # Only to someone the task could be offered to: an administrator cannot hand it to itself
+        # (and then complete it), nor to a user of another unit without the role.
+        if not is_offered_to(session, target, task):
+            raise ValidationFailed(msg("Người này không được giao việc này."), details={"fields": {"username": [
+                msg("Người dùng không có vai trò và phạm vi của việc này.")]}})
     previous = task.assignee.username if task.assignee else None
     task.assign(target, claimed=target is not None)
     audit.record(session, action="task.reassigned", actor=actor.username, instance_id=task.instance_id,
