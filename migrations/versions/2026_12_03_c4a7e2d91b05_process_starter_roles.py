@@ -1,7 +1,7 @@
 """Process starter roles: who may start each process version, read from its diagram.
 
 Revision ID: c4a7e2d91b05
-Revises: c4d2f1a7e9b0
+Revises: a7d3e5b1c902
 Create Date: 2026-12-03 09:55:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'c4a7e2d91b05'
-down_revision = 'c4d2f1a7e9b0'
+down_revision = 'a7d3e5b1c902'
 branch_labels = None
 depends_on = None
 

@@ -3,12 +3,30 @@
 from __future__ import annotations
 
 from flask import Blueprint, jsonify
+from marshmallow import Schema, fields
 
 from ..http import current_user, db
 from ..pdf import progress
 from .documents import DocumentDetailOut
 
 bp = Blueprint("document_progress", __name__, url_prefix="/api/v1")
+
+
+class FailedConversionOut(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    symbol = fields.String(allow_none=True)
+    error = fields.String(allow_none=True)
+
+
+class ProgressOut(Schema):
+    round_id = fields.Integer()
+    total = fields.Integer()
+    converted = fields.Integer()
+    states = fields.Dict(keys=fields.String(), values=fields.Integer())
+    percent = fields.Float()
+    label = fields.String()
+    failed = fields.List(fields.Nested(FailedConversionOut))
 
 
 @bp.get("/rounds/<int:round_id>/documents/progress")

@@ -32,7 +32,7 @@ def _sign_in(client, username: str) -> str:
     token = re.search(rb'name="csrf_token" value="([^"]+)"', client.get("/login").data).group(1).decode()
     response = client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token})
     assert response.status_code == 302
-    return _csrf(client.get("/", follow_redirects=True).data)
+    return _csrf(client.get("/inbox").data)
 
 
 def _post(client, token: str, path: str, body: dict):
@@ -111,7 +111,7 @@ def test_outside_scope_is_not_found(client, setup):
                  f"/admin/processes/{KEY}/versions/1/lanes"):
         assert client.get(path).status_code == 404, path
     assert _post(client, token, f"/admin/processes/{KEY}/validate", {"xml": _xml()}).status_code == 404
-    assert b"Quy tr\xc3\xacnh \xc2\xb7" not in client.get("/", follow_redirects=True).data  # no admin entry in the navigation
+    assert b"Quy tr\xc3\xacnh \xc2\xb7" not in client.get("/inbox").data  # no admin entry in the navigation
 
 
 def test_lanes_page_flags_unmapped_and_saves_a_mapping(client, setup, session, deploy):

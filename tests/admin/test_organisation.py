@@ -26,7 +26,7 @@ def _sign_in(client, username):
     token = re.search(rb'name="csrf_token" value="([^"]+)"', client.get("/login").data).group(1).decode()
     signed = client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token})
     assert signed.status_code == 302
-    return re.search(rb'name="csrf-token" content="([^"]+)"', client.get("/", follow_redirects=True).data).group(1).decode()
+    return re.search(rb'name="csrf-token" content="([^"]+)"', client.get("/inbox").data).group(1).decode()
 
 
 def test_tree_and_user_lifecycle(world, client, session):
