@@ -65,6 +65,12 @@ def _form_data(node: etree._Element) -> list[dict] | None:
     return fields
 
 
+def _documentation(node: etree._Element) -> str | None:
+    """The instructions written on the element in the diagram (bpmn:documentation), as plain text."""
+    texts = ["".join(doc.itertext()).strip() for doc in node.findall(_q("documentation"))]
+    return "\n\n".join(text for text in texts if text) or None
+
+
 def normalise_form_ref(form_key: str | None) -> str | None:
     """'camunda-forms:deployment:x.form', 'embedded:deployment:x.form', 'x.form' or 'x' -> 'x'."""
     if not form_key:
@@ -128,6 +134,7 @@ def extract_task_metadata(root: etree._Element, *, filename: str) -> dict[str, d
                     "due_in_working_days": props.get("due_in_working_days"),
                     "form_ref": normalise_form_ref(form_key),
                     "form_data": _form_data(node),
+                    "documentation": _documentation(node),
                     "properties": props,
                 }
         out[process.get("id")] = tasks

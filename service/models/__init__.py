@@ -19,9 +19,11 @@ from .nomination import (
 )
 from .org import ROLE_SCOPES, OrgUnit, Role, SignInThrottle, User, user_roles
 from .reference import DxIndexEdition, DxScore, LegalParameter, RateLimitEvent
+from .workspace import Attachment, TaskDraft
 
 __all__ = [
     "ROLE_SCOPES",
+    "Attachment",
     "AuditEvent",
     "AwardRecord",
     "AwardRound",
@@ -51,6 +53,7 @@ __all__ = [
     "Role",
     "RoundQuota",
     "SignInThrottle",
+    "TaskDraft",
     "TaskOffer",
     "Timer",
     "User",

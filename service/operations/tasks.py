@@ -179,8 +179,18 @@ def _task_to_act_on(session: Session, actor: User, task_id: str) -> HumanTask:
 
 
 def _form(version: LoadedVersion, meta: dict, task: HumanTask) -> FormDefinition:
+    return _element_form(version, meta, task.element_id)
+
+
+def form_of_element(session: Session, instance: ProcessInstance, process_key: str, element_id: str) -> FormDefinition:
+    """The form of any human task of an instance's version (an earlier step's, say)."""
+    version = load_version(session, instance.process_version_id)
+    return _element_form(version, version.task_meta(process_key, element_id), element_id)
+
+
+def _element_form(version: LoadedVersion, meta: dict, element_id: str) -> FormDefinition:
     # The fingerprint names the deployed content, so validation schemas are built once per form.
-    fingerprint = f"{version.content_hash}:{version.id}:{task.element_id}"
+    fingerprint = f"{version.content_hash}:{version.id}:{element_id}"
     missing = None
     if meta.get("form_ref"):
         schema = version.forms.get(meta["form_ref"])

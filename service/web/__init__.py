@@ -17,7 +17,7 @@ from ..http import optional_user
 from ..http.errors import set_html_renderer
 from ..http.locale import request_locale
 from ..i18n.catalogue import TRANSLATIONS_DIR
-from . import auth, errors, formatting, navigation
+from . import auth, errors, formatting, inbox, instances, navigation, tasks
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 csrf = CSRFProtect()
@@ -58,3 +58,6 @@ def install(app: Flask) -> None:
     navigation.install(app)
     app.register_blueprint(shared)
     app.register_blueprint(auth.bp)
+    inbox.install(app)
+    app.register_blueprint(tasks.bp)
+    instances.install(app)

@@ -47,7 +47,7 @@ def test_sign_in_sets_a_hardened_cookie_and_the_same_user_reaches_the_pages(clie
     assert response.status_code == 302
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie  # plain http here
-    home = client.get("/")
+    home = client.get("/", follow_redirects=True)  # the signed-in home is the inbox
     assert home.status_code == 200 and "Người dùng officer_u1" in home.get_data(as_text=True)
 
 
@@ -70,10 +70,10 @@ def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(client, of
     response = client.post("/login", data={"username": "officer_u1", "password": PASSWORD})
     assert response.status_code == 400
     assert "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ" in response.get_data(as_text=True)
-    assert client.get("/").status_code == 302  # still signed out
+    assert client.get("/inbox").status_code == 302  # still signed out
     _sign_in(client, "officer_u1")
     refused = client.post("/logout")  # a forged sign-out from another site
-    assert refused.status_code == 400 and client.get("/").status_code == 200
+    assert refused.status_code == 400 and client.get("/inbox").status_code == 200
 
 
 def test_the_api_needs_no_csrf_token_but_a_bearer_token(client, officer, login):
@@ -90,9 +90,9 @@ def test_a_page_session_does_not_authenticate_the_api(client, officer):
 
 def test_sign_out_ends_the_session(client, officer):
     _sign_in(client, "officer_u1")
-    token = _csrf(client.get("/").data)
+    token = _csrf(client.get("/inbox").data)
     assert client.post("/logout", data={"csrf_token": token}).status_code == 302
-    assert client.get("/").status_code == 302
+    assert client.get("/inbox").status_code == 302
 
 
 def test_changing_the_password_ends_other_sessions_and_tokens(app, client, officer, login):
@@ -109,8 +109,8 @@ def test_changing_the_password_ends_other_sessions_and_tokens(app, client, offic
                                           "new_password": "a-new-long-password", "confirm_password":
                                           "a-new-long-password"})
     assert good.status_code == 302
-    assert client.get("/").status_code == 200  # this session goes on
-    assert other.get("/").status_code == 302  # the other one ended
+    assert client.get("/inbox").status_code == 200  # this session goes on
+    assert other.get("/inbox").status_code == 302  # the other one ended
     assert app.test_client().get("/api/v1/tasks", headers=headers).status_code == 401
 
 
