@@ -17,6 +17,7 @@ from .nomination import (
     Registration,
     RoundQuota,
 )
+from .notifications import Notification, NotificationPreference
 from .org import ROLE_SCOPES, OrgUnit, Role, SignInThrottle, User, user_roles
 from .reference import DxIndexEdition, DxScore, LegalParameter, RateLimitEvent
 from .workspace import Attachment, TaskDraft
@@ -42,6 +43,8 @@ __all__ = [
     "Movement",
     "MovementLead",
     "Nominee",
+    "Notification",
+    "NotificationPreference",
     "OrgUnit",
     "ProcessInstance",
     "ProcessVersion",
