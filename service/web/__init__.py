@@ -17,7 +17,7 @@ from ..http import optional_user
 from ..http.errors import set_html_renderer
 from ..http.locale import request_locale
 from ..i18n.catalogue import TRANSLATIONS_DIR
-from . import auth, errors, formatting, inbox, instances, navigation, tasks
+from . import auth, errors, formatting, headers, inbox, instances, navigation, notifications, tasks
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 csrf = CSRFProtect()
@@ -55,9 +55,11 @@ def install(app: Flask) -> None:
     def _page_globals():
         return {"current_user": optional_user(), "current_locale": request_locale()}
 
+    headers.install(app)
     navigation.install(app)
     app.register_blueprint(shared)
     app.register_blueprint(auth.bp)
     inbox.install(app)
     app.register_blueprint(tasks.bp)
     instances.install(app)
+    notifications.install(app)
