@@ -15,6 +15,7 @@ from .api import (
     auth,
     definitions,
     documents,
+    exports,
     instances,
     messages,
     nomination_dossiers,
@@ -70,7 +71,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     api = Blueprint("api", __name__)
     for blueprint in (auth.bp, admin.bp, definitions.bp, instances.bp, tasks.bp, messages.bp, openapi.bp,
                       nomination_reference.bp, nomination_rounds.bp, nomination_dossiers.bp,
-                      nomination_registrations.bp, nomination_registers.bp, nomination_public.bp, documents.bp):
+                      nomination_registrations.bp, nomination_registers.bp, nomination_public.bp, documents.bp,
+                      exports.bp):
         api.register_blueprint(blueprint)
     app.register_blueprint(api)
 

@@ -80,9 +80,10 @@ def _insert_for(kind: str, task_condition, key_suffix=None, extra_condition=None
              .where(_u.c.active))
     if extra_condition is not None:
         query = query.where(~exists().where(_n.c.user_id == pairs.c.user_id, _n.c.dedupe_key == key))
+    # preserve_rowcount: the sweep reports how many it wrote (PostgreSQL drivers drop it otherwise).
     return insert(_n).from_select(
         ["user_id", "kind", "dedupe_key", "task_id", "params", "created_at", "email_state", "email_attempts",
-         "email_next_at"], query)
+         "email_next_at"], query).execution_options(preserve_rowcount=True)
 
 
 # Built once: the hot path executes it with plain parameters.

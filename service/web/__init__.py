@@ -17,7 +17,7 @@ from ..http import optional_user
 from ..http.errors import set_html_renderer
 from ..http.locale import request_locale
 from ..i18n.catalogue import TRANSLATIONS_DIR
-from . import auth, errors, formatting, headers, inbox, instances, navigation, notifications, tasks
+from . import auth, errors, exports, formatting, headers, inbox, instances, navigation, notifications, tasks
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 csrf = CSRFProtect()
@@ -63,3 +63,4 @@ def install(app: Flask) -> None:
     app.register_blueprint(tasks.bp)
     instances.install(app)
     notifications.install(app)
+    app.register_blueprint(exports.bp)

@@ -68,3 +68,17 @@ def test_every_response_is_served_with_nosniff_and_a_strict_policy(client, org):
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         policy = response.headers["Content-Security-Policy"]
         assert "script-src 'self'" in policy and "object-src 'none'" in policy and "unsafe-eval" not in policy
+
+
+def test_the_inbox_exports_as_xlsx_with_vietnamese_headers(client, login, org, session):  # noqa: F811
+    import io
+
+    import openpyxl
+
+    _start(client.application.test_client(), login)
+    _sign_in(client, "officer", PASSWORD)
+    response = client.get("/inbox/export.xlsx?tab=group")
+    assert response.status_code == 200
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Công việc", "Nội dung", "Quy trình")
+    assert [row[0] for row in rows[1:]] == ["Soạn hồ sơ"]

@@ -1,0 +1,29 @@
+"""The inbox as .xlsx (a tab with its filters, as the page lists it)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, request
+
+from ..exports import lists
+from ..exports.xlsx import XLSX_MIMETYPE, workbook
+from ..operations import inbox
+from .access import login_required
+from .context import calendar, current_user, db, today
+from .inbox.views import _filters
+
+bp = Blueprint("exports_web", __name__)
+MAX_ROWS = 10_000
+
+
+@bp.get("/inbox/export.xlsx")
+@login_required
+def inbox_xlsx():
+    """Up to 10,000 rows of one inbox tab, with the page's filters and sort."""
+    tab = request.args.get("tab", "mine")
+    if tab not in inbox.TABS:
+        tab = "mine"
+    page = inbox.inbox_page(db(), actor=current_user(), tab=tab, filters=_filters(),
+                            sort=request.args.get("sort", "received"), page=1, per_page=MAX_ROWS, today=today(),
+                            calendar=calendar())
+    return Response(workbook("Hộp công việc", lists.INBOX, page.rows), mimetype=XLSX_MIMETYPE,
+                    headers={"Content-Disposition": f"attachment; filename=hop-cong-viec-{tab}.xlsx"})
