@@ -167,6 +167,19 @@ def check(session: Session, data: bytes) -> SheetImport:
     return result
 
 
+def form_rows(result: SheetImport) -> list[dict[str, Any]]:
+    """The checked rows as the dossier step's form holds nominees (JSON: dates as ISO text, scores as numbers)."""
+    rows = []
+    for values in result.rows:
+        row = dict(values)
+        if row.get("date_of_birth") is not None:
+            row["date_of_birth"] = row["date_of_birth"].isoformat()
+        if row.get("dx_index_score") is not None:
+            row["dx_index_score"] = float(row["dx_index_score"])  # at most two decimals: exact as text
+        rows.append(row)
+    return rows
+
+
 def import_nominees(session: Session, *, actor: User, dossier_id: int, data: bytes,
                     dry_run: bool = False) -> SheetImport:
     """Add the sheet's nominees to a draft or returned dossier, all or nothing; `dry_run` only checks."""

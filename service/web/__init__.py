@@ -17,7 +17,20 @@ from ..http import optional_user
 from ..http.errors import set_html_renderer
 from ..http.locale import request_locale
 from ..i18n.catalogue import TRANSLATIONS_DIR
-from . import auth, errors, exports, formatting, headers, inbox, instances, navigation, notifications, public, tasks
+from . import (
+    auth,
+    dossiers,
+    errors,
+    exports,
+    formatting,
+    headers,
+    inbox,
+    instances,
+    navigation,
+    notifications,
+    public,
+    tasks,
+)
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 csrf = CSRFProtect()
@@ -65,3 +78,4 @@ def install(app: Flask) -> None:
     notifications.install(app)
     app.register_blueprint(exports.bp)
     app.register_blueprint(public.bp)
+    dossiers.install(app)

@@ -15,6 +15,10 @@ bp = Blueprint("exports_web", __name__)
 MAX_ROWS = 10_000
 
 
+def xlsx_download(data: bytes, filename: str) -> Response:
+    return Response(data, mimetype=XLSX_MIMETYPE, headers={"Content-Disposition": f"attachment; filename={filename}"})
+
+
 @bp.get("/inbox/export.xlsx")
 @login_required
 def inbox_xlsx():
@@ -25,5 +29,4 @@ def inbox_xlsx():
     page = inbox.inbox_page(db(), actor=current_user(), tab=tab, filters=_filters(),
                             sort=request.args.get("sort", "received"), page=1, per_page=MAX_ROWS, today=today(),
                             calendar=calendar())
-    return Response(workbook("Hộp công việc", lists.INBOX, page.rows), mimetype=XLSX_MIMETYPE,
-                    headers={"Content-Disposition": f"attachment; filename=hop-cong-viec-{tab}.xlsx"})
+    return xlsx_download(workbook("Hộp công việc", lists.INBOX, page.rows), f"hop-cong-viec-{tab}.xlsx")
