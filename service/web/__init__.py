@@ -29,6 +29,7 @@ from . import (
     navigation,
     notifications,
     public,
+    rounds,
     tasks,
 )
 
@@ -79,3 +80,4 @@ def install(app: Flask) -> None:
     app.register_blueprint(exports.bp)
     app.register_blueprint(public.bp)
     dossiers.install(app)
+    rounds.install(app)

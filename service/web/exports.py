@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
+from ..api import exports as api_exports
 from ..exports import lists
 from ..exports.xlsx import XLSX_MIMETYPE, workbook
 from ..operations import inbox
@@ -30,3 +31,17 @@ def inbox_xlsx():
                             sort=request.args.get("sort", "received"), page=1, per_page=MAX_ROWS, today=today(),
                             calendar=calendar())
     return xlsx_download(workbook("Hộp công việc", lists.INBOX, page.rows), f"hop-cong-viec-{tab}.xlsx")
+
+
+@bp.get("/rounds/<int:round_id>/dossiers.xlsx")
+@login_required
+def round_dossiers(round_id: int):
+    """The API's export of a round's dossiers, for the signed-in page user (same scope)."""
+    return api_exports.round_dossiers(round_id)
+
+
+@bp.get("/rounds/<int:round_id>/ranking.xlsx")
+@login_required
+def ranking(round_id: int):
+    """The API's export of a round's ranking, for the signed-in page user (same scope)."""
+    return api_exports.ranking(round_id)

@@ -1,0 +1,53 @@
+"""The lead agency's round dashboard: counts move as dossiers are submitted and returned; the returned
+dossier is listed with its reason; the deadline is counted in working days; others get a 404."""
+
+from __future__ import annotations
+
+import re
+
+from tests.conftest import PASSWORD
+from tests.http.test_web_floor import _sign_in
+
+from .conftest import HAICHAU, collective, walk_to_submission
+
+
+def _counts(client, round_id: int) -> dict[str, int]:
+    page = client.get(f"/rounds/{round_id}")
+    assert page.status_code == 200
+    return {key: int(value.replace(".", "")) for key, value in
+            re.findall(r'data-count="(\w+)">([\d.]+)<', page.data.decode())}
+
+
+def test_the_dashboard_counts_follow_the_dossiers(world):
+    world.open_round()
+    client = world.client.application.test_client()
+    _sign_in(client, "lead_reviewer", PASSWORD)
+    before = _counts(client, world.round_id)
+    assert before["submitted"] == 0 and before["returned"] == 0 and before["expected"] > 0
+
+    dossier = walk_to_submission(world, HAICHAU, [collective("Ủy ban nhân dân phường Hải Châu", subject="P_HAICHAU")])
+    world.act(HAICHAU.officer, dossier["instance_id"], "submit", {})
+    assert _counts(client, world.round_id)["submitted"] == 1
+
+    world.act("lead_reviewer", dossier["instance_id"], "lead_review",
+              {"decision": "return", "return_reason": "Thiếu biên bản họp"})
+    after = _counts(client, world.round_id)
+    assert after["submitted"] == 0 and after["returned"] == 1
+    text = client.get(f"/rounds/{world.round_id}").data.decode()
+    assert "Thiếu biên bản họp" in text and "ngày làm việc" in text
+
+    officer = world.client.application.test_client()
+    _sign_in(officer, HAICHAU.officer, PASSWORD)
+    assert officer.get(f"/rounds/{world.round_id}").status_code == 404
+
+
+def test_the_dashboard_links_its_lists_as_xlsx(world):
+    world.open_round()
+    client = world.client.application.test_client()
+    _sign_in(client, "lead_reviewer", PASSWORD)
+    for url in (f"/rounds/{world.round_id}/dossiers.xlsx", f"/rounds/{world.round_id}/ranking.xlsx"):
+        response = client.get(url)
+        assert response.status_code == 200 and response.mimetype.endswith("spreadsheetml.sheet")
+    officer = world.client.application.test_client()
+    _sign_in(officer, "stc_officer", PASSWORD)
+    assert officer.get(f"/rounds/{world.round_id}/ranking.xlsx").status_code == 404
