@@ -16,6 +16,7 @@ from ..errors import NotFound
 from ..models import AwardRound, Dossier, Nominee, OrgUnit, Registration, RoundQuota, User
 from . import consolidation, permissions, rounds
 from .registrations import COUNTED, expected_units
+from .registrations import report as registration_report
 
 SUBMITTED = ("submitted", "accepted")
 RETURNED_SHOWN = 200
@@ -83,3 +84,18 @@ def _quotas(session: Session, round_: AwardRound) -> list[dict]:
                            .join(OrgUnit, OrgUnit.id == RoundQuota.org_unit_id).where(RoundQuota.round_id == round_.id)
                            .order_by(OrgUnit.name))
     return [{"unit_name": name, "quota": quota, "proposed": ranked.get(unit_id, 0)} for unit_id, quota, name in rows]
+
+
+def registration_dashboard(session: Session, *, actor: User, movement_code: str, year: int) -> dict:
+    """The registration report with the share registered per unit kind, towards the plan's 100 %."""
+    report = registration_report(session, actor=actor, movement_code=movement_code, year=year)
+    expected: dict[str, int] = {}
+    for unit in expected_units(session, year=year):
+        expected[unit.kind] = expected.get(unit.kind, 0) + 1
+    missing: dict[str, int] = {}
+    for unit in report["not_registered"]:
+        missing[unit["kind"]] = missing.get(unit["kind"], 0) + 1
+    report["by_kind"] = [{"kind": kind, "expected": total, "registered": total - missing.get(kind, 0),
+                          "share": round((total - missing.get(kind, 0)) / total, 4) if total else 1.0}
+                         for kind, total in sorted(expected.items())]
+    return report

@@ -45,3 +45,10 @@ def round_dossiers(round_id: int):
 def ranking(round_id: int):
     """The API's export of a round's ranking, for the signed-in page user (same scope)."""
     return api_exports.ranking(round_id)
+
+
+@bp.get("/registrations/report.xlsx")
+@login_required
+def registration_report():
+    """The API's export of the units that have not registered, for the signed-in page user."""
+    return api_exports.registration_report()

@@ -51,3 +51,19 @@ def test_the_dashboard_links_its_lists_as_xlsx(world):
     officer = world.client.application.test_client()
     _sign_in(officer, "stc_officer", PASSWORD)
     assert officer.get(f"/rounds/{world.round_id}/ranking.xlsx").status_code == 404
+
+
+def test_the_registration_dashboard_shows_the_share_by_kind_and_the_missing_units(world):
+    from .conftest import MOVEMENT, YEAR
+
+    client = world.client.application.test_client()
+    _sign_in(client, "lead_reviewer", PASSWORD)
+    page = client.get(f"/registrations/report?movement={MOVEMENT}&year={YEAR + 1}")
+    assert page.status_code == 200
+    text = page.data.decode()
+    report = world.get("lead_reviewer", f"/api/v1/registrations/report?movement={MOVEMENT}&year={YEAR + 1}")
+    assert f"Đã đăng ký {report['registered']}/{report['expected']} đơn vị" in text
+    assert all(unit["code"] in text for unit in report["not_registered"])
+    assert "Xã, phường" in text or "Sở, ban, ngành" in text
+    xlsx = client.get(f"/registrations/report.xlsx?movement={MOVEMENT}&year={YEAR + 1}")
+    assert xlsx.status_code == 200

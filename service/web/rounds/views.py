@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 
-from ...nomination import dashboard, rounds
+from ...nomination import dashboard, rounds, seed
 from ...nomination import permissions as nomination_permissions
 from ..access import login_required
 from ..context import calendar, current_user, db, today
@@ -29,3 +29,13 @@ def show(round_id: int):
     board = dashboard.round_dashboard(db(), actor=current_user(), round_id=round_id, today=today(),
                                       calendar=calendar())
     return render_template("rounds/show.html", board=board)
+
+
+@bp.get("/registrations/report")
+@login_required
+def registrations_report():
+    """The registration dashboard: the share of units registered by kind and those missing."""
+    movement = request.args.get("movement") or seed.MOVEMENT["code"]
+    year = request.args.get("year", type=int) or today().year
+    report = dashboard.registration_dashboard(db(), actor=current_user(), movement_code=movement, year=year)
+    return render_template("rounds/registrations.html", report=report, movement=movement, year=year)
