@@ -67,3 +67,35 @@ def test_the_registration_dashboard_shows_the_share_by_kind_and_the_missing_unit
     assert "Xã, phường" in text or "Sở, ban, ngành" in text
     xlsx = client.get(f"/registrations/report.xlsx?movement={MOVEMENT}&year={YEAR + 1}")
     assert xlsx.status_code == 200
+
+
+def test_the_decision_page_shows_the_latest_pdf_in_the_page(world):
+    from sqlalchemy import select
+
+    from service.models import AwardRound, DocumentTemplate, GeneratedDocument
+
+    world.open_round()
+    session = world.session
+    round_ = session.get(AwardRound, world.round_id)
+    template = session.scalars(select(DocumentTemplate)).first()
+    if template is None:
+        template = DocumentTemplate(kind="decision", version=1, filename="t.docx", content=b"x", sha256="0" * 64)
+        session.add(template)
+        session.flush()
+    pdf = b"%PDF-1.4 quyet dinh"
+    document = GeneratedDocument(instance_id=round_.instance_id, kind="decision", version=1, filename="quyet-dinh.docx",
+                                 content=b"docx", sha256="1" * 64, template_id=template.id, context={},
+                                 pdf_status="done", pdf_content=pdf)
+    session.add(document)
+    session.commit()
+    client = world.client.application.test_client()
+    _sign_in(client, "lead_reviewer", PASSWORD)
+    page = client.get(f"/rounds/{world.round_id}/decision")
+    assert page.status_code == 200
+    assert f'<iframe class="pdf-preview" src="/documents/{document.id}/preview.pdf"' in page.data.decode()
+    shown = client.get(f"/documents/{document.id}/preview.pdf")
+    assert shown.status_code == 200 and shown.data == pdf and shown.headers["Content-Disposition"] == "inline"
+    assert "frame-ancestors 'self'" in shown.headers["Content-Security-Policy"]
+    stranger = world.client.application.test_client()
+    _sign_in(stranger, "stc_officer", PASSWORD)
+    assert stranger.get(f"/documents/{document.id}/preview.pdf").status_code == 404

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 
 from ...nomination import dashboard, rounds, seed
 from ...nomination import permissions as nomination_permissions
+from ...operations import documents, task_views
 from ..access import login_required
 from ..context import calendar, current_user, db, today
 
@@ -39,3 +40,32 @@ def registrations_report():
     year = request.args.get("year", type=int) or today().year
     report = dashboard.registration_dashboard(db(), actor=current_user(), movement_code=movement, year=year)
     return render_template("rounds/registrations.html", report=report, movement=movement, year=year)
+
+
+@bp.get("/rounds/<int:round_id>/decision")
+@login_required
+def decision(round_id: int):
+    """The round's generated documents (appraisal report, the decision draft, the signed decision), the
+    latest ready one shown as PDF in the page, and the open steps (appraisal, council, sign-off)."""
+    session, user = db(), current_user()
+    board = dashboard.round_dashboard(session, actor=user, round_id=round_id, today=today(), calendar=calendar())
+    instance_id = board.round.instance_id
+    docs = documents.list_documents(session, actor=user, instance_id=instance_id) if instance_id else []
+    shown = next((doc for doc in reversed(docs) if doc.pdf_status == "done"), None)
+    steps = task_views.open_of_instance(session, instance_id) if instance_id else []
+    return render_template("rounds/decision.html", board=board, documents=docs, shown=shown, steps=steps)
+
+
+@bp.get("/documents/<int:document_id>/preview.pdf")
+@login_required
+def preview(document_id: int):
+    """A generated document's PDF shown inline (in the page's frame), under the document's own scope."""
+    session, user = db(), current_user()
+    document = documents.get_document(session, actor=user, document_id=document_id)
+    if document.pdf_status != "done":
+        abort(404)
+    column = "signed_pdf_content" if document.signed_at is not None else "pdf_content"
+    loaded = documents.get_document(session, actor=user, document_id=document_id, with_content=column)
+    response = Response(getattr(loaded, column), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = "inline"
+    return response
