@@ -29,6 +29,7 @@ from . import (
     navigation,
     notifications,
     public,
+    registers,
     rounds,
     tasks,
 )
@@ -81,3 +82,4 @@ def install(app: Flask) -> None:
     app.register_blueprint(public.bp)
     dossiers.install(app)
     rounds.install(app)
+    registers.install(app)

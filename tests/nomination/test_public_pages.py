@@ -8,6 +8,7 @@ from datetime import date
 
 from service.models import PublicComment
 from service.nomination import parameters
+from tests.http.test_web_floor import _sign_in
 
 from .test_domain_public import domain, listed_round  # noqa: F401  (the fixture)
 
@@ -64,3 +65,23 @@ def test_refusals_keep_what_was_typed_escaped_and_store_nothing(client, domain):
     assert domain.session.query(PublicComment).count() == 1
     # Without the form's token nothing is taken.
     assert client.post(url, data={"nominee_id": target, "author_name": "A", "content": "x"}).status_code in (400, 403)
+
+
+def test_the_office_reads_the_comments_escaped_and_the_registers_search(client, domain):  # noqa: F811
+    round_, dossier, notice = listed_round(domain)
+    page = client.get(f"/cong-khai/{notice.id}")
+    client.post(f"/cong-khai/{notice.id}/gop-y", data={
+        "csrf_token": _csrf(page.data), "nominee_id": str(dossier.nominees[1].id), "author_name": "Bà B",
+        "content": "<img src=x onerror=alert(1)>"})
+    office = client.application.test_client()
+    _sign_in(office, "ec", "correct-horse-battery")
+    queue = office.get(f"/rounds/{round_.id}/comments")
+    assert queue.status_code == 200
+    text = queue.data.decode()
+    assert "&lt;img src=x onerror=alert(1)&gt;" in text and "<img src=x" not in text and "Ngô Thị E" in text
+    assert office.get("/registers/awards?q=ngô").status_code == 200
+    assert office.get("/registers/documents").status_code == 200
+    unit_officer = client.application.test_client()
+    _sign_in(unit_officer, "officer_stc", "correct-horse-battery")
+    assert unit_officer.get(f"/rounds/{round_.id}/comments").status_code == 404
+    assert unit_officer.get("/registers/awards").status_code == 404

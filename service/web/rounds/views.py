@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request
+from sqlalchemy import select
 
-from ...nomination import dashboard, rounds, seed
+from ...models import Nominee
+from ...nomination import dashboard, public_notice, rounds, seed
 from ...nomination import permissions as nomination_permissions
 from ...operations import documents, task_views
 from ..access import login_required
@@ -69,3 +71,17 @@ def preview(document_id: int):
     response = Response(getattr(loaded, column), mimetype="application/pdf")
     response.headers["Content-Disposition"] = "inline"
     return response
+
+
+@bp.get("/rounds/<int:round_id>/comments")
+@login_required
+def comments(round_id: int):
+    """The public's comments on the round's list, for the emulation office to review (escaped as typed)."""
+    session, user = db(), current_user()
+    round_ = rounds.get_round(session, round_id)
+    if not nomination_permissions.can_see_round_details(user, round_):
+        abort(404)
+    rows = public_notice.comments_for_round(session, round_.id)
+    names = {nominee.id: nominee.name for nominee in session.scalars(
+        select(Nominee).where(Nominee.id.in_({row.nominee_id for row in rows})))} if rows else {}
+    return render_template("rounds/comments.html", round=round_, rows=rows, names=names)
