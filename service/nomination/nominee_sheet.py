@@ -37,6 +37,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("unit_name", "Đơn vị công tác"),
     ("subject_org_unit_code", "Mã đơn vị (tập thể)"),
     ("achievement_summary", "Tóm tắt thành tích"),
+    ("achievement_key", "Mã thành tích"),
     ("award_form", "Hình thức khen thưởng"),
     ("tasks_completed", "Hoàn thành nhiệm vụ"),
     ("annual_rating", "Xếp loại năm"),
@@ -53,7 +54,7 @@ SEXES = {"nam": "male", "nữ": "female"}
 RATINGS = {"hoàn thành xuất sắc nhiệm vụ": "excellent", "hoàn thành tốt nhiệm vụ": "good",
            "hoàn thành nhiệm vụ": "completed", "không hoàn thành nhiệm vụ": "not_completed"}
 EXAMPLE = ("Cá nhân", "Nguyễn Văn A", "048090001234", "15/03/1985", "Nam", "Chuyên viên", "Phòng Văn hóa",
-           "", "Hai sáng kiến chuyển đổi số được công nhận.", "", "có", "Hoàn thành xuất sắc nhiệm vụ", "",
+           "", "Hai sáng kiến chuyển đổi số được công nhận.", "", "", "có", "Hoàn thành xuất sắc nhiệm vụ", "",
            "", "", "không")
 
 
@@ -126,6 +127,7 @@ def _row_values(session: Session, reader: RowReader) -> dict[str, Any]:
         "position": reader.optional_text(h["position"].lower(), max_length=255),
         "unit_name": reader.optional_text(h["unit_name"].lower(), max_length=255),
         "achievement_summary": reader.text(h["achievement_summary"].lower(), max_length=20000),
+        "achievement_key": reader.optional_text(h["achievement_key"].lower(), max_length=200),
         "award_form": reader.optional_text(h["award_form"].lower(), max_length=64),
         "annual_rating": _choice(reader, h["annual_rating"].lower(), RATINGS),
         "propose_state_level": reader.boolean(h["propose_state_level"].lower(), default=False),
@@ -167,11 +169,17 @@ def check(session: Session, data: bytes) -> SheetImport:
     return result
 
 
+# The sheet's columns the drafting step's form has (the clearances are given at their own step).
+FORM_FIELDS = frozenset({"kind", "name", "identifier", "date_of_birth", "sex", "position", "subject_org_unit_code",
+                         "achievement_summary", "achievement_key", "award_form", "tasks_completed", "annual_rating",
+                         "dx_index_score", "propose_state_level"})
+
+
 def form_rows(result: SheetImport) -> list[dict[str, Any]]:
     """The checked rows as the dossier step's form holds nominees (JSON: dates as ISO text, scores as numbers)."""
     rows = []
     for values in result.rows:
-        row = dict(values)
+        row = {key: value for key, value in values.items() if key in FORM_FIELDS}
         if row.get("date_of_birth") is not None:
             row["date_of_birth"] = row["date_of_birth"].isoformat()
         if row.get("dx_index_score") is not None:

@@ -39,7 +39,7 @@ def test_the_officer_creates_a_dossier_and_imports_the_sheet_into_the_draft(worl
                                                   "ds.xlsx")}, content_type="multipart/form-data")
     assert bad.status_code == 422
     errors = re.findall(r"<tr><td>(\d+)</td><td>([A-Z]+)", bad.data.decode())
-    assert errors == [("3", "M")]
+    assert errors == [("3", "N")]
     assert world.session.scalars(select(TaskDraft)).all() == []
 
     good = client.post(f"/dossiers/{dossier_id}/import", data={

@@ -54,7 +54,7 @@ def test_one_bad_row_imports_nothing_and_says_where(world):
     report = dry.get_json()
     assert report["ok"] is False and report["imported"] == 0
     assert [(e["row"], e["column_letter"], e["code"]) for e in report["errors"]] == [
-        (3, "A", "invalid_choice"), (3, "M", "too_many_decimals")]
+        (3, "A", "invalid_choice"), (3, "N", "too_many_decimals")]
 
     refused = _upload(world, dossier["id"], data)
     assert refused.status_code == 422
