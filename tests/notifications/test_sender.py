@@ -109,3 +109,16 @@ def test_digest_gathers_a_days_notifications_in_one_message(app, client, login, 
     [(to, message)] = inbox.messages
     assert to == ["officer@example.vn"] and message["Subject"] == "Tổng hợp thông báo (2)"
     assert message.get_content().count("/tasks/") == 2
+
+
+def test_the_loop_sweeps_once_an_hour_and_sends_only_with_a_server(app, client, login, org, session, smtp_server):  # noqa: F811
+    inbox, smtp = smtp_server
+    _start(client, login)
+    idle = sender.NotificationLoop(_factory(app), SmtpSettings(host=None))
+    now = utcnow()
+    assert idle.run_once(now) == {"due_soon": 0, "overdue": 0}  # no server: the rows wait in the outbox
+    assert idle.run_once(now + timedelta(minutes=5)) == {}  # swept less than an hour ago
+    assert inbox.messages == []
+    loop = sender.NotificationLoop(_factory(app), smtp)
+    assert loop.run_once(now)["sent"] == 1
+    assert loop.run_once(now + timedelta(minutes=1)).get("sent") == 0
