@@ -14,7 +14,7 @@ from ..calendar import WorkingCalendar
 from ..calendar.working_days import VIETNAM_TZ
 from ..errors import NotFound
 from ..models import AwardRound, Dossier, Nominee, OrgUnit, Registration, RoundQuota, User
-from . import consolidation, permissions, rounds
+from . import permissions, rounds
 from .registrations import COUNTED, expected_units
 from .registrations import report as registration_report
 
@@ -69,7 +69,8 @@ def round_dashboard(session: Session, *, actor: User, round_id: int, today: date
         round=round_, expected=len(expected_units(session, year=round_.year)), registered=len(registered_units),
         dossiers_by_status=by_status,
         submitted=len(submitted_units), returned=returned, missing=missing, deadline_working_days=deadline_days,
-        quotas=_quotas(session, round_), ties=consolidation.unresolved_ties(round_),
+        quotas=_quotas(session, round_),
+        ties=[{"index": i, **tie} for i, tie in enumerate(round_.ties or []) if not tie.get("resolved")],
         ranked=session.scalar(select(func.count()).select_from(Nominee).where(
             Nominee.round_id == round_id, Nominee.rank.is_not(None))) or 0)
 

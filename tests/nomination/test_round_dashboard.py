@@ -99,3 +99,35 @@ def test_the_decision_page_shows_the_latest_pdf_in_the_page(world):
     stranger = world.client.application.test_client()
     _sign_in(stranger, "stc_officer", PASSWORD)
     assert stranger.get(f"/documents/{document.id}/preview.pdf").status_code == 404
+
+
+def test_a_tie_is_decided_on_the_dashboard_with_a_reason(world):
+    from .conftest import STC, SYT, submit_and_review
+    from .test_paths_round import close_and_consolidate
+
+    world.open_round(total_quota=2)
+    submit_and_review(world, HAICHAU, [collective("Ủy ban nhân dân phường Hải Châu", subject="P_HAICHAU", dx=95.0)])
+    submit_and_review(world, STC, [collective("Sở Tài chính", subject="STC", dx=88.0)])
+    submit_and_review(world, SYT, [collective("Sở Y tế", subject="SYT", dx=88.0)])
+    close_and_consolidate(world)
+    client = world.client.application.test_client()
+    _sign_in(client, "lead_reviewer", PASSWORD)
+    page = client.get(f"/rounds/{world.round_id}")
+    text = page.data.decode()
+    assert "Chọn 1 trong số các đối tượng bằng điểm" in text and "Sở Tài chính" in text and "Sở Y tế" in text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', text).group(1)
+    syt = world.ranking()["Sở Y tế"]["nominee_id"]
+    stc = world.ranking()["Sở Tài chính"]["nominee_id"]
+    url = f"/rounds/{world.round_id}/ties/0/resolve"
+    refused = client.post(url, data={"csrf_token": token, "proposed": [str(syt), str(stc)], "reason": "Cả hai"})
+    assert refused.status_code == 302 and world.ranking()["Sở Y tế"]["outcome"] == "tied_at_quota"
+    officer = world.client.application.test_client()
+    _sign_in(officer, "stc_officer", PASSWORD)
+    officer_token = re.search(r'name="csrf_token" value="([^"]+)"', officer.get("/dossiers").data.decode()).group(1)
+    stranger = officer.post(url, data={"csrf_token": officer_token, "proposed": [str(stc)], "reason": "x"})
+    assert stranger.status_code == 404
+    done = client.post(url, data={"csrf_token": token, "proposed": [str(syt)], "reason": "Nhiều sáng kiến hơn"})
+    assert done.status_code == 302
+    ranking = world.ranking()
+    assert ranking["Sở Y tế"]["outcome"] == "proposed_to_city" and ranking["Sở Tài chính"]["outcome"] == "cut_by_quota"
+    assert "bằng điểm" not in client.get(f"/rounds/{world.round_id}").data.decode().split("Xếp hạng so với chỉ tiêu")[1]

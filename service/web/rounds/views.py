@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from ...errors import DomainError
+from ...i18n import msg
 from ...models import Nominee
-from ...nomination import dashboard, public_notice, rounds, seed
+from ...nomination import consolidation, dashboard, public_notice, rounds, seed
 from ...nomination import permissions as nomination_permissions
 from ...operations import documents, task_views
 from ..access import login_required
 from ..context import calendar, current_user, db, today
+from ..messages import notify
 
 bp = Blueprint("rounds", __name__, template_folder="templates")
 
@@ -85,3 +88,24 @@ def comments(round_id: int):
     names = {nominee.id: nominee.name for nominee in session.scalars(
         select(Nominee).where(Nominee.id.in_({row.nominee_id for row in rows})))} if rows else {}
     return render_template("rounds/comments.html", round=round_, rows=rows, names=names)
+
+
+@bp.post("/rounds/<int:round_id>/ties/<int:tie_index>/resolve")
+@login_required
+def resolve_tie(round_id: int, tie_index: int):
+    """The lead agency's reviewer gives a tie's places (as many as it has), with the reason."""
+    session, user = db(), current_user()
+    round_ = rounds.get_round(session, round_id)
+    if not nomination_permissions.can_manage_round(user, round_.lead_org_unit_id):
+        abort(404)
+    proposed = [int(value) for value in request.form.getlist("proposed") if value.isdigit()]
+    try:
+        consolidation.resolve_tie(session, actor=user, round_id=round_.id, tie_index=tie_index, proposed=proposed,
+                                  reason=request.form.get("reason", "")[:2000])
+    except DomainError as exc:
+        session.rollback()
+        notify(exc.message, "error")
+    else:
+        session.commit()
+        notify(msg("Đã quyết định trường hợp bằng điểm."))
+    return redirect(url_for(".show", round_id=round_id) + "#ties")
