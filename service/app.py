@@ -16,6 +16,7 @@ from .api import (
     definitions,
     document_progress,
     documents,
+    exports,
     input_guard,
     instances,
     messages,
@@ -69,7 +70,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     for blueprint in (auth.bp, admin.bp, definitions.bp, instances.bp, tasks.bp, messages.bp, openapi.bp,
                       nomination_reference.bp, nomination_rounds.bp, nomination_dossiers.bp,
                       nomination_registrations.bp, nomination_registers.bp, nomination_public.bp, documents.bp,
-                      document_progress.bp):
+                      document_progress.bp, exports.bp):
         api.register_blueprint(blueprint)
     app.register_blueprint(api)
 

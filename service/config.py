@@ -24,6 +24,31 @@ def _secret_key() -> str:
 
 
 @dataclass
+class SmtpSettings:
+    """Where notification e-mail goes: SMTP_HOST, SMTP_PORT, SMTP_TLS (none | starttls | ssl),
+    SMTP_USER / SMTP_PASSWORD, SMTP_SENDER; PUBLIC_BASE_URL starts the links in the messages."""
+
+    host: str | None = None
+    port: int = 25
+    tls: str = "starttls"
+    user: str | None = None
+    password: str | None = None
+    sender: str = "vinhdanh@localhost"
+    base_url: str = "http://127.0.0.1:5000"
+    timeout: float = 30.0
+
+    @classmethod
+    def from_env(cls) -> SmtpSettings:
+        tls = os.environ.get("SMTP_TLS", "starttls")
+        if tls not in ("none", "starttls", "ssl"):
+            raise ValueError(f"SMTP_TLS must be none, starttls or ssl, not {tls!r}")
+        return cls(host=os.environ.get("SMTP_HOST") or None, port=int(os.environ.get("SMTP_PORT", "25")), tls=tls,
+                   user=os.environ.get("SMTP_USER") or None, password=os.environ.get("SMTP_PASSWORD") or None,
+                   sender=os.environ.get("SMTP_SENDER", "vinhdanh@localhost"),
+                   base_url=os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"))
+
+
+@dataclass
 class Settings:
     database_url: str = "sqlite:///instance/app.db"
     host: str = "127.0.0.1"
@@ -44,6 +69,8 @@ class Settings:
     # PAdES signing of issued decisions: a PKCS#12 file and its passphrase (unset: PDFs stay unsigned).
     signing_pkcs12_path: str | None = None
     signing_passphrase: str | None = None
+    # E-mail of notifications (unset host: nothing is sent, the outbox keeps the rows).
+    smtp: SmtpSettings = field(default_factory=lambda: SmtpSettings())
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -68,6 +95,7 @@ class Settings:
             web_threads=int(os.environ.get("WEB_THREADS", "4")),
             pdf_converters=pdf_converters_from_env(),
             **signing_from_env(),
+            smtp=SmtpSettings.from_env(),
         )
         for key, value in overrides.items():
             setattr(settings, key, value)

@@ -10,6 +10,7 @@ converter `create_app` set up, so documents left pending by a previous run are c
 from __future__ import annotations
 
 import logging
+import threading
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
@@ -63,12 +64,14 @@ class Server(BaseApplication):
 
 def _start_background(worker) -> None:
     """In a freshly booted worker: start its timer loop and look at the PDF queue once."""
-    from .worker import TimerLoop
+    from .worker import TimerLoop, start_notifications
 
     services = worker.wsgi.extensions["vinhdanh"]
     loop = TimerLoop(services.session_factory, services.settings.timer_interval)
     loop.start()
     worker.vinhdanh_timer_loop = loop
+    worker.vinhdanh_stop = threading.Event()
+    start_notifications(services.session_factory, worker.vinhdanh_stop, services.settings.smtp)
     if services.pdf_converter is not None:
         services.pdf_converter.wake()  # documents still pending from before this start
 
@@ -78,6 +81,9 @@ def _stop_background(_arbiter, worker) -> None:
     loop = getattr(worker, "vinhdanh_timer_loop", None)
     if loop is not None:
         loop.stop()
+    stop = getattr(worker, "vinhdanh_stop", None)
+    if stop is not None:
+        stop.set()
     wsgi = getattr(worker, "wsgi", None)
     services = wsgi.extensions["vinhdanh"] if wsgi is not None else None
     if services is not None and services.pdf_converter is not None:

@@ -19,8 +19,9 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from .config import pdf_converters_from_env, signing_from_env
+from .config import SmtpSettings, pdf_converters_from_env, signing_from_env
 from .db import utcnow
+from .notifications.sender import NotificationLoop
 from .operations import timers
 from .pdf.service import ConversionService
 from .pdf.signing import signing_key
@@ -142,11 +143,21 @@ def run_forever(session_factory: sessionmaker, interval: float = 1.0, stop: thre
     log.info("worker started (polling every %.2fs at most)", interval)
     started = time.monotonic()
     converter = start_converter(session_factory)
+    stop = stop or threading.Event()
+    start_notifications(session_factory, stop, SmtpSettings.from_env())
     try:
-        run_until_stopped(session_factory, stop or threading.Event(), interval)
+        run_until_stopped(session_factory, stop, interval)
     finally:
         converter.stop()
     log.info("worker stopped after %.0fs", time.monotonic() - started)
+
+
+def start_notifications(session_factory: sessionmaker, stop: threading.Event, smtp: SmtpSettings) -> threading.Thread:
+    """The notification sender (deadline sweeps, e-mail with retries, daily digests) beside the timers."""
+    loop = NotificationLoop(session_factory, smtp)
+    thread = threading.Thread(target=loop.run, args=(stop,), name="vinhdanh-notifications", daemon=True)
+    thread.start()
+    return thread
 
 
 def start_converter(session_factory: sessionmaker, *, slots: int | None = None) -> ConversionService:

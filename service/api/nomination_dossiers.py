@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..http import current_user, db
 from ..i18n import msg
 from ..models.nomination import NOMINEE_KINDS
-from ..nomination import clock, dossiers
+from ..nomination import clock, dossiers, nominee_sheet
 from .bounds import ID
 from .inputs import json_body, page_args
+from .nomination_reference import uploaded_file
 
 bp = Blueprint("nomination_dossiers", __name__, url_prefix="/api/v1/dossiers")
 
@@ -190,3 +191,25 @@ def set_hold(dossier_id: int, nominee_id: int):
     nominee = dossiers.set_hold(db(), actor=current_user(), dossier_id=dossier_id, nominee_id=nominee_id,
                                 on_hold=values["on_hold"], reason=values["hold_reason"])
     return jsonify(NomineeOut().dump(nominee))
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.get("/nominee-template.xlsx")
+def nominee_template():
+    """The nominee sheet to fill (Vietnamese headers, an example row, the allowed values)."""
+    current_user()
+    return Response(nominee_sheet.template(), mimetype=XLSX,
+                    headers={"Content-Disposition": "attachment; filename=mau-danh-sach-de-nghi.xlsx"})
+
+
+@bp.post("/<int:dossier_id>/nominees/import")
+def import_nominees(dossier_id: int):
+    """Add the nominees of an uploaded sheet, all or nothing (`?dry_run=1` only reports each row's errors)."""
+    dry_run = request.args.get("dry_run") in ("1", "true")
+    result = nominee_sheet.import_nominees(db(), actor=current_user(), dossier_id=dossier_id, data=uploaded_file(),
+                                           dry_run=dry_run)
+    if not result.ok and not dry_run:
+        raise nominee_sheet.refuse(result)
+    return jsonify(result.as_json())

@@ -17,6 +17,7 @@ from .nomination import (
     Registration,
     RoundQuota,
 )
+from .notifications import Notification, NotificationPreference
 from .org import ROLE_SCOPES, OrgUnit, Role, SignInThrottle, User, user_roles
 from .reference import DxIndexEdition, DxScore, LegalParameter, RateLimitEvent
 from .workspace import Attachment, TaskDraft
@@ -43,6 +44,8 @@ __all__ = [
     "Movement",
     "MovementLead",
     "Nominee",
+    "Notification",
+    "NotificationPreference",
     "OrgUnit",
     "ProcessInstance",
     "ProcessVersion",

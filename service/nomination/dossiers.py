@@ -13,6 +13,7 @@ from ..db import utcnow
 from ..errors import Conflict, InvalidState, NotFound, PermissionDenied, ValidationFailed
 from ..i18n import msg
 from ..models import AwardRound, Dossier, Nominee, OrgUnit, User
+from ..notifications import events as notifications
 from ..operations import audit
 from . import clock, config, permissions, processes, rounds
 from . import nominees as nominee_values
@@ -238,6 +239,9 @@ def return_dossier(session: Session, *, actor: User | None, dossier_id: int, rea
                  details={"dossier_id": dossier.id, "reason": dossier.return_reason})
     clock.stop(session, dossier, actor=_actor_name(actor), now=dossier.returned_at,
                why="waiting_for_supplements" if mode == "return" else "rejected")
+    notifications.dossier_event(session, dossier, f"dossier_{dossier.status}",
+                                {"reason": dossier.return_reason, "unit_name": dossier.unit_name},
+                                now=dossier.returned_at, dedupe=str(dossier.return_count))
     return dossier
 
 

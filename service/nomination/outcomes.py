@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Dossier, User
+from ..notifications import events as notifications
 from ..operations import audit, stepping
 from . import awards, processes, rounds
 
@@ -38,6 +39,12 @@ def deliver_outcomes(session: Session, *, round_id: int, actor: User | None, sen
         for receiver in receivers:
             stepping.deliver(session, receiver, OUTCOME_MESSAGE, correlation, payload, actor=actor, outbox=outbox)
         delivered.append(dossier_id)
+        dossier = session.get(Dossier, dossier_id)
+        if dossier is not None:
+            awarded = sum(1 for item in outcomes.get(dossier_id, []) if item.get("outcome") == "awarded")
+            notifications.dossier_event(session, dossier, "dossier_decided",
+                                        {"unit_name": dossier.unit_name, "awarded": awarded},
+                                        dedupe=str(round_id))
     stepping.drain(session, outbox, actor)
     if undelivered:
         audit.record(session, action="message.undelivered", actor=actor.username if actor else None,

@@ -51,6 +51,8 @@ PARAMETERS: list[tuple[str, Any, date, date | None, str]] = [
     ("dossier.review_working_days", 5, date(2024, 1, 1), None,
      TIME_LIMITS + ": cơ quan chủ trì kiểm tra, tiếp nhận hoặc trả hồ sơ trong 05 ngày làm việc; thời gian chờ "
      "đơn vị bổ sung không tính (theo thông lệ một cửa) [I]"),
+    ("notification_due_within_days", 3, date(2024, 1, 1), None,
+     "Cấu hình hệ thống: nhắc việc sắp đến hạn trước 03 ngày làm việc [I]"),
     ("appraisal.appraise_working_days", 20, date(2024, 1, 1), None,
      TIME_LIMITS + ": thẩm định, trình 20 ngày làm việc"),
     ("appraisal.decide_working_days", 10, date(2024, 1, 1), None,

@@ -61,6 +61,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "Loại đơn vị '{value}' không hợp lệ; dùng một trong: {allowed}.",
         "Unknown unit kind '{value}'; use one of: {allowed}.",
     ),
+    "invalid_choice": (
+        "Giá trị '{value}' không hợp lệ; dùng một trong: {allowed}.",
+        "Invalid value '{value}'; use one of: {allowed}.",
+    ),
     "unknown_parent": (
         "Đơn vị cấp trên '{value}' không có trong tệp hoặc trong hệ thống.",
         "Parent unit '{value}' is neither in the file nor in the system.",

@@ -17,7 +17,23 @@ from ..http import optional_user
 from ..http.errors import set_html_renderer
 from ..http.locale import request_locale
 from ..i18n.catalogue import TRANSLATIONS_DIR
-from . import admin, auth, errors, formatting, inbox, instances, navigation, tasks
+from . import (
+    admin,
+    auth,
+    dossiers,
+    errors,
+    exports,
+    formatting,
+    headers,
+    inbox,
+    instances,
+    navigation,
+    notifications,
+    public,
+    registers,
+    rounds,
+    tasks,
+)
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 csrf = CSRFProtect()
@@ -55,6 +71,7 @@ def install(app: Flask) -> None:
     def _page_globals():
         return {"current_user": optional_user(), "current_locale": request_locale()}
 
+    headers.install(app)
     navigation.install(app)
     app.register_blueprint(shared)
     app.register_blueprint(auth.bp)
@@ -62,3 +79,9 @@ def install(app: Flask) -> None:
     app.register_blueprint(tasks.bp)
     instances.install(app)
     admin.install(app)
+    notifications.install(app)
+    app.register_blueprint(exports.bp)
+    app.register_blueprint(public.bp)
+    dossiers.install(app)
+    rounds.install(app)
+    registers.install(app)

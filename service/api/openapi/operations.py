@@ -52,6 +52,9 @@ class Op:
 FILE = {"type": "string", "format": "binary"}
 BINARY = {"type": "string", "format": "binary"}
 CHANGE = (403, 404, 409)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The import's dry-run report: each row's errors with row and column (nomination/nominee_sheet.py).
+IMPORT_REPORT = {"type": "object", "additionalProperties": True}
 
 OPERATIONS: dict[str, Op] = {
     "auth.issue_token": Op(auth.TokenResponse, body=auth.TokenRequest, errors=(401, 429), public=True),
@@ -117,6 +120,14 @@ OPERATIONS: dict[str, Op] = {
     "nomination_reference.list_scores": Op(ListOf(nomination_reference.DxScoreOut), query=queries.ScoresQuery),
     "nomination_reference.import_scores": Op(nomination_reference.ScoresImportOut, upload={"file": FILE},
                                              query=queries.EditionQuery, errors=(403, 404, 409)),
+    "exports.round_dossiers": Op(BINARY, media=XLSX, errors=(404,)),
+    "exports.ranking": Op(BINARY, media=XLSX, errors=(404,)),
+    "exports.awards_register": Op(BINARY, media=XLSX, query=queries.AwardsExportQuery, errors=(404,)),
+    "exports.document_register": Op(BINARY, media=XLSX, query=queries.RegisterExportQuery, errors=(404,)),
+    "exports.registration_report": Op(BINARY, media=XLSX, query=queries.ReportQuery, errors=(404, 409)),
+    "nomination_dossiers.nominee_template": Op(BINARY, media=XLSX),
+    "nomination_dossiers.import_nominees": Op(IMPORT_REPORT, upload={"file": FILE}, query=queries.DryRunQuery,
+                                              errors=(*CHANGE, 413, 422)),
     "nomination_registers.awards_register": Op(ListOf(nomination_registers.AwardRecordOut),
                                                query=queries.AwardsQuery, errors=(404,)),
     "nomination_registers.document_register": Op(ListOf(nomination_registers.RegisteredDocumentOut),

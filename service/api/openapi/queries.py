@@ -97,3 +97,19 @@ class RoundsQuery(Paging):
 
 class OutcomeQuery(Query):
     outcome = fields.String(validate=validate.Length(max=32))
+
+
+class AwardsExportQuery(Query):
+    year = fields.Integer(validate=validate.Range(1900, 2200))
+    subject = fields.String(validate=TEXT)
+    round_id = fields.Integer(validate=ID)
+
+
+class RegisterExportQuery(Query):
+    issuer = fields.String(validate=validate.Length(max=64))
+    year = fields.Integer(validate=validate.Range(1900, 2200))
+    type = fields.String(validate=validate.Length(max=32))
+
+
+class DryRunQuery(Query):
+    dry_run = fields.String(validate=validate.OneOf(["0", "1", "true", "false"]))

@@ -1,0 +1,1 @@
+"""Lists as Excel workbooks with Vietnamese headers (openpyxl)."""

@@ -1,0 +1,20 @@
+"""Dossier pages for the unit's officer and head: create for an open round, the dossier with its
+reasons, clock, nominees and open steps, nominees from Excel into the draft step."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from .. import navigation
+from ..navigation import NavItem
+from .views import bp
+
+__all__ = ["bp", "install"]
+
+UNIT_ROLES = frozenset({"unit_officer", "unit_head"})
+
+
+def install(app: Flask) -> None:
+    app.register_blueprint(bp)
+    navigation.register(app, NavItem("dossiers.index", "Hồ sơ đề nghị", order=40,
+                                     visible=lambda user: bool(UNIT_ROLES & user.role_keys())))

@@ -1,0 +1,111 @@
+"""Rounds: the list, and one round's dashboard (units, dossiers, returns, deadline, ranking vs quotas, ties)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from ...errors import DomainError
+from ...i18n import msg
+from ...models import Nominee
+from ...nomination import consolidation, dashboard, public_notice, rounds, seed
+from ...nomination import permissions as nomination_permissions
+from ...operations import documents, task_views
+from ..access import login_required
+from ..context import calendar, current_user, db, today
+from ..messages import notify
+
+bp = Blueprint("rounds", __name__, template_folder="templates")
+
+
+@bp.get("/rounds")
+@login_required
+def index():
+    """The rounds whose details the user may read."""
+    user = current_user()
+    rows, _ = rounds.list_rounds(db(), limit=200)
+    return render_template("rounds/index.html",
+                           rows=[r for r in rows if nomination_permissions.can_see_round_details(user, r)])
+
+
+@bp.get("/rounds/<int:round_id>")
+@login_required
+def show(round_id: int):
+    """The round's dashboard for its lead agency."""
+    board = dashboard.round_dashboard(db(), actor=current_user(), round_id=round_id, today=today(),
+                                      calendar=calendar())
+    return render_template("rounds/show.html", board=board)
+
+
+@bp.get("/registrations/report")
+@login_required
+def registrations_report():
+    """The registration dashboard: the share of units registered by kind and those missing."""
+    movement = request.args.get("movement") or seed.MOVEMENT["code"]
+    year = request.args.get("year", type=int) or today().year
+    report = dashboard.registration_dashboard(db(), actor=current_user(), movement_code=movement, year=year)
+    return render_template("rounds/registrations.html", report=report, movement=movement, year=year)
+
+
+@bp.get("/rounds/<int:round_id>/decision")
+@login_required
+def decision(round_id: int):
+    """The round's generated documents (appraisal report, the decision draft, the signed decision), the
+    latest ready one shown as PDF in the page, and the open steps (appraisal, council, sign-off)."""
+    session, user = db(), current_user()
+    board = dashboard.round_dashboard(session, actor=user, round_id=round_id, today=today(), calendar=calendar())
+    instance_id = board.round.instance_id
+    docs = documents.list_documents(session, actor=user, instance_id=instance_id) if instance_id else []
+    shown = next((doc for doc in reversed(docs) if doc.pdf_status == "done"), None)
+    steps = task_views.open_of_instance(session, instance_id) if instance_id else []
+    return render_template("rounds/decision.html", board=board, documents=docs, shown=shown, steps=steps)
+
+
+@bp.get("/documents/<int:document_id>/preview.pdf")
+@login_required
+def preview(document_id: int):
+    """A generated document's PDF shown inline (in the page's frame), under the document's own scope."""
+    session, user = db(), current_user()
+    document = documents.get_document(session, actor=user, document_id=document_id)
+    if document.pdf_status != "done":
+        abort(404)
+    column = "signed_pdf_content" if document.signed_at is not None else "pdf_content"
+    loaded = documents.get_document(session, actor=user, document_id=document_id, with_content=column)
+    response = Response(getattr(loaded, column), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = "inline"
+    return response
+
+
+@bp.get("/rounds/<int:round_id>/comments")
+@login_required
+def comments(round_id: int):
+    """The public's comments on the round's list, for the emulation office to review (escaped as typed)."""
+    session, user = db(), current_user()
+    round_ = rounds.get_round(session, round_id)
+    if not nomination_permissions.can_see_round_details(user, round_):
+        abort(404)
+    rows = public_notice.comments_for_round(session, round_.id)
+    names = {nominee.id: nominee.name for nominee in session.scalars(
+        select(Nominee).where(Nominee.id.in_({row.nominee_id for row in rows})))} if rows else {}
+    return render_template("rounds/comments.html", round=round_, rows=rows, names=names)
+
+
+@bp.post("/rounds/<int:round_id>/ties/<int:tie_index>/resolve")
+@login_required
+def resolve_tie(round_id: int, tie_index: int):
+    """The lead agency's reviewer gives a tie's places (as many as it has), with the reason."""
+    session, user = db(), current_user()
+    round_ = rounds.get_round(session, round_id)
+    if not nomination_permissions.can_manage_round(user, round_.lead_org_unit_id):
+        abort(404)
+    proposed = [int(value) for value in request.form.getlist("proposed") if value.isdigit()]
+    try:
+        consolidation.resolve_tie(session, actor=user, round_id=round_.id, tie_index=tie_index, proposed=proposed,
+                                  reason=request.form.get("reason", "")[:2000])
+    except DomainError as exc:
+        session.rollback()
+        notify(exc.message, "error")
+    else:
+        session.commit()
+        notify(msg("Đã quyết định trường hợp bằng điểm."))
+    return redirect(url_for(".show", round_id=round_id) + "#ties")

@@ -1,0 +1,201 @@
+"""Dossiers, the round dashboard, notifications and the public page in Chromium on the demo data.
+
+The officer of phường Thanh Khê creates a dossier for the open round, imports an Excel sheet with one
+bad row (sees the row and column, nothing kept), imports the fixed sheet into the draft step; the
+steps in between (council meeting, head's signature, superior's confirmation, submission) are
+completed through the same operations the task page calls; the lead reviewer sees the dashboard
+counts change and the returned dossier with its reason; the officer gets the in-app notice and the
+e-mail (a local aiosmtpd server); a visitor comments on the public page without signing in.
+"""
+
+from __future__ import annotations
+
+import re
+import socket
+import time
+from datetime import timedelta
+from email import message_from_bytes, policy
+
+import openpyxl
+import pytest
+from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
+
+from service.config import SmtpSettings
+from service.db import utcnow
+from service.models import AwardRound, Dossier, HumanTask, Nominee, PublicNotice, TaskDraft, User
+from service.nomination import rounds
+from service.nomination.nominee_sheet import COLUMNS
+from service.notifications import sender
+from service.operations import tasks
+from tests.nomination.conftest import minutes
+
+from .browser import screenshot
+
+OFFICER, HEAD, SUPERIOR, REVIEWER = "officer_thanhkhe", "head_thanhkhe", "superior_city", "reviewer_skhcn"
+GOOD = {"kind": "Tập thể", "name": "Ủy ban nhân dân phường Thanh Khê", "subject_org_unit_code": "PX_THANH_KHE",
+        "achievement_summary": "Dẫn đầu chỉ số chuyển đổi số.", "dx_index_score": 88.25, "tasks_completed": "có",
+        "achievement_key": "CDS-2026-THANHKHE", "award_form": "city_chairman_certificate_of_merit"}
+PERSON = {"kind": "Cá nhân", "name": "Đoàn Văn Tú", "date_of_birth": "02/09/1990", "sex": "Nam",
+          "position": "Công chức", "achievement_summary": "Hai sáng kiến được công nhận.",
+          "annual_rating": "Hoàn thành xuất sắc nhiệm vụ", "tasks_completed": "có",
+          "achievement_key": "CDS-2026-DVT", "award_form": "city_chairman_certificate_of_merit"}
+
+
+def _sheet(path, rows: list[dict]) -> str:
+    book = openpyxl.Workbook()
+    book.active.append([header for _, header in COLUMNS])
+    for row in rows:
+        book.active.append([row.get(field) for field, _ in COLUMNS])
+    book.save(path)
+    return str(path)
+
+
+def _open_round(live_server) -> int:
+    with live_server.session() as session:
+        reviewer = session.scalar(select(User).where(User.username == REVIEWER))
+        round_ = session.scalar(select(AwardRound).where(AwardRound.code == "CDS_2021_2030_2026"))
+        if round_.status == "planned":
+            rounds.open_round(session, actor=reviewer, round_id=round_.id,
+                              values={"deadline": utcnow() + timedelta(days=30), "total_quota": None, "quotas": []})
+        session.execute(update(User).where(User.username == OFFICER).values(email="thanhkhe@example.vn"))
+        session.commit()
+        return round_.id
+
+
+def _act(live_server, instance_id: int, username: str, element_id: str, data: dict) -> None:
+    """Complete a step as the task page does (the same operation), for the steps this test does not show.
+
+    On SQLite the served app's PDF conversion may hold the write lock for a moment: the step then rolls
+    back whole and is tried again."""
+    for attempt in range(20):
+        with live_server.session() as session:
+            user = session.scalar(select(User).where(User.username == username))
+            task_id = session.scalar(select(HumanTask.id).where(HumanTask.instance_id == instance_id,
+                                                                HumanTask.element_id == element_id,
+                                                                HumanTask.state == "open"))
+            assert task_id, f"{element_id} is not open"
+            try:
+                tasks.complete(session, actor=user, task_id=task_id, data=data)
+                session.commit()
+                return
+            except OperationalError:
+                session.rollback()
+                if attempt == 19:
+                    raise
+        time.sleep(0.5)
+
+
+def _counts(page) -> dict[str, int]:
+    return {cell.get_attribute("data-count"): int(cell.inner_text().replace(".", ""))
+            for cell in page.locator("[data-count]").all()}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_dossier_dashboard_notice_and_public_comment(page_as, page, live_server, tmp_path):
+    aiosmtpd = pytest.importorskip("aiosmtpd.controller")
+    round_id = _open_round(live_server)
+    officer = page_as(OFFICER)
+    officer.goto("/dossiers")
+    officer.get_by_role("button", name="Tạo hồ sơ").first.click()
+    officer.wait_for_url(re.compile(r"/dossiers/\d+$"))
+    dossier_id = int(officer.url.rsplit("/", 1)[1])
+
+    officer.set_input_files("input[name=file]", _sheet(tmp_path / "bad.xlsx", [GOOD, {**PERSON, "kind": "Nhóm"}]))
+    officer.get_by_role("button", name="Kiểm tra và nhập").click()
+    officer.wait_for_selector(".sheet-errors")
+    assert officer.locator(".sheet-errors tbody tr").count() == 1
+    assert officer.locator(".sheet-errors tbody tr td").first.inner_text() == "3"
+    assert "Tệp có 1 lỗi; chưa nhập dòng nào" in officer.inner_text("main")
+    screenshot(officer, "dossier-import-error")
+    with live_server.session() as session:
+        assert session.scalars(select(TaskDraft).join(HumanTask).join(
+            Dossier, Dossier.instance_id == HumanTask.instance_id).where(Dossier.id == dossier_id)).all() == []
+
+    officer.set_input_files("input[name=file]", _sheet(tmp_path / "good.xlsx", [GOOD, PERSON]))
+    officer.get_by_role("button", name="Kiểm tra và nhập").click()
+    officer.wait_for_url(re.compile(r"/tasks/"))
+    officer.wait_for_selector("[data-task-form][data-ready=true]")
+    assert "Đã đưa 2 đối tượng vào bản nháp" in officer.inner_text("main")
+    screenshot(officer, "dossier-draft-from-sheet")
+
+    lead = page_as(REVIEWER)
+    lead.goto(f"/rounds/{round_id}")
+    before = _counts(lead)
+
+    with live_server.session() as session:
+        dossier = session.get(Dossier, dossier_id)
+        instance_id = dossier.instance_id
+        draft = session.scalar(select(TaskDraft).join(HumanTask).where(HumanTask.instance_id == instance_id))
+        rows = draft.data["nominees"]
+    _act(live_server, instance_id, OFFICER, "draft", {"nominees": rows})
+    _act(live_server, instance_id, OFFICER, "council_minutes", minutes([8, 7]))
+    _act(live_server, instance_id, HEAD, "head_sign", {"decision": "approve"})
+    _act(live_server, instance_id, SUPERIOR, "superior_confirm", {"decision": "approve"})
+    _act(live_server, instance_id, OFFICER, "submit", {})
+    lead.reload()
+    submitted = _counts(lead)
+    assert submitted["submitted"] == before["submitted"] + 1
+    _act(live_server, instance_id, REVIEWER, "lead_review",
+         {"decision": "return", "return_reason": "Thiếu biên bản họp xét có chữ ký"})
+    lead.reload()
+    returned = _counts(lead)
+    assert returned["submitted"] == before["submitted"] and returned["returned"] == before["returned"] + 1
+    assert "Thiếu biên bản họp xét có chữ ký" in lead.inner_text("main")
+    screenshot(lead, "round-dashboard")
+
+    officer.goto("/notifications")
+    notice = officer.locator(".notification", has_text="Hồ sơ bị trả lại")
+    assert "Thiếu biên bản họp xét có chữ ký" in notice.first.inner_text()
+    assert int(officer.locator(".bell .count").inner_text()) >= 1
+    screenshot(officer, "notifications")
+    officer.goto(f"/dossiers/{dossier_id}")
+    assert officer.locator(".return-reason").inner_text() == "Thiếu biên bản họp xét có chữ ký"
+    assert "Tạm dừng tính hạn" in officer.inner_text("main")
+    screenshot(officer, "dossier-returned")
+
+    received = []
+
+    class Inbox:
+        async def handle_DATA(self, server, session, envelope):
+            message = message_from_bytes(envelope.content, policy=policy.default)
+            received.append((envelope.rcpt_tos, message["Subject"], message.get_content()))
+            return "250 OK"
+
+    controller = aiosmtpd.Controller(Inbox(), hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    try:
+        smtp = SmtpSettings(host="127.0.0.1", port=controller.port, tls="none", base_url=live_server.url)
+        while sender.send_immediate(live_server.app.extensions["vinhdanh"].session_factory, smtp):
+            pass
+    finally:
+        controller.stop()
+    mine = {subject: body for to, subject, body in received if to == ["thanhkhe@example.vn"]}
+    returned_mail = mine["Hồ sơ bị trả lại: Ủy ban nhân dân phường Thanh Khê"]
+    assert "Lý do: Thiếu biên bản họp xét có chữ ký" in returned_mail
+    assert f"{live_server.url}/instances/{instance_id}" in returned_mail
+
+    with live_server.session() as session:
+        nominee = session.scalars(select(Nominee).where(Nominee.dossier_id == dossier_id).order_by(Nominee.id)).first()
+        nominee.outcome = "proposed_to_city"
+        public = session.scalar(select(PublicNotice).where(PublicNotice.round_id == round_id))
+        if public is None:
+            public = PublicNotice(round_id=round_id, title="Lấy ý kiến nhân dân đợt 2026", opened_at=utcnow(),
+                                  closes_at=utcnow() + timedelta(days=7), status="open")
+            session.add(public)
+        session.commit()
+        notice_id, nominee_name = public.id, nominee.name
+    page.goto(f"/cong-khai/{notice_id}")
+    assert nominee_name in page.inner_text("main")
+    page.select_option("select[name=nominee_id]", label=nominee_name)
+    page.fill("input[name=author_name]", "Người dân Thanh Khê")
+    page.fill("textarea[name=content]", "<b>Đồng ý</b> với đề nghị.")
+    page.get_by_role("button", name="Gửi góp ý").click()
+    page.wait_for_selector(".flash")
+    assert "Cảm ơn bạn đã góp ý" in page.inner_text("main")
+    screenshot(page, "public-notice")
