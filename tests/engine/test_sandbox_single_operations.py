@@ -161,7 +161,8 @@ def test_the_backstop_kills_a_single_runaway_operation(isolated, name):
     assert "trong một phép tính" in caught.value.message_vi
     # The killed helper's CPU time (reaped, so counted among this process's children): the budget, the
     # grace and one poll; the wall clock only within the backstop's own cap (the machine is loaded).
-    assert _children_cpu() - helpers_cpu < CPU + isolation.GRACE + 0.5
+    # The helper is killed at budget + grace; the watcher polls, so a loaded machine adds a little (bounded).
+    assert _children_cpu() - helpers_cpu < CPU + isolation.GRACE + 1.0
     assert time.monotonic() - started < 10 * CPU + 5
     assert _status()["VmHWM"] - before < MARGIN
     data = {"n": 2}

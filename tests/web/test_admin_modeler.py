@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from service.models import HumanTask, ProcessVersion, User
-from service.operations import instances
+from service.operations import deployments, instances
 
 from .browser import axe_check, screenshot
 
@@ -101,6 +101,21 @@ def test_edit_in_panel_and_deploy_gives_next_version(page_as, live_server):
     assert "Thủ trưởng đơn vị" in row.inner_text() and "unit_head" in row.inner_text()
     assert page.locator(".djs-element.vd-mark--changed[data-element-id='draft']").count() == 2
     screenshot(page, "admin-version-diff")
+    _restore_shipped_diagram(live_server)
+
+
+def _restore_shipped_diagram(live_server) -> None:
+    """The live server is shared by the browser tests: put the shipped path back as the latest version (the
+    deployment above sent the unit's draft to its head), so later tests walk a dossier as shipped."""
+    from tests.nomination.conftest import shipped_bundle
+
+    files = shipped_bundle()
+    # Identical content would only return the old version; a comment makes it the next one, same as shipped.
+    files["unit_nomination.bpmn"] += b"\n<!-- restored after the modeler test -->\n"
+    with live_server.session() as session:
+        admin = session.scalar(select(User).where(User.username == "process_admin"))
+        deployments.deploy(session, actor=admin, files=files)
+        session.commit()
 
 
 def test_invalid_diagram_shows_problems_on_elements_and_deploys_nothing(page_as, live_server):
