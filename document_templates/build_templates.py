@@ -33,7 +33,6 @@ from docx_parts import (
     para,
     recipients_cell,
     signature_block,
-    signature_cell,
     tag,
     title_block,
 )

@@ -8,29 +8,25 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from ..engine import dmn_trial
-from ..errors import NotFound, ValidationFailed
+from ..errors import ValidationFailed
 from ..i18n import msg
 from ..models import DeploymentFile, ProcessVersion, User
 from . import deployments
-from .modeling import MAX_DIAGRAM_BYTES, require_edit, require_view
+from .modeling import MAX_DIAGRAM_BYTES, deployed_file, deployed_files, require_edit
 
 MAX_INPUT_KEYS = 200
 
 
 def decision_files(process_version: ProcessVersion) -> list[DeploymentFile]:
     """The DMN files deployed with a version."""
-    return [file for file in process_version.deployment.files if file.kind == "dmn"]
+    return deployed_files(process_version, "dmn")
 
 
 def decision_file(session: Session, *, actor: User, process_key: str, version: int | None,
                   filename: str) -> tuple[ProcessVersion, DeploymentFile]:
     """One DMN file of a version (the latest when none is named)."""
-    require_view(actor)
-    process_version = deployments.get_version(session, process_key, version)
-    for file in decision_files(process_version):
-        if file.filename == filename:
-            return process_version, file
-    raise NotFound(msg("Không tìm thấy bảng quyết định {name}.", name=filename))
+    return deployed_file(session, actor=actor, process_key=process_key, version=version, filename=filename,
+                         kind="dmn", not_found=msg("Không tìm thấy bảng quyết định {name}.", name=filename))
 
 
 def _content(xml: str | None, file: DeploymentFile) -> bytes:

@@ -7,28 +7,24 @@ import json
 
 from sqlalchemy.orm import Session
 
-from ..errors import NotFound, ValidationFailed
+from ..errors import ValidationFailed
 from ..forms import FormDefinitionError, schema_from_formjs
 from ..i18n import msg
 from ..models import DeploymentFile, ProcessVersion, User
 from . import deployments
-from .modeling import MAX_DIAGRAM_BYTES, require_edit, require_view
+from .modeling import MAX_DIAGRAM_BYTES, deployed_file, deployed_files, require_edit
 
 
 def form_files(process_version: ProcessVersion) -> list[DeploymentFile]:
     """The form files deployed with a version."""
-    return [file for file in process_version.deployment.files if file.kind == "form"]
+    return deployed_files(process_version, "form")
 
 
 def form_file(session: Session, *, actor: User, process_key: str, version: int | None,
               filename: str) -> tuple[ProcessVersion, DeploymentFile]:
     """One form file of a version (the latest when none is named)."""
-    require_view(actor)
-    process_version = deployments.get_version(session, process_key, version)
-    for file in form_files(process_version):
-        if file.filename == filename:
-            return process_version, file
-    raise NotFound(msg("Không tìm thấy biểu mẫu {name}.", name=filename))
+    return deployed_file(session, actor=actor, process_key=process_key, version=version, filename=filename,
+                         kind="form", not_found=msg("Không tìm thấy biểu mẫu {name}.", name=filename))
 
 
 def checked_schema(schema: object) -> bytes:

@@ -16,7 +16,7 @@ from ..engine.parsing import BundleParseError, parse_bundle
 from ..engine.script_engine import check_script
 from ..errors import NotFound, PermissionDenied, ValidationFailed
 from ..i18n import msg
-from ..models import DiagramDraft, ProcessVersion, User
+from ..models import DeploymentFile, DiagramDraft, ProcessVersion, User
 from ..permissions import can_deploy, can_read_everything
 from . import audit, deployments, lane_roles
 
@@ -52,6 +52,22 @@ def opened_version(session: Session, *, actor: User, process_key: str, version: 
     """The version the modeler opens (the latest when none is named)."""
     require_view(actor)
     return deployments.get_version(session, process_key, version)
+
+
+def deployed_files(process_version: ProcessVersion, kind: str) -> list[DeploymentFile]:
+    """The files of one kind ("dmn", "form") deployed with a version."""
+    return [file for file in process_version.deployment.files if file.kind == kind]
+
+
+def deployed_file(session: Session, *, actor: User, process_key: str, version: int | None, filename: str,
+                  kind: str, not_found: str) -> tuple[ProcessVersion, DeploymentFile]:
+    """One file of a kind deployed with a version (the latest when none is named); NotFound(`not_found`)."""
+    require_view(actor)
+    process_version = deployments.get_version(session, process_key, version)
+    for file in deployed_files(process_version, kind):
+        if file.filename == filename:
+            return process_version, file
+    raise NotFound(not_found)
 
 
 def bundle_with(session: Session, process_version: ProcessVersion, xml: str) -> tuple[dict[str, bytes], str]:

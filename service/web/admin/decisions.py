@@ -12,21 +12,16 @@ from ...i18n import msg, translate, translate_tree
 from ...operations import decision_trial, deployments, modeling
 from ...permissions import can_deploy
 from ..access import login_required
-from .processes import json_failure
+from .processes import json_failure, version_arg
 
 bp = Blueprint("admin_decisions", __name__, template_folder="templates", url_prefix="/admin/processes")
-
-
-def _version_arg() -> int | None:
-    raw = request.args.get("version", "")
-    return int(raw) if raw.isdigit() else None
 
 
 @bp.get("/<key>/decisions")
 @login_required
 def index(key: str):
     """The DMN files deployed with a version."""
-    version = modeling.opened_version(db(), actor=current_user(), process_key=key, version=_version_arg())
+    version = modeling.opened_version(db(), actor=current_user(), process_key=key, version=version_arg())
     return render_template("admin/decisions.html", key=key, version=version,
                            files=decision_trial.decision_files(version))
 
@@ -36,7 +31,7 @@ def index(key: str):
 def editor(key: str, filename: str):
     """The decision table editor with its trial form."""
     version, file = decision_trial.decision_file(db(), actor=current_user(), process_key=key,
-                                                 version=_version_arg(), filename=filename)
+                                                 version=version_arg(), filename=filename)
     return render_template("admin/decision_editor.html", key=key, version=version, filename=filename,
                            xml=file.content.decode("utf-8"), can_edit=can_deploy(current_user()))
 

@@ -14,21 +14,16 @@ from ...i18n import msg, translate, translate_tree
 from ...operations import deployments, form_editing, modeling
 from ...permissions import can_deploy
 from ..access import login_required
-from .processes import json_failure
+from .processes import json_failure, version_arg
 
 bp = Blueprint("admin_forms", __name__, template_folder="templates", url_prefix="/admin/processes")
-
-
-def _version_arg() -> int | None:
-    raw = request.args.get("version", "")
-    return int(raw) if raw.isdigit() else None
 
 
 @bp.get("/<key>/forms")
 @login_required
 def index(key: str):
     """The form files deployed with a version."""
-    version = modeling.opened_version(db(), actor=current_user(), process_key=key, version=_version_arg())
+    version = modeling.opened_version(db(), actor=current_user(), process_key=key, version=version_arg())
     return render_template("admin/forms.html", key=key, version=version, files=form_editing.form_files(version))
 
 
@@ -36,7 +31,7 @@ def index(key: str):
 @login_required
 def editor(key: str, filename: str):
     """The form editor and its preview."""
-    version, file = form_editing.form_file(db(), actor=current_user(), process_key=key, version=_version_arg(),
+    version, file = form_editing.form_file(db(), actor=current_user(), process_key=key, version=version_arg(),
                                            filename=filename)
     return render_template("admin/form_editor.html", key=key, version=version, filename=filename,
                            schema=json.loads(file.content), can_edit=can_deploy(current_user()))

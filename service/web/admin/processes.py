@@ -16,7 +16,8 @@ from ..access import login_required
 bp = Blueprint("admin_processes", __name__, template_folder="templates", url_prefix="/admin/processes")
 
 
-def _version_arg() -> int | None:
+def version_arg() -> int | None:
+    """The `?version=` of an admin page (None: the latest)."""
     raw = request.args.get("version", "")
     return int(raw) if raw.isdigit() else None
 
@@ -53,7 +54,7 @@ def versions(key: str):
 def modeler(key: str):
     """The BPMN modeler on a deployed version, or on the saved draft when asked for."""
     session, user = db(), current_user()
-    version = modeling.opened_version(session, actor=user, process_key=key, version=_version_arg())
+    version = modeling.opened_version(session, actor=user, process_key=key, version=version_arg())
     draft = modeling.get_draft(session, actor=user, process_key=key)
     use_draft = draft is not None and request.args.get("draft") == "1"
     xml = draft.xml if use_draft else deployments.bpmn_xml(session, key, version.version).decode("utf-8")
