@@ -3,12 +3,14 @@ deploys through the API with the warnings it should have, and is driven to its e
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from service.models import AuditEvent
+from tests.conftest import PASSWORD
 from tests.corpus.driver import RUNNER, Driver
 
 HERE = Path(__file__).parent
@@ -39,6 +41,15 @@ def add_role(driver: Driver, key: str, name: str) -> None:
     assert response.status_code == 200, response.get_json()
 
 
+def _task_page(client, task_id: str) -> str:
+    login = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', login).group(1)
+    client.post("/login", data={"username": RUNNER, "password": PASSWORD, "csrf_token": token})
+    page = client.get(f"/tasks/{task_id}")
+    assert page.status_code == 200
+    return page.get_data(as_text=True)
+
+
 def test_camunda_modeler_tour(driver):
     # A one-letter role key, and a role found by its Vietnamese name (spaces and case differ).
     add_role(driver, "a", "Văn thư")
@@ -58,10 +69,15 @@ def test_camunda_modeler_tour(driver):
         ("group", "Phòng Thi đua – Khen thưởng", "tdkt")}
     seen = {}
 
+    pages = {}
+
     def record(element_id, detail):
         seen[element_id] = detail["form"]
+        if element_id == "draft":  # the task page says the form is missing and shows the generic one
+            pages[element_id] = _task_page(driver.client, detail["id"])
 
     driver.run(outcome, record)
+    assert "Biểu mẫu forms/to-trinh.html của bước này chưa có trong bản triển khai" in pages["draft"]
     assert outcome.processes == {"corpus_camunda": "completed"}, outcome.processes
     # The implicit split ran the unconditional branch beside the conditional one; the default did not run.
     assert outcome.data["corpus_camunda"]["logged"] is True, outcome.data
