@@ -18,7 +18,7 @@ from .nomination import (
     RoundQuota,
 )
 from .notifications import Notification, NotificationPreference
-from .org import ROLE_SCOPES, OrgUnit, Role, SignInThrottle, User, user_roles
+from .org import ROLE_SCOPES, OrgUnit, OrgUnitName, Role, SignInThrottle, User, user_roles
 from .reference import DxIndexEdition, DxScore, LegalParameter, RateLimitEvent
 from .workspace import Attachment, TaskDraft
 
@@ -47,6 +47,7 @@ __all__ = [
     "Notification",
     "NotificationPreference",
     "OrgUnit",
+    "OrgUnitName",
     "ProcessInstance",
     "ProcessVersion",
     "PublicComment",

@@ -38,8 +38,38 @@ class OrgUnit(Base):
 
     parent: Mapped[OrgUnit | None] = relationship(remote_side=[id], foreign_keys=[parent_id])
 
+    former_names: Mapped[list[OrgUnitName]] = relationship(
+        back_populates="org_unit", order_by="OrgUnitName.valid_to", cascade="all, delete-orphan")
+
     def is_valid_on(self, day: date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day < self.valid_to)
+
+    def name_on(self, day: date) -> str:
+        """The name in force on `day`: a former name until the rename that replaced it, else the current one."""
+        for former in self.former_names:
+            if day < former.valid_to and (former.valid_from is None or former.valid_from <= day):
+                return former.name
+        return self.name
+
+
+class OrgUnitName(Base):
+    """A name a unit carried before a rename: in force from `valid_from` (None: since the unit began) until
+    `valid_to` (exclusive, the rename's date). The unit's row keeps the current name, so everything reading
+    `OrgUnit.name` today is unchanged; old papers ask `OrgUnit.name_on(their date)`."""
+
+    __tablename__ = "org_unit_names"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    abbreviation: Mapped[str | None] = mapped_column(String(32))
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date] = mapped_column(Date)
+    # The decision or note the administrator gave for the rename.
+    reason: Mapped[str | None] = mapped_column(String(2000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    org_unit: Mapped[OrgUnit] = relationship(back_populates="former_names")
 
 
 class Role(Base):
@@ -49,6 +79,8 @@ class Role(Base):
     key: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(255))
     scope: Mapped[str] = mapped_column(String(16), default="unit")
+    # What holders of the role do, as the administrators word it (shown on the roles page).
+    description: Mapped[str | None] = mapped_column(String(2000))
 
 
 class User(Base):

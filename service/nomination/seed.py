@@ -209,9 +209,15 @@ def _unit(session: Session, code: str) -> OrgUnit | None:
 
 def seed_historical_units(session: Session) -> None:
     for code, name, abbreviation, kind, parent, valid_to, successor, note in HISTORICAL_ORG_UNITS:
-        if _unit(session, code) is not None:
-            continue
         parent_unit, successor_unit = _unit(session, parent), _unit(session, successor)
+        existing = _unit(session, code)
+        if existing is not None:
+            # Seeded before the tree was loaded (a new database seeds first): link what the tree now has.
+            if existing.parent_id is None and parent_unit is not None:
+                existing.parent_id = parent_unit.id
+            if existing.successor_id is None and successor_unit is not None:
+                existing.successor_id = successor_unit.id
+            continue
         session.add(OrgUnit(code=code, name=name, abbreviation=abbreviation, kind=kind,
                             parent_id=parent_unit.id if parent_unit else None, valid_to=valid_to,
                             successor_id=successor_unit.id if successor_unit else None, notes=note,

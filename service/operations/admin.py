@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..db import utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from ..i18n import msg
-from ..models import OrgUnit, Role, User
+from ..models import ROLE_SCOPES, OrgUnit, OrgUnitName, Role, User
 from ..permissions import can_administer, can_read_everything
 from . import audit
 from .auth import hash_password
@@ -62,6 +65,110 @@ def list_org_units(session: Session, *, actor: User) -> list[OrgUnit]:
     return list(session.scalars(select(OrgUnit).order_by(OrgUnit.parent_id.is_not(None), OrgUnit.code)))
 
 
+def get_org_unit(session: Session, *, actor: User, code: str) -> OrgUnit:
+    _require_admin(actor, read=True)
+    unit = session.scalar(select(OrgUnit).where(OrgUnit.code == code))
+    if unit is None:
+        raise NotFound(msg("Không tìm thấy đơn vị."))
+    return unit
+
+
+def _field_error(field: str, message) -> ValidationFailed:
+    return ValidationFailed(message, details={"fields": {field: [message]}})
+
+
+def _today() -> date:
+    from ..nomination import config  # the day the dossier rules read validity on (Vietnam time)
+
+    return config.today()
+
+
+def rename_org_unit(session: Session, *, actor: User, code: str, values: dict) -> OrgUnit:
+    """Give a unit a new name from `effective_from`; the name it had until then goes into its name history,
+    so papers dated before keep printing it (`OrgUnit.name_on`). A rename dated in the future is refused: the
+    tree shows the name in force today."""
+    _require_admin(actor)
+    unit = get_org_unit(session, actor=actor, code=code)
+    name, day = (values.get("name") or "").strip(), values.get("effective_from")
+    abbreviation = (values.get("abbreviation") or "").strip() or None
+    if not name:
+        raise _field_error("name", msg("Vui lòng nhập tên mới."))
+    if day is None:
+        raise _field_error("effective_from", msg("Vui lòng nhập ngày có hiệu lực (dd/mm/yyyy)."))
+    if name == unit.name and abbreviation == unit.abbreviation:
+        raise _field_error("name", msg("Tên mới trùng tên hiện tại."))
+    if day > _today():
+        raise _field_error("effective_from", msg("Ngày đổi tên không được sau hôm nay."))
+    current_since = max([former.valid_to for former in unit.former_names], default=unit.valid_from)
+    if current_since is not None and day <= current_since:
+        raise _field_error("effective_from", msg("Ngày đổi tên phải sau ngày {day:%d/%m/%Y} (tên hiện tại có hiệu "
+                                                 "lực từ ngày đó).", day=current_since))
+    if unit.valid_to is not None and day >= unit.valid_to:
+        raise _field_error("effective_from", msg("Đơn vị đã ngừng hoạt động từ ngày {day:%d/%m/%Y}.",
+                                                 day=unit.valid_to))
+    former = OrgUnitName(name=unit.name, abbreviation=unit.abbreviation, valid_from=current_since, valid_to=day,
+                         reason=(values.get("reason") or "").strip()[:2000] or None, created_at=utcnow())
+    unit.former_names.append(former)
+    old_name = unit.name
+    unit.name, unit.abbreviation = name, abbreviation
+    session.flush()
+    audit.record(session, action="org_unit.renamed", actor=actor.username,
+                 details={"code": unit.code, "from": old_name, "to": name, "effective_from": day.isoformat(),
+                          "reason": former.reason})
+    return unit
+
+
+def _successor_chain_reaches(session: Session, start: OrgUnit, target_id: int) -> bool:
+    seen: set[int] = set()
+    unit: OrgUnit | None = start
+    while unit is not None and unit.id not in seen:
+        if unit.id == target_id:
+            return True
+        seen.add(unit.id)
+        unit = session.get(OrgUnit, unit.successor_id) if unit.successor_id else None
+    return False
+
+
+def merge_org_unit(session: Session, *, actor: User, code: str, values: dict) -> OrgUnit:
+    """Merge a unit into a successor from `effective_from`: the unit ends the day before (valid_to is
+    exclusive) and keeps its name for its history. From that day the dossier rules refuse new papers under
+    the old unit and name the successor (nomination.dossiers._require_current_unit). With `move_users`, its
+    users act for the successor at once; that needs the merger to have taken effect already."""
+    _require_admin(actor)
+    unit = get_org_unit(session, actor=actor, code=code)
+    successor_code, day = values.get("successor_code") or "", values.get("effective_from")
+    if not successor_code:
+        raise _field_error("successor_code", msg("Vui lòng chọn đơn vị kế thừa."))
+    successor = _unit_by_code(session, successor_code, "successor_code")
+    if day is None:
+        raise _field_error("effective_from", msg("Vui lòng nhập ngày có hiệu lực (dd/mm/yyyy)."))
+    if unit.valid_to is not None:
+        raise Conflict(msg("Đơn vị đã ngừng hoạt động từ ngày {day:%d/%m/%Y}.", day=unit.valid_to),
+                       code="unit_ended")
+    if _successor_chain_reaches(session, successor, unit.id):
+        raise _field_error("successor_code", msg("Không thể sáp nhập một đơn vị vào chính nó hoặc vào đơn vị đã "
+                                                 "sáp nhập vào nó."))
+    if unit.valid_from is not None and day <= unit.valid_from:
+        raise _field_error("effective_from", msg("Ngày sáp nhập phải sau ngày đơn vị bắt đầu hoạt động "
+                                                 "({day:%d/%m/%Y}).", day=unit.valid_from))
+    if not successor.is_valid_on(day):
+        raise _field_error("successor_code", msg("Đơn vị kế thừa không hoạt động vào ngày {day:%d/%m/%Y}.", day=day))
+    move_users = bool(values.get("move_users"))
+    if move_users and day > _today():
+        raise _field_error("move_users", msg("Chỉ chuyển người dùng khi việc sáp nhập đã có hiệu lực."))
+    unit.valid_to, unit.successor_id = day, successor.id
+    moved: list[str] = []
+    if move_users:
+        for person in session.scalars(select(User).where(User.org_unit_id == unit.id).order_by(User.username)):
+            person.org_unit_id = successor.id
+            moved.append(person.username)
+    session.flush()
+    audit.record(session, action="org_unit.merged", actor=actor.username,
+                 details={"code": unit.code, "successor_code": successor.code, "effective_from": day.isoformat(),
+                          "moved_users": moved})
+    return unit
+
+
 def create_role(session: Session, *, actor: User | None, values: dict) -> Role:
     if actor is not None:
         _require_admin(actor)
@@ -77,6 +184,30 @@ def create_role(session: Session, *, actor: User | None, values: dict) -> Role:
 
 def list_roles(session: Session, *, actor: User) -> list[Role]:
     return list(session.scalars(select(Role).order_by(Role.key)))
+
+
+def update_role(session: Session, *, actor: User, key: str, values: dict) -> Role:
+    """Rename a role, describe it or change its scope; its key stays, since the process diagrams and the
+    permission rules name roles by key."""
+    _require_admin(actor)
+    role = session.scalar(select(Role).where(Role.key == key))
+    if role is None:
+        raise NotFound(msg("Không tìm thấy vai trò."))
+    name = (values.get("name") or "").strip()
+    if not name:
+        raise _field_error("name", msg("Vui lòng nhập tên vai trò."))
+    if values.get("scope") not in ROLE_SCOPES:
+        raise _field_error("scope", msg("Phạm vi không hợp lệ."))
+    before = {"name": role.name, "scope": role.scope, "description": role.description}
+    role.name, role.scope = name[:255], values["scope"]
+    role.description = (values.get("description") or "").strip()[:2000] or None
+    changed = sorted(field for field, old in before.items() if getattr(role, field) != old)
+    session.flush()
+    if changed:
+        audit.record(session, action="role.updated", actor=actor.username,
+                     details={"key": role.key, "changed": changed,
+                              "before": {field: before[field] for field in changed}})
+    return role
 
 
 def create_user(session: Session, *, actor: User | None, values: dict) -> User:
@@ -107,7 +238,17 @@ def update_user(session: Session, *, actor: User, username: str, values: dict) -
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
         raise NotFound(msg("Không tìm thấy người dùng."))
+    if user.id == actor.id and (values.get("active") is False
+                                or ("roles" in values and "system_admin" not in values["roles"])):
+        # Nobody locks themselves out: another system admin has to do it.
+        raise Conflict(msg("Không thể tự khóa tài khoản hay tự bỏ quyền quản trị hệ thống của mình."),
+                       code="own_account")
     changed = sorted(key for key in values if key != "password") + (["password"] if "password" in values else [])
+    details: dict = {"username": username, "changed": changed}
+    if "roles" in values:
+        details["roles_before"] = sorted(user.role_keys())
+    if "org_unit_code" in values:
+        details["org_unit_before"] = user.org_unit.code if user.org_unit else None
     if "full_name" in values:
         user.full_name = values["full_name"]
     if "email" in values:
@@ -124,6 +265,9 @@ def update_user(session: Session, *, actor: User, username: str, values: dict) -
         user.active = values["active"]
         user.token_generation += 1
     session.flush()
-    audit.record(session, action="user.updated", actor=actor.username, details={"username": username,
-                                                                                  "changed": changed})
+    if "roles" in values:
+        details["roles_after"] = sorted(user.role_keys())
+    if "org_unit_code" in values:
+        details["org_unit_after"] = values["org_unit_code"] or None
+    audit.record(session, action="user.updated", actor=actor.username, details=details)
     return user
