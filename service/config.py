@@ -48,6 +48,49 @@ class SmtpSettings:
                    base_url=os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"))
 
 
+OIDC_DEFAULT_LABEL = "Đăng nhập bằng tài khoản một cửa"
+
+
+@dataclass
+class OidcSettings:
+    """Sign-in through the city's OpenID Connect provider, for cities with central identity. Off unless
+    OIDC_ISSUER (or OIDC_DISCOVERY_URL) and OIDC_CLIENT_ID are set. OIDC_CLIENT_SECRET; OIDC_CLAIM names
+    the ID-token claim that identifies the person (preferred_username by default) and OIDC_MATCH says which
+    local field it must equal (username or email); OIDC_SCOPES; OIDC_BUTTON_LABEL is the sign-in button."""
+
+    issuer: str | None = None
+    discovery_url: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = None
+    claim: str = "preferred_username"
+    match: str = "username"
+    scopes: str = "openid profile email"
+    button_label: str = OIDC_DEFAULT_LABEL
+
+    @property
+    def configured(self) -> bool:
+        return bool((self.issuer or self.discovery_url) and self.client_id)
+
+    @property
+    def metadata_url(self) -> str | None:
+        if self.discovery_url:
+            return self.discovery_url
+        return f"{self.issuer.rstrip('/')}/.well-known/openid-configuration" if self.issuer else None
+
+    @classmethod
+    def from_env(cls) -> OidcSettings:
+        match = os.environ.get("OIDC_MATCH", "username")
+        if match not in ("username", "email"):
+            raise ValueError(f"OIDC_MATCH must be username or email, not {match!r}")
+        return cls(issuer=os.environ.get("OIDC_ISSUER") or None,
+                   discovery_url=os.environ.get("OIDC_DISCOVERY_URL") or None,
+                   client_id=os.environ.get("OIDC_CLIENT_ID") or None,
+                   client_secret=os.environ.get("OIDC_CLIENT_SECRET") or None,
+                   claim=os.environ.get("OIDC_CLAIM") or "preferred_username", match=match,
+                   scopes=os.environ.get("OIDC_SCOPES") or "openid profile email",
+                   button_label=os.environ.get("OIDC_BUTTON_LABEL") or OIDC_DEFAULT_LABEL)
+
+
 @dataclass
 class Settings:
     database_url: str = "sqlite:///instance/app.db"
@@ -71,6 +114,8 @@ class Settings:
     signing_passphrase: str | None = None
     # E-mail of notifications (unset host: nothing is sent, the outbox keeps the rows).
     smtp: SmtpSettings = field(default_factory=lambda: SmtpSettings())
+    # Sign-in through an OpenID Connect provider (unset: the password form only).
+    oidc: OidcSettings = field(default_factory=lambda: OidcSettings())
     extra: dict = field(default_factory=dict)
 
     @classmethod
@@ -96,6 +141,7 @@ class Settings:
             pdf_converters=pdf_converters_from_env(),
             **signing_from_env(),
             smtp=SmtpSettings.from_env(),
+            oidc=OidcSettings.from_env(),
         )
         for key, value in overrides.items():
             setattr(settings, key, value)
