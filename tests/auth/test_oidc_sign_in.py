@@ -146,3 +146,17 @@ def test_without_settings_nothing_changes(engine):
     assert "data-oidc" not in client.get("/login").data.decode()
     assert client.get("/login/oidc").status_code == 404
     assert client.get("/login/oidc/callback?code=x&state=y").status_code == 404
+
+
+def test_an_unreachable_provider_leaves_the_password_form(engine):
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    settings = Settings(database_url=str(engine.url), secret_key="test-secret", token_max_age=3600,
+                        oidc=OidcSettings(issuer=closed, client_id=CLIENT_ID, client_secret=CLIENT_SECRET))
+    client = create_app(settings, engine=engine).test_client()
+    answer = client.get("/login/oidc")
+    assert answer.status_code == 503 and 'name="password"' in answer.data.decode()
+    assert "Không đăng nhập được qua tài khoản một cửa" in answer.data.decode()

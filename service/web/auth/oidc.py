@@ -71,7 +71,10 @@ def oidc_start():
     next_url = safe_next(request.args.get("next"))
     if next_url:
         session[_NEXT] = next_url
-    return client.authorize_redirect(url_for("auth.oidc_callback", _external=True))
+    try:  # the provider's discovery document is read on first use
+        return client.authorize_redirect(url_for("auth.oidc_callback", _external=True))
+    except (OAuthError, RequestException, ValueError):
+        return _refused(PROVIDER_FAILED, 503)
 
 
 def _refused(message, status: int = 401):
