@@ -133,7 +133,8 @@ def merge_org_unit(session: Session, *, actor: User, code: str, values: dict) ->
     """Merge a unit into a successor from `effective_from`: the unit ends the day before (valid_to is
     exclusive) and keeps its name for its history. From that day the dossier rules refuse new papers under
     the old unit and name the successor (nomination.dossiers._require_current_unit). With `move_users`, its
-    users act for the successor at once; that needs the merger to have taken effect already."""
+    users act for the successor at once, and with `move_children` its units in operation go under the
+    successor; both need the merger to have taken effect already."""
     _require_admin(actor)
     unit = get_org_unit(session, actor=actor, code=code)
     successor_code, day = values.get("successor_code") or "", values.get("effective_from")
@@ -153,19 +154,27 @@ def merge_org_unit(session: Session, *, actor: User, code: str, values: dict) ->
                                                  "({day:%d/%m/%Y}).", day=unit.valid_from))
     if not successor.is_valid_on(day):
         raise _field_error("successor_code", msg("Đơn vị kế thừa không hoạt động vào ngày {day:%d/%m/%Y}.", day=day))
-    move_users = bool(values.get("move_users"))
+    move_users, move_children = bool(values.get("move_users")), bool(values.get("move_children"))
     if move_users and day > _today():
         raise _field_error("move_users", msg("Chỉ chuyển người dùng khi việc sáp nhập đã có hiệu lực."))
+    if move_children and day > _today():
+        raise _field_error("move_children", msg("Chỉ chuyển đơn vị trực thuộc khi việc sáp nhập đã có hiệu lực."))
     unit.valid_to, unit.successor_id = day, successor.id
     moved: list[str] = []
     if move_users:
         for person in session.scalars(select(User).where(User.org_unit_id == unit.id).order_by(User.username)):
             person.org_unit_id = successor.id
             moved.append(person.username)
+    children: list[str] = []
+    if move_children:  # units still in operation move under the successor, which now confirms their reports
+        for child in session.scalars(select(OrgUnit).where(OrgUnit.parent_id == unit.id, OrgUnit.valid_to.is_(None))
+                                     .order_by(OrgUnit.code)):
+            child.parent_id = successor.id
+            children.append(child.code)
     session.flush()
     audit.record(session, action="org_unit.merged", actor=actor.username,
                  details={"code": unit.code, "successor_code": successor.code, "effective_from": day.isoformat(),
-                          "moved_users": moved})
+                          "moved_users": moved, "moved_units": children})
     return unit
 
 

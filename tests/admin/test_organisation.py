@@ -153,6 +153,7 @@ def test_merge_sets_the_successor_and_can_move_the_users(world, client, session,
     from service.models import OrgUnit
 
     create_org_unit("WARD2", parent_code="CITY", name="Phường Thạch Thang")
+    create_org_unit("WARD2_TEAM", parent_code="WARD2", name="Tổ dân phố 1")
     create_user("tt_clerk", "WARD2", ["unit_officer"])
     token = _sign_in(client, "sysadmin")
     itself = client.post("/admin/organisation/units/WARD2/merge", data={
@@ -160,7 +161,7 @@ def test_merge_sets_the_successor_and_can_move_the_users(world, client, session,
     assert itself.status_code == 422 and "chính nó" in itself.data.decode()
     merged = client.post("/admin/organisation/units/WARD2/merge", data={
         "csrf_token": token, "successor_code": "WARD", "effective_from": _today().strftime("%d/%m/%Y"),
-        "move_users": "1"})
+        "move_users": "1", "move_children": "1"})
     assert merged.status_code == 302
     session.expire_all()
     unit = session.scalar(select(OrgUnit).where(OrgUnit.code == "WARD2"))
@@ -168,6 +169,8 @@ def test_merge_sets_the_successor_and_can_move_the_users(world, client, session,
     assert session.scalar(select(User).where(User.username == "tt_clerk")).org_unit.code == "WARD"
     event = session.scalar(select(AuditEvent).where(AuditEvent.action == "org_unit.merged"))
     assert event.details["moved_users"] == ["tt_clerk"] and event.details["successor_code"] == "WARD"
+    assert event.details["moved_units"] == ["WARD2_TEAM"]
+    assert session.scalar(select(OrgUnit).where(OrgUnit.code == "WARD2_TEAM")).parent.code == "WARD"
     page = client.get("/admin/organisation/units/WARD").data.decode()
     assert "Tiếp nhận từ" in page and "Phường Thạch Thang" in page
     again = client.post("/admin/organisation/units/WARD2/merge", data={

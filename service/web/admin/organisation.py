@@ -119,10 +119,12 @@ def _unit_page(code: str, errors: dict | None = None, typed: dict | None = None,
     names = {u.id: u for u in units}
     predecessors = [u for u in units if u.successor_id == unit.id]
     people = list(session.scalars(select(User).where(User.org_unit_id == unit.id).order_by(User.username)))
+    children = [u for u in units if u.parent_id == unit.id and u.valid_to is None]
     dossiers = list(session.scalars(select(Dossier).where(Dossier.org_unit_id == unit.id).order_by(Dossier.id)))
     return render_template(
         "admin/organisation_unit.html", unit=unit, parent=names.get(unit.parent_id),
         successor=names.get(unit.successor_id), predecessors=predecessors, people=people, dossiers=dossiers,
+        children=children,
         successors=[(depth, u) for depth, u in _tree(units) if u.id != unit.id and u.valid_to is None],
         can_edit=can_administer(user), errors=errors or {}, typed=typed or {}), status
 
@@ -168,7 +170,8 @@ def merge_unit(code: str):
     _require(user)
     form = request.form
     typed = {"successor_code": form.get("successor_code", "").strip()[:64],
-             "merge_from": form.get("effective_from", "").strip()[:10], "move_users": form.get("move_users") == "1"}
+             "merge_from": form.get("effective_from", "").strip()[:10], "move_users": form.get("move_users") == "1",
+             "move_children": form.get("move_children") == "1"}
     day = parse_day(typed["merge_from"])
     if typed["merge_from"] and day is None:
         errors = translate_tree({"merge_from": [msg("Ngày không hợp lệ; viết theo dạng dd/mm/yyyy.")]},
