@@ -124,3 +124,30 @@ def test_user_and_roles_pages(page_as):
     assert "Xem mọi hồ sơ" in page.locator("[data-roles] tr[data-role='auditor']").inner_text()
     screenshot(page, "admin-roles")
     assert axe_check(page) == []
+
+
+def test_a_rename_from_a_date_keeps_the_former_name_in_the_tree(page_as, live_server):
+    with live_server.session() as session:
+        admin.create_org_unit(session, actor=None, values={
+            "code": "PX_DOI_TEN", "name": "Ủy ban nhân dân phường Thanh Bình", "abbreviation": "UBND",
+            "kind": "commune_peoples_committee", "parent_code": "UBND_DN"})
+        session.commit()
+    day = (config.today() - timedelta(days=10)).strftime("%d/%m/%Y")
+    page = page_as("sysadmin")
+    page.goto("/admin/organisation/units/PX_DOI_TEN")
+    rename = page.locator("[data-rename-form]")
+    rename.get_by_label("Tên mới").fill("Ủy ban nhân dân phường Thanh Bình Mới")
+    rename.get_by_label("Có hiệu lực từ ngày (dd/mm/yyyy)").fill(day)
+    rename.get_by_label("Căn cứ (số, ngày văn bản)").fill("Nghị quyết số 01/NQ-HĐND")
+    rename.get_by_role("button", name="Đổi tên").click()
+    page.wait_for_selector("[data-name-history] tr >> nth=1")
+    assert page.locator("h1").inner_text() == "Ủy ban nhân dân phường Thanh Bình Mới"
+    history = page.locator("[data-name-history] tbody tr")
+    assert "Ủy ban nhân dân phường Thanh Bình" in history.nth(0).inner_text()
+    assert f"trước {day}" in history.nth(0).inner_text()
+    assert "Nghị quyết số 01/NQ-HĐND" in history.nth(1).inner_text()  # the decision that gave the new name
+    screenshot(page, "admin-unit-renamed")
+    page.goto("/admin/organisation")
+    row = page.locator("[data-units] tr[data-unit='PX_DOI_TEN']").inner_text()
+    assert "Ủy ban nhân dân phường Thanh Bình Mới" in row
+    assert f"Tên cũ: Ủy ban nhân dân phường Thanh Bình (đến {day})" in row
