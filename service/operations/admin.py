@@ -252,19 +252,18 @@ def update_user(session: Session, *, actor: User, username: str, values: dict) -
         # Nobody locks themselves out: another system admin has to do it.
         raise Conflict(msg("Không thể tự khóa tài khoản hay tự bỏ quyền quản trị hệ thống của mình."),
                        code="own_account")
-    changed = sorted(key for key in values if key != "password") + (["password"] if "password" in values else [])
-    details: dict = {"username": username, "changed": changed}
-    if "roles" in values:
-        details["roles_before"] = sorted(user.role_keys())
-    if "org_unit_code" in values:
-        details["org_unit_before"] = user.org_unit.code if user.org_unit else None
+    def snapshot() -> dict:
+        return {"full_name": user.full_name, "email": user.email, "active": user.active,
+                "org_unit_code": user.org_unit.code if user.org_unit else None, "roles": sorted(user.role_keys())}
+
+    before = snapshot()
     if "full_name" in values:
         user.full_name = values["full_name"]
     if "email" in values:
         user.email = values["email"]
     if "org_unit_code" in values:
         code = values["org_unit_code"]
-        user.org_unit_id = _unit_by_code(session, code, "org_unit_code").id if code else None
+        user.org_unit = _unit_by_code(session, code, "org_unit_code") if code else None
     if "roles" in values:
         user.roles = _roles(session, values["roles"])
     if "password" in values:
@@ -274,9 +273,11 @@ def update_user(session: Session, *, actor: User, username: str, values: dict) -
         user.active = values["active"]
         user.token_generation += 1
     session.flush()
-    if "roles" in values:
-        details["roles_after"] = sorted(user.role_keys())
-    if "org_unit_code" in values:
-        details["org_unit_after"] = values["org_unit_code"] or None
+    after = snapshot()
+    # The trail says what changed and from what (never the password, only that it was reset).
+    changed = sorted(field for field in before if before[field] != after[field])
+    details: dict = {"username": username, "changed": changed + (["password"] if "password" in values else []),
+                     "before": {field: before[field] for field in changed},
+                     "after": {field: after[field] for field in changed}}
     audit.record(session, action="user.updated", actor=actor.username, details=details)
     return user

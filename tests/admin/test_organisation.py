@@ -208,8 +208,9 @@ def test_edit_user_roles_and_unit_audited(world, client, session):
     assert clerk.role_keys() == {"unit_officer", "unit_head"} and clerk.org_unit.code == "CITY"
     assert clerk.full_name == "Lê Văn Thư" and clerk.email == "thu@example.vn"
     event = session.scalars(select(AuditEvent).where(AuditEvent.action == "user.updated")).all()[-1]
-    assert event.details["roles_before"] == ["unit_officer"]
-    assert event.details["roles_after"] == ["unit_head", "unit_officer"]
+    assert event.details["changed"] == ["email", "full_name", "org_unit_code", "roles"]
+    assert event.details["before"]["roles"] == ["unit_officer"] and event.details["before"]["org_unit_code"] == "WARD"
+    assert event.details["after"]["roles"] == ["unit_head", "unit_officer"]
     unknown = client.post("/admin/organisation/users/clerk", data={
         "csrf_token": token, "full_name": "Lê Văn Thư", "org_unit_code": "NOWHERE", "roles": []})
     assert unknown.status_code == 422 and "NOWHERE" in unknown.data.decode()
