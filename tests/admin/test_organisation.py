@@ -269,6 +269,7 @@ def test_auditor_reads_unit_and_user_pages_without_forms(world, client, session)
     client.post("/logout", data={"csrf_token": token})
     _sign_in(client, "clerk")
     assert client.get("/admin/organisation/units/WARD").status_code == 404
+    assert client.get("/admin/organisation/users/clerk").status_code == 404
     assert client.get("/admin/organisation/roles").status_code == 404
 
 
