@@ -177,9 +177,12 @@ def replace_nominees(session: Session, *, actor: User | None, dossier_id: int,
     for item in items:
         values = {key: value for key, value in item.items() if key not in ("id", "nominee_id")}
         # A step's form carries the row's `nominee_id` (the web form has no `id`): the same row either way.
-        # An id no longer in the dossier (removed on the dossier page meanwhile) is a row to add again.
+        # A form that keeps no id at all (the steps' forms make it read-only, so it is not sent back) names
+        # the row by its type and name: the row, its clearances and its history stay.
         known = item.get("id") or item.get("nominee_id")
         row = next((n for n in dossier.nominees if n.id == int(known)), None) if known else None
+        if row is None:
+            row = _same_row(dossier, keep, values)
         if row is not None:
             keep.append(nominee_values.apply_values(session, row, dossier, values))
         else:
@@ -191,6 +194,18 @@ def replace_nominees(session: Session, *, actor: User | None, dossier_id: int,
     dossier.updated_at = utcnow()
     session.flush()
     return keep
+
+
+def _same_row(dossier: Dossier, taken: list[Nominee], values: dict[str, Any]) -> Nominee | None:
+    """The one row not yet matched with the same type and name (and birth date, when both have one)."""
+    if not values.get("kind") or not values.get("name"):
+        return None
+    name = nominee_values.normalise_name(values["name"])
+    born = values.get("date_of_birth")
+    found = [n for n in dossier.nominees if n not in taken and n.kind == values["kind"]
+             and nominee_values.normalise_name(n.name) == name
+             and (born is None or n.date_of_birth is None or n.date_of_birth == born)]
+    return found[0] if len(found) == 1 else None
 
 
 def _require(values: dict, fields: tuple[str, ...]) -> None:

@@ -131,13 +131,12 @@ FIELD_HINTS = {
 }
 
 
-def _schema_errors(error: SchemaError) -> dict[str, list[str]]:
-    """The schema's refusals in the page's language, one message per field."""
+def _schema_errors(error: SchemaError, form: dict[str, Any]) -> dict[str, list[str]]:
+    """The schema's refusals in the page's language, one message per field (an empty one: required)."""
     messages = error.messages if isinstance(error.messages, dict) else {}
     out: dict[str, list[str]] = {}
-    for field, problems in messages.items():
-        required = isinstance(problems, list) and any("required" in str(problem).lower() or "Missing" in str(problem)
-                                                      for problem in problems)
+    for field in messages:
+        required = field in form and form[field] in ("", None)
         message = msg("Giá trị bắt buộc.") if required else FIELD_HINTS.get(field, msg("Giá trị không hợp lệ."))
         out[field] = [translate(message, locale())]
     return out
@@ -196,7 +195,7 @@ def _save(dossier, kind: str, nominee: Nominee | None):
     except SchemaError as exc:
         session.rollback()
         return _editor(dossiers.get_dossier(session, actor=user, dossier_id=dossier.id), kind, form,
-                       nominee=nominee, errors=_schema_errors(exc), status=422)
+                       nominee=nominee, errors=_schema_errors(exc, form), status=422)
     except ValidationFailed as exc:
         session.rollback()
         dossier = dossiers.get_dossier(session, actor=user, dossier_id=dossier.id)

@@ -10,6 +10,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 
 from ...errors import DomainError, TooManyRequests, ValidationFailed
 from ...i18n import msg, translate
+from ...models import PublicComment
 from ...models.nomination import COMMENT_STATUSES
 from ...nomination import comment_moderation, public_notice
 from ..access import login_required
@@ -110,6 +111,8 @@ def moderate(comment_id: int):
                                     answer=answer)
     except ValidationFailed as exc:
         session.rollback()
+        # The queue the comment is in, so the refusal shows beside it.
+        status = session.get(PublicComment, comment_id).status
         return _queue_page(status, errors={comment_id: translate(exc.message, locale())},
                            answers={comment_id: answer or ""}, code=422)
     session.commit()
