@@ -60,7 +60,8 @@ def test_each_type_has_its_form_and_an_individual_is_added_edited_and_removed(wo
     assert 'name="dx_index_score"' not in forms["household"] and 'name="date_of_birth"' not in forms["household"]
 
     new = f"/dossiers/{dossier_id}/nominees/new?kind=individual"
-    added = officer.post(f"/dossiers/{dossier_id}/nominees", data={**PERSON, "csrf_token": _csrf(officer.get(new).data)})
+    added = officer.post(f"/dossiers/{dossier_id}/nominees",
+                         data={**PERSON, "csrf_token": _csrf(officer.get(new).data)})
     assert added.status_code == 302
     person = world.session.scalar(select(Nominee).where(Nominee.name == "Trần Thị Mai"))
     assert (person.date_of_birth, person.sex, person.annual_rating, person.tasks_completed) == (
@@ -199,11 +200,13 @@ def test_a_prior_award_for_the_same_achievement_is_flagged(world):
     person = world.session.scalar(select(Nominee))
     world.session.add_all([
         AwardRecord(subject_key="individual:trần thị mai|1990-09-02", subject_kind="individual",
-                    subject_name="Trần Thị Mai", unit_name="UBND phường Hải Châu", award_form="city_chairman_certificate_of_merit",
+                    subject_name="Trần Thị Mai", unit_name="UBND phường Hải Châu",
+                    award_form="city_chairman_certificate_of_merit",
                     achievement_key="CDS-2026-TTM", year=2025, decision_number="15/QĐ-UBND",
                     decision_date=date(2025, 12, 20), issuer_name="Ủy ban nhân dân thành phố Đà Nẵng"),
         AwardRecord(subject_key="individual:trần thị mai|1990-09-02", subject_kind="individual",
-                    subject_name="Trần Thị Mai", unit_name="UBND phường Hải Châu", award_form="certificate_of_commendation",
+                    subject_name="Trần Thị Mai", unit_name="UBND phường Hải Châu",
+                    award_form="certificate_of_commendation",
                     achievement_key="CDS-2024-TTM", year=2024, decision_number="7/QĐ-UBND",
                     decision_date=date(2024, 12, 1), issuer_name="Ủy ban nhân dân phường Hải Châu")])
     world.session.commit()

@@ -8,7 +8,6 @@ with what was typed kept.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import abort, redirect, render_template, request, url_for
@@ -28,6 +27,7 @@ from ..access import login_required
 from ..context import current_user, db, locale
 from ..messages import notify
 from ..tasks.views import download_response
+from . import days
 from .views import bp
 
 EDITOR_KINDS = ("collective", "individual", "enterprise", "household")
@@ -70,12 +70,12 @@ def _form_of(nominee: Nominee) -> dict[str, Any]:
     form: dict[str, Any] = {field: getattr(nominee, field) for field in COMMON + KIND_FIELDS[nominee.kind]
                             if field not in ("initiatives", "subject_org_unit_code")}
     form["subject_org_unit_code"] = _subject_code(nominee)
-    form["date_of_birth"] = nominee.date_of_birth.isoformat() if nominee.date_of_birth else ""
+    form["date_of_birth"] = days.shown(nominee.date_of_birth)
     form["dx_index_score"] = "" if nominee.dx_index_score is None else str(nominee.dx_index_score)
     form["tasks_completed"] = {True: "yes", False: "no"}.get(nominee.tasks_completed, "")
     form["initiatives"] = [{"name": item.get("name") or item.get("title") or "",
                             "recognised_by": item.get("recognised_by") or "",
-                            "recognised_on": item.get("recognised_on") or "",
+                            "recognised_on": days.shown(item.get("recognised_on")),
                             "recognised": bool(item.get("recognised"))} for item in nominee.initiatives or []]
     return form
 
@@ -107,7 +107,9 @@ def _payload(kind: str, form: dict[str, Any]) -> dict[str, Any]:
     payload: dict[str, Any] = {"kind": kind}
     for field, value in form.items():
         if field == "initiatives":
-            payload[field] = [{key: (item[key] or None) if key != "recognised" else item[key] for key in item}
+            payload[field] = [{"name": item["name"] or None, "recognised_by": item["recognised_by"] or None,
+                               "recognised_on": days.iso_or_typed(item["recognised_on"]),
+                               "recognised": item["recognised"]}
                               for item in value if item["name"] or item["recognised_by"] or item["recognised_on"]]
         elif field in TRI_STATE:
             payload[field] = {"yes": True, "no": False}.get(value)
@@ -118,6 +120,8 @@ def _payload(kind: str, form: dict[str, Any]) -> dict[str, Any]:
             payload[field] = value.replace(",", ".") or None
         elif field == "name":
             payload[field] = value
+        elif field == "date_of_birth":
+            payload[field] = days.iso_or_typed(value)
         else:
             payload[field] = value or None
     return payload
@@ -294,10 +298,7 @@ def record_clearance(dossier_id: int, nominee_id: int):
     form = {key: (request.form.get(key) or "").strip() for key in ("kind", "issuer", "number", "issued_on")}
     upload = request.files.get("file")
     content = upload.stream.read(MAX_PROOF) if upload is not None else b""
-    try:
-        issued_on = date.fromisoformat(form["issued_on"]) if form["issued_on"] else None
-    except ValueError:
-        issued_on = None
+    issued_on = days.parse_day(form["issued_on"])
     try:
         clearances.record_clearance(session, actor=user, dossier_id=dossier.id, nominee_id=nominee.id,
                                     kind=form["kind"], issuer=form["issuer"], number=form["number"],

@@ -12,6 +12,7 @@ from ...nomination import permissions as nomination_permissions
 from ...nomination.documents.labels import award_labels
 from ..access import login_required
 from ..context import current_user, db
+from ..dossiers.days import parse_day
 
 bp = Blueprint("registers", __name__, template_folder="templates", url_prefix="/registers")
 SHOWN = 200
@@ -27,10 +28,7 @@ def _text(name: str, limit: int = 200) -> str | None:
 
 
 def _day(name: str) -> date | None:
-    try:
-        return date.fromisoformat(request.args.get(name) or "")
-    except ValueError:
-        return None
+    return parse_day(request.args.get(name))
 
 
 @bp.get("/awards")
