@@ -31,6 +31,7 @@ class NomineeOut(Schema):
     tasks_completed = fields.Boolean(allow_none=True)
     annual_rating = fields.String(allow_none=True)
     initiatives = fields.List(fields.Dict())
+    sector = fields.String(allow_none=True)
     tax_clearance = fields.Boolean(allow_none=True)
     social_insurance_clearance = fields.Boolean(allow_none=True)
     environment_clearance_required = fields.Boolean()
