@@ -222,3 +222,43 @@ def test_a_prior_award_for_the_same_achievement_is_flagged(world):
     by_year = office.get("/registers/awards?year=2024&award_form=certificate_of_commendation").data.decode()
     assert "1 bản ghi" in by_year and "7/QĐ-UBND" in by_year
     assert "1 bản ghi" in office.get("/registers/awards?unit=hải châu&year=2025").data.decode()
+
+
+def test_the_api_shares_the_sector_rule_the_score_rule_and_the_audit(world):
+    world.open_round()
+    dossier = world.start_dossier(HAICHAU.officer)
+    url = f"/api/v1/dossiers/{dossier['id']}/nominees"
+    company = world.post(HAICHAU.officer, url, {"kind": "enterprise", "name": "Công ty Xây dựng Hòa Vang",
+                                                "sector": "construction"})
+    assert (company["sector"], company["environment_clearance_required"],
+            company["food_safety_clearance_required"]) == ("construction", True, False)
+    unknown = world.client.post(url, json={"kind": "enterprise", "name": "Công ty Khác", "sector": "mining-x"},
+                                headers=world.login(HAICHAU.officer))
+    assert unknown.status_code == 422 and "sector" in unknown.get_json()["error"]["details"]["fields"]
+    score = world.client.post(url, json={"kind": "collective", "name": "Phòng Văn hóa", "dx_index_score": "80.001"},
+                              headers=world.login(HAICHAU.officer))
+    assert score.status_code == 422 and "dx_index_score" in score.get_json()["error"]["details"]["fields"]
+    assert _actions(world, "nominee.") == ["nominee.added"]
+
+
+def test_the_council_page_fills_the_open_minutes_step(world):
+    dossier_id, officer = _dossier(world)
+    officer.post(f"/dossiers/{dossier_id}/nominees", data={
+        **PERSON, "csrf_token": _csrf(officer.get(f"/dossiers/{dossier_id}").data)})
+    draft = world.session.scalar(select(TaskDraft))
+    instance_id = world.dossier(dossier_id)["instance_id"]
+    world.act(HAICHAU.officer, instance_id, "draft", {"nominees": [
+        {key: row[key] for key in ("kind", "name", "achievement_key", "achievement_summary", "award_form")}
+        for row in draft.data["nominees"]]})
+    person = world.session.scalar(select(Nominee))
+    page = officer.get(f"/dossiers/{dossier_id}/council")
+    assert "Đưa vào biên bản họp xét" in page.data.decode()
+    too_many = officer.post(f"/dossiers/{dossier_id}/council", data={
+        "csrf_token": _csrf(page.data), "members_total": "9", "members_present": "7", f"votes-{person.id}": "8"})
+    assert too_many.status_code == 422 and "Số phiếu vượt số thành viên có mặt" in too_many.data.decode()
+    sent = officer.post(f"/dossiers/{dossier_id}/council", data={
+        "csrf_token": _csrf(page.data), "members_total": "9", "members_present": "7", f"votes-{person.id}": "6"})
+    assert sent.status_code == 302 and sent.headers["Location"].startswith("/tasks/")
+    minutes = world.session.scalar(select(TaskDraft).where(TaskDraft.task_id == sent.headers["Location"].split("/")[2]))
+    assert (minutes.data["council_members_total"], minutes.data["council_members_present"]) == (9, 7)
+    assert [row["votes_for"] for row in minutes.data["nominees"]] == [6]
