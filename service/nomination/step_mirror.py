@@ -44,6 +44,13 @@ def form_row(nominee: Nominee) -> dict[str, Any]:
     }
 
 
+def open_steps(session: Session, dossier: Dossier) -> set[str]:
+    """The element ids of the dossier's process steps open now."""
+    if dossier.instance_id is None:
+        return set()
+    return {view.element_id for view in task_views.open_of_instance(session, dossier.instance_id)}
+
+
 def mirror(session: Session, actor: User | None, dossier: Dossier) -> None:
     """Write the dossier's rows into the actor's draft of its open drafting or clearances step, if any."""
     if actor is None or dossier.instance_id is None:

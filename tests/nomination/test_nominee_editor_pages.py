@@ -262,3 +262,20 @@ def test_the_council_page_fills_the_open_minutes_step(world):
     minutes = world.session.scalar(select(TaskDraft).where(TaskDraft.task_id == sent.headers["Location"].split("/")[2]))
     assert (minutes.data["council_members_total"], minutes.data["council_members_present"]) == (9, 7)
     assert [row["votes_for"] for row in minutes.data["nominees"]] == [6]
+
+
+def test_after_the_drafting_step_the_list_is_not_edited_on_the_page(world):
+    dossier_id, officer = _dossier(world)
+    officer.post(f"/dossiers/{dossier_id}/nominees", data={
+        **PERSON, "csrf_token": _csrf(officer.get(f"/dossiers/{dossier_id}").data)})
+    draft = world.session.scalar(select(TaskDraft))
+    world.act(HAICHAU.officer, world.dossier(dossier_id)["instance_id"], "draft", {"nominees": [
+        {key: row[key] for key in ("kind", "name", "achievement_key", "achievement_summary", "award_form")}
+        for row in draft.data["nominees"]]})
+    person = world.session.scalar(select(Nominee))
+    assert "/nominees/new?kind=" not in officer.get(f"/dossiers/{dossier_id}").data.decode()
+    refused = officer.post(f"/dossiers/{dossier_id}/nominees/{person.id}", follow_redirects=True, data={
+        **PERSON, "name": "Tên khác", "csrf_token": _csrf(officer.get(f"/dossiers/{dossier_id}").data)})
+    assert "danh sách chỉ sửa được ở bước lập hồ sơ" in refused.data.decode()
+    world.session.expire_all()
+    assert person.name == "Trần Thị Mai"

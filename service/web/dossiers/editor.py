@@ -17,7 +17,7 @@ from ...errors import ValidationFailed
 from ...i18n import msg, translate
 from ...models import Nominee, OrgUnit, ProcessInstance
 from ...models.nomination import CLEARANCE_KINDS
-from ...nomination import award_history, clearances, council, dossiers
+from ...nomination import award_history, clearances, council, dossiers, step_mirror
 from ...nomination import permissions as nomination_permissions
 from ...nomination.documents.labels import award_labels
 from ...nomination.nominee_input import NomineeIn, NomineePatch, nominee_values
@@ -43,17 +43,23 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
 CHECKBOXES = ("propose_state_level",)
 TRI_STATE = ("tasks_completed",)
 INITIATIVE_ROWS = 3
+MAX_INITIATIVES = 50
 MAX_PROOF = 20 * 1024 * 1024 + 1
 
 
-def _editable(dossier_id: int):
-    """The dossier, if the user is an officer of its unit (anyone else: 404) and it is still a draft."""
+def _editable(dossier_id: int, steps: tuple[str, ...] = ("draft",)):
+    """The dossier, if the user is an officer of its unit (anyone else: 404), it is still a draft and, when
+    its process runs, one of `steps` is open there (the list is the drafting step's while it is open; the
+    clearances are its own step's): otherwise the dossier page again with the reason."""
     session, user = db(), current_user()
     dossier = dossiers.get_dossier(session, actor=user, dossier_id=dossier_id)
     if "unit_officer" not in user.role_keys() or user.org_unit_id != dossier.org_unit_id:
         abort(404)
     if not nomination_permissions.can_edit_dossier(user, dossier):
         notify(msg("Hồ sơ đã nộp; không sửa được."), "error")
+        return dossier, redirect(url_for(".show", dossier_id=dossier.id))
+    if dossier.instance_id is not None and not step_mirror.open_steps(session, dossier) & set(steps):
+        notify(msg("Hồ sơ đang ở bước xử lý khác; danh sách chỉ sửa được ở bước lập hồ sơ."), "error")
         return dossier, redirect(url_for(".show", dossier_id=dossier.id))
     return dossier, None
 
@@ -90,11 +96,13 @@ def _typed(kind: str) -> dict[str, Any]:
     form: dict[str, Any] = {}
     for field in COMMON + KIND_FIELDS[kind]:
         if field == "initiatives":
+            # Every row the form had (a nominee from the sheet or the API may have more than the blank three).
+            rows = sum(1 for key in request.form if key.startswith("initiative-") and key.endswith("-name"))
             form[field] = [{"name": request.form.get(f"initiative-{i}-name", "").strip(),
                             "recognised_by": request.form.get(f"initiative-{i}-recognised_by", "").strip(),
                             "recognised_on": request.form.get(f"initiative-{i}-recognised_on", "").strip(),
                             "recognised": request.form.get(f"initiative-{i}-recognised") == "on"}
-                           for i in range(INITIATIVE_ROWS)]
+                           for i in range(min(rows, MAX_INITIATIVES))]
         elif field in CHECKBOXES:
             form[field] = request.form.get(field) == "on"
         else:
@@ -291,7 +299,7 @@ def nominee_clearances(dossier_id: int, nominee_id: int):
 def record_clearance(dossier_id: int, nominee_id: int):
     """Record one clearance with its proof; a refusal keeps what was typed (the file must be chosen again)."""
     session, user = db(), current_user()
-    dossier, refused = _editable(dossier_id)
+    dossier, refused = _editable(dossier_id, steps=step_mirror.MIRRORED_STEPS)
     if refused:
         return refused
     nominee = clearances.enterprise_nominee(session, actor=user, dossier_id=dossier.id, nominee_id=nominee_id)
@@ -386,7 +394,7 @@ def council_check(dossier_id: int):
 def council_to_minutes(dossier_id: int):
     """Put the typed numbers into the officer's draft of the open minutes step and open it."""
     session, user = db(), current_user()
-    dossier, refused = _editable(dossier_id)
+    dossier, refused = _editable(dossier_id, steps=(COUNCIL_STEP,))
     if refused:
         return refused
     step = _council_step(dossier)

@@ -56,8 +56,9 @@ def _page(dossier_id: int, *, sheet=None, status: int = 200):
     steps = task_views.open_of_instance(session, dossier.instance_id) if dossier.instance_id else []
     draft_step = next((step for step in steps if step.element_id == DRAFT_STEP), None)
     on = dossier.round.opens_on or date.today()
-    editable = (nomination_permissions.can_edit_dossier(user, dossier)
-                and "unit_officer" in user.role_keys() and user.org_unit_id == dossier.org_unit_id)
+    # The list is edited here while the process (if any) is at its drafting step, as the editor requires.
+    editable = (nomination_permissions.can_edit_dossier(user, dossier) and "unit_officer" in user.role_keys()
+                and user.org_unit_id == dossier.org_unit_id and (dossier.instance_id is None or draft_step is not None))
     missing = {nominee.id: clearances.missing(session, nominee) for nominee in dossier.nominees
                if nominee.kind == "enterprise"}
     return render_template("dossiers/show.html", dossier=dossier, steps=steps, draft_step=draft_step,
