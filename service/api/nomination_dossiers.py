@@ -3,63 +3,16 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, fields, validate
 
 from ..http import current_user, db
-from ..i18n import msg
-from ..models.nomination import NOMINEE_KINDS
 from ..nomination import clock, dossiers, nominee_sheet
+from ..nomination.nominee_input import NomineeIn, NomineePatch, nominee_values
 from .bounds import ID
 from .inputs import json_body, page_args
 from .nomination_reference import uploaded_file
 
 bp = Blueprint("nomination_dossiers", __name__, url_prefix="/api/v1/dossiers")
-
-
-class InitiativeIn(Schema):
-    name = fields.String(required=True, validate=validate.Length(1, 500))
-    recognised = fields.Boolean(load_default=False)
-    recognised_by = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=255))
-    recognised_on = fields.Date(load_default=None, allow_none=True)
-
-
-class NomineeIn(Schema):
-    kind = fields.String(required=True, validate=validate.OneOf(NOMINEE_KINDS))
-    name = fields.String(required=True, validate=validate.Length(1, 255))
-    identifier = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
-    subject_org_unit_code = fields.String(load_default=None, allow_none=True)
-    position = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=255))
-    unit_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=255))
-    sex = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(("male", "female")))
-    date_of_birth = fields.Date(load_default=None, allow_none=True)
-    achievement_summary = fields.String(load_default="", validate=validate.Length(max=20000))
-    achievement_key = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
-    award_form = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
-    tasks_completed = fields.Boolean(load_default=None, allow_none=True)
-    annual_rating = fields.String(load_default=None, allow_none=True,
-                                  validate=validate.OneOf(("excellent", "good", "completed", "not_completed")))
-    initiatives = fields.List(fields.Nested(InitiativeIn), load_default=list)
-    tax_clearance = fields.Boolean(load_default=None, allow_none=True)
-    social_insurance_clearance = fields.Boolean(load_default=None, allow_none=True)
-    environment_clearance_required = fields.Boolean(load_default=False)
-    environment_clearance = fields.Boolean(load_default=None, allow_none=True)
-    food_safety_clearance_required = fields.Boolean(load_default=False)
-    food_safety_clearance = fields.Boolean(load_default=None, allow_none=True)
-    # Checked (never rounded) by the domain: more than two decimals is refused there on every path.
-    dx_index_score = fields.Decimal(load_default=None, allow_none=True, allow_nan=False)
-    on_hold = fields.Boolean(load_default=False)
-    hold_reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
-    propose_state_level = fields.Boolean(load_default=False)
-
-    @validates_schema
-    def _hold_needs_reason(self, data: dict, **_kwargs) -> None:
-        if data.get("on_hold") and not (data.get("hold_reason") or "").strip():
-            raise ValidationError({"hold_reason": [msg("Cần nêu lý do tạm dừng xét.")]})
-
-
-class NomineePatch(NomineeIn):
-    class Meta:
-        partial = True
 
 
 class NomineeOut(Schema):
@@ -78,6 +31,7 @@ class NomineeOut(Schema):
     tasks_completed = fields.Boolean(allow_none=True)
     annual_rating = fields.String(allow_none=True)
     initiatives = fields.List(fields.Dict())
+    sector = fields.String(allow_none=True)
     tax_clearance = fields.Boolean(allow_none=True)
     social_insurance_clearance = fields.Boolean(allow_none=True)
     environment_clearance_required = fields.Boolean()
@@ -128,13 +82,6 @@ class DossierOut(Schema):
     nominees = fields.List(fields.Nested(NomineeOut))
 
 
-def _nominee_values(values: dict) -> dict:
-    if "initiatives" in values:
-        values["initiatives"] = [{**item, "recognised_on": item["recognised_on"].isoformat()
-                                  if item.get("recognised_on") else None} for item in values["initiatives"]]
-    return values
-
-
 @bp.post("")
 def create_dossier():
     """Start the caller's unit's dossier for an open round; starts `unit_nomination` when deployed."""
@@ -163,7 +110,7 @@ def get_dossier(dossier_id: int):
 @bp.post("/<int:dossier_id>/nominees")
 def add_nominee(dossier_id: int):
     """Add a nominee to a draft or returned dossier (the unit's officer)."""
-    values = _nominee_values(NomineeIn().load(json_body()))
+    values = nominee_values(NomineeIn().load(json_body()))
     nominee = dossiers.add_nominee(db(), actor=current_user(), dossier_id=dossier_id, values=values)
     return jsonify(NomineeOut().dump(nominee)), 201
 
@@ -171,7 +118,7 @@ def add_nominee(dossier_id: int):
 @bp.patch("/<int:dossier_id>/nominees/<int:nominee_id>")
 def update_nominee(dossier_id: int, nominee_id: int):
     """Change a nominee of a draft or returned dossier."""
-    values = _nominee_values(NomineePatch().load(json_body(), partial=True))
+    values = nominee_values(NomineePatch().load(json_body(), partial=True))
     nominee = dossiers.update_nominee(db(), actor=current_user(), dossier_id=dossier_id, nominee_id=nominee_id,
                                       values=values)
     return jsonify(NomineeOut().dump(nominee))

@@ -6,8 +6,20 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from ..db import Base, UTCDateTime, utcnow
 
@@ -16,6 +28,8 @@ ROUND_STATUSES = ("planned", "open", "closed", "consolidated", "appraised", "dec
 REGISTRATION_STATUSES = ("draft", "submitted", "acknowledged", "returned")
 DOSSIER_STATUSES = ("draft", "submitted", "returned", "accepted", "rejected", "closed")
 NOMINEE_KINDS = ("collective", "individual", "enterprise", "household", "other")
+CLEARANCE_KINDS = ("tax", "social_insurance", "environment", "food_safety")
+COMMENT_STATUSES = ("new", "published", "hidden")
 NOMINEE_OUTCOMES = (
     "proposed", "dropped_by_council", "ineligible", "held", "eligible", "accepted", "ranked", "cut_by_quota",
     "proposed_to_city", "approved", "excluded", "awarded", "escalated", "state_awarded", "state_not_awarded",
@@ -211,6 +225,9 @@ class Nominee(Base):
     environment_clearance: Mapped[bool | None] = mapped_column(Boolean)
     food_safety_clearance_required: Mapped[bool] = mapped_column(Boolean, default=False)
     food_safety_clearance: Mapped[bool | None] = mapped_column(Boolean)
+    # An enterprise's field of business: which clearances beyond tax and social insurance it needs
+    # (the dated parameter `enterprise.clearance_sectors`).
+    sector: Mapped[str | None] = mapped_column(String(64))
     on_hold: Mapped[bool] = mapped_column(Boolean, default=False)
     hold_reason: Mapped[str | None] = mapped_column(String(2000))
     votes_for: Mapped[int | None] = mapped_column(Integer)
@@ -230,6 +247,32 @@ class Nominee(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     dossier: Mapped[Dossier] = relationship(back_populates="nominees")
+    clearances: Mapped[list[NomineeClearance]] = relationship(back_populates="nominee", order_by="NomineeClearance.id",
+                                                              cascade="all, delete-orphan")
+
+
+class NomineeClearance(Base):
+    """An authority's written confirmation for an enterprise (tax, social insurance, environment, food
+    safety): who issued it, its number and date, and the scanned document as proof."""
+
+    __tablename__ = "nominee_clearances"
+    __table_args__ = (UniqueConstraint("nominee_id", "kind", name="uq_nominee_clearances_nominee_kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nominee_id: Mapped[int] = mapped_column(ForeignKey("nominees.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    issuer: Mapped[str] = mapped_column(String(255))
+    number: Mapped[str] = mapped_column(String(64))
+    issued_on: Mapped[date] = mapped_column(Date)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(128))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    nominee: Mapped[Nominee] = relationship(back_populates="clearances")
 
 
 class DocumentCounter(Base):
@@ -327,3 +370,10 @@ class PublicComment(Base):
     content: Mapped[str] = mapped_column(Text)
     client_key: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Moderation by the emulation–commendation office: only published comments are shown to the public.
+    status: Mapped[str] = mapped_column(String(16), default="new", server_default="new", index=True)
+    answer: Mapped[str | None] = mapped_column(Text)
+    moderated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    moderated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    nominee: Mapped[Nominee] = relationship()

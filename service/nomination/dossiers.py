@@ -15,7 +15,7 @@ from ..i18n import msg
 from ..models import AwardRound, Dossier, Nominee, OrgUnit, User
 from ..notifications import events as notifications
 from ..operations import audit
-from . import clock, config, permissions, processes, rounds
+from . import clock, config, permissions, processes, rounds, step_mirror
 from . import nominees as nominee_values
 
 NOT_FOUND = msg("Không tìm thấy hồ sơ đề nghị.")
@@ -113,7 +113,7 @@ def instance_data(session: Session, dossier: Dossier) -> dict:
     }
 
 
-def _editable(session: Session, actor: User | None, dossier_id: int) -> Dossier:
+def editable_dossier(session: Session, actor: User | None, dossier_id: int) -> Dossier:
     dossier = get_dossier(session, actor=actor, dossier_id=dossier_id, for_update=True)
     if actor is not None and not permissions.can_edit_dossier(actor, dossier):
         if dossier.status not in ("draft", "returned"):
@@ -131,38 +131,60 @@ def _nominee(dossier: Dossier, nominee_id: int) -> Nominee:
     return found
 
 
+def _audit_nominee(session: Session, action: str, actor: User | None, dossier: Dossier, nominee: Nominee,
+                   changed: list[str] | None = None) -> None:
+    details = {"dossier_id": dossier.id, "nominee_id": nominee.id, "kind": nominee.kind, "name": nominee.name}
+    if changed is not None:
+        details["fields"] = sorted(changed)
+    audit.record(session, action=action, actor=_actor_name(actor), instance_id=dossier.instance_id, details=details)
+
+
 def add_nominee(session: Session, *, actor: User | None, dossier_id: int, values: dict[str, Any]) -> Nominee:
-    dossier = _editable(session, actor, dossier_id)
+    dossier = editable_dossier(session, actor, dossier_id)
     nominee = nominee_values.new_nominee(session, dossier, values)
     dossier.updated_at = utcnow()
+    _audit_nominee(session, "nominee.added", actor, dossier, nominee)
+    step_mirror.mirror(session, actor, dossier)
     return nominee
 
 
 def update_nominee(session: Session, *, actor: User | None, dossier_id: int, nominee_id: int,
                    values: dict[str, Any]) -> Nominee:
-    dossier = _editable(session, actor, dossier_id)
+    dossier = editable_dossier(session, actor, dossier_id)
     nominee = nominee_values.apply_values(session, _nominee(dossier, nominee_id), dossier, values)
     dossier.updated_at = utcnow()
     session.flush()
+    _audit_nominee(session, "nominee.updated", actor, dossier, nominee, changed=list(values))
+    step_mirror.mirror(session, actor, dossier)
     return nominee
 
 
 def remove_nominee(session: Session, *, actor: User | None, dossier_id: int, nominee_id: int) -> None:
-    dossier = _editable(session, actor, dossier_id)
-    dossier.nominees.remove(_nominee(dossier, nominee_id))
+    dossier = editable_dossier(session, actor, dossier_id)
+    nominee = _nominee(dossier, nominee_id)
+    _audit_nominee(session, "nominee.removed", actor, dossier, nominee)
+    dossier.nominees.remove(nominee)
     dossier.updated_at = utcnow()
     session.flush()
+    step_mirror.mirror(session, actor, dossier)
 
 
 def replace_nominees(session: Session, *, actor: User | None, dossier_id: int,
                      items: list[dict[str, Any]]) -> list[Nominee]:
     """Make the dossier's nominees equal to `items` (with `id`: update; without: add; missing: remove)."""
-    dossier = _editable(session, actor, dossier_id)
+    dossier = editable_dossier(session, actor, dossier_id)
     keep: list[Nominee] = []
     for item in items:
-        values = {key: value for key, value in item.items() if key != "id"}
-        if item.get("id"):
-            keep.append(nominee_values.apply_values(session, _nominee(dossier, int(item["id"])), dossier, values))
+        values = {key: value for key, value in item.items() if key not in ("id", "nominee_id")}
+        # A step's form carries the row's `nominee_id` (the web form has no `id`): the same row either way.
+        # A form that keeps no id at all (the steps' forms make it read-only, so it is not sent back) names
+        # the row by its type and name: the row, its clearances and its history stay.
+        known = item.get("id") or item.get("nominee_id")
+        row = next((n for n in dossier.nominees if n.id == int(known)), None) if known else None
+        if row is None:
+            row = _same_row(dossier, keep, values)
+        if row is not None:
+            keep.append(nominee_values.apply_values(session, row, dossier, values))
         else:
             _require(values, ("kind", "name"))
             keep.append(nominee_values.new_nominee(session, dossier, values))
@@ -172,6 +194,18 @@ def replace_nominees(session: Session, *, actor: User | None, dossier_id: int,
     dossier.updated_at = utcnow()
     session.flush()
     return keep
+
+
+def _same_row(dossier: Dossier, taken: list[Nominee], values: dict[str, Any]) -> Nominee | None:
+    """The one row not yet matched with the same type and name (and birth date, when both have one)."""
+    if not values.get("kind") or not values.get("name"):
+        return None
+    name = nominee_values.normalise_name(values["name"])
+    born = values.get("date_of_birth")
+    found = [n for n in dossier.nominees if n not in taken and n.kind == values["kind"]
+             and nominee_values.normalise_name(n.name) == name
+             and (born is None or n.date_of_birth is None or n.date_of_birth == born)]
+    return found[0] if len(found) == 1 else None
 
 
 def _require(values: dict, fields: tuple[str, ...]) -> None:

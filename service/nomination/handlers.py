@@ -87,7 +87,8 @@ def nominee_json(nominee: Nominee) -> dict:
 
 
 def _nominee_values(item: dict) -> dict:
-    values = {key: item[key] for key in (*EDITABLE_FIELDS, "subject_org_unit_code", "id") if key in item}
+    values = {key: item[key] for key in (*EDITABLE_FIELDS, "subject_org_unit_code", "id", "nominee_id")
+              if key in item}
     if isinstance(values.get("date_of_birth"), str):
         values["date_of_birth"] = date.fromisoformat(values["date_of_birth"][:10]) if values["date_of_birth"] else None
     return values

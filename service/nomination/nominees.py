@@ -14,13 +14,17 @@ from ..db import utcnow
 from ..errors import ValidationFailed
 from ..i18n import msg
 from ..models import AwardRound, Dossier, Nominee, OrgUnit
+from . import config
+
+SECTORS_KEY = "enterprise.clearance_sectors"
+ALWAYS_CLEARANCES = ("tax", "social_insurance")
 
 EDITABLE_FIELDS = (
     "kind", "name", "identifier", "position", "unit_name", "sex", "date_of_birth", "achievement_summary",
     "achievement_key", "award_form", "award_type", "tasks_completed", "annual_rating", "initiatives",
     "tax_clearance", "social_insurance_clearance", "environment_clearance_required", "environment_clearance",
     "food_safety_clearance_required", "food_safety_clearance", "on_hold", "hold_reason", "propose_state_level",
-    "dx_index_score",
+    "dx_index_score", "sector",
 )
 
 
@@ -100,6 +104,8 @@ def apply_values(session: Session, nominee: Nominee, dossier: Dossier, values: d
     for field in EDITABLE_FIELDS:
         if field in values:
             setattr(nominee, field, values[field])
+    if nominee.kind == "enterprise" and "sector" in values:
+        _apply_sector(session, nominee, dossier.round)
     if "subject_org_unit_code" in values:
         nominee.subject_org_unit_id = _subject_unit_id(session, values["subject_org_unit_code"])
     if nominee.kind == "collective" and nominee.subject_org_unit_id is None and nominee.name == dossier.unit_name:
@@ -117,6 +123,38 @@ def apply_values(session: Session, nominee: Nominee, dossier: Dossier, values: d
                                         unit_name=nominee.unit_name)
     nominee.updated_at = utcnow()
     return nominee
+
+
+def clearance_rules(session: Session, round_: AwardRound) -> dict:
+    """The dated sector table: the clearances every enterprise needs and each sector's extra ones."""
+    rules = config.param(session, SECTORS_KEY, on=round_.opens_on, default=None) or {}
+    return {"always": list(rules.get("always") or ALWAYS_CLEARANCES), "sectors": list(rules.get("sectors") or [])}
+
+
+def required_clearances(session: Session, nominee: Nominee, round_: AwardRound) -> list[str]:
+    """Which clearances an enterprise nominee needs: always tax and social insurance, plus what its sector
+    (or a flag set on the nominee by hand or by the sheet) requires."""
+    if nominee.kind != "enterprise":
+        return []
+    kinds = clearance_rules(session, round_)["always"]
+    if nominee.environment_clearance_required:
+        kinds.append("environment")
+    if nominee.food_safety_clearance_required:
+        kinds.append("food_safety")
+    return list(dict.fromkeys(kinds))
+
+
+def _apply_sector(session: Session, nominee: Nominee, round_: AwardRound) -> None:
+    """The sector decides the environment and food-safety requirements (read from the dated table)."""
+    if not nominee.sector:
+        return
+    sectors = {item["code"]: item for item in clearance_rules(session, round_)["sectors"]}
+    if nominee.sector not in sectors:
+        message = msg("Lĩnh vực hoạt động không có trong danh mục.")
+        raise ValidationFailed(message, details={"fields": {"sector": [message]}})
+    requires = set(sectors[nominee.sector].get("requires") or ())
+    nominee.environment_clearance_required = "environment" in requires
+    nominee.food_safety_clearance_required = "food_safety" in requires
 
 
 def _subject_unit_id(session: Session, code: str | None) -> int | None:

@@ -114,3 +114,8 @@ def can_see_round_details(user: User, round_: AwardRound) -> bool:
     """Ranking and consolidated lists: the lead agency, Home Affairs, the city and read-all roles."""
     return can_read_everything(user) or is_lead_of(user, round_.lead_org_unit_id) or _has(
         user, HOME_AFFAIRS_ROLES | CITY_ROLES)
+
+
+def can_moderate_comments(session: Session, user: User) -> bool:
+    """Publish, hide and answer the public's comments: Home Affairs' emulation–commendation office roles."""
+    return is_home_affairs(session, user)

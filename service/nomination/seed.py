@@ -111,6 +111,20 @@ PARAMETERS: list[tuple[str, Any, date, date | None, str]] = [
         {"field": "submitted_at", "order": "asc"},
      ], date(2021, 12, 10), None,
      "Xếp hạng theo chỉ số chuyển đổi số, tỷ lệ phiếu, thời điểm nộp [I, cơ quan chủ trì hướng dẫn]"),
+    ("enterprise.clearance_sectors", {
+        "always": ["tax", "social_insurance"],
+        "sectors": [
+            {"code": "information_technology", "name": "Công nghệ thông tin, phần mềm, dịch vụ số", "requires": []},
+            {"code": "trade_services", "name": "Thương mại, dịch vụ", "requires": []},
+            {"code": "manufacturing", "name": "Sản xuất công nghiệp", "requires": ["environment"]},
+            {"code": "construction", "name": "Xây dựng, khai thác khoáng sản", "requires": ["environment"]},
+            {"code": "food", "name": "Sản xuất, chế biến, kinh doanh thực phẩm; dịch vụ ăn uống",
+             "requires": ["environment", "food_safety"]},
+            {"code": "agriculture", "name": "Nông nghiệp, thủy sản", "requires": ["environment", "food_safety"]},
+            {"code": "other", "name": "Lĩnh vực khác", "requires": []},
+        ]}, date(2024, 1, 1), None,
+     QD_3970 + ": doanh nghiệp có xác nhận hoàn thành nghĩa vụ thuế, BHXH; xác nhận về môi trường, an toàn thực "
+     "phẩm với lĩnh vực có yêu cầu (theo thông lệ hồ sơ khen thưởng doanh nghiệp) [I, DOMAIN A3.2]"),
     ("public_comment.rate_limit", {"max_requests": 5, "window_seconds": 3600}, date(2024, 1, 1), None,
      "Giới hạn góp ý công khai theo địa chỉ IP [I, cấu hình vận hành]"),
     ("public_comment.max_length", 2000, date(2024, 1, 1), None, "Độ dài tối đa một góp ý [I, cấu hình vận hành]"),

@@ -86,12 +86,9 @@ def _refuse(message: Message, code: str) -> ValidationFailed:
     return ValidationFailed(message, details={"fields": {"file": [message]}, "reason": code})
 
 
-def add_attachment(session: Session, *, actor: User, task_id: str, filename: str, content: bytes) -> Attachment:
-    """Attach a file to a task's instance (the task must be open and the actor able to act on it)."""
-    task = tasks.get_task(session, actor=actor, task_id=task_id)
-    if task.state != "open" or not can_act_on_task(session, actor, task):
-        raise Conflict(msg("Công việc đã được xử lý; không đính kèm được."),
-                       code="task_not_open")
+def check_file(filename: str, content: bytes) -> tuple[str, FileType]:
+    """The safe name and the allow-listed type of an uploaded file; ValidationFailed (field `file`) when it
+    is empty, over 20 MB, or not what its content and extension both say."""
     if not content:
         raise _refuse(msg("Tệp rỗng."), "empty")
     if len(content) > MAX_BYTES:
@@ -100,6 +97,16 @@ def add_attachment(session: Session, *, actor: User, task_id: str, filename: str
     kind = detect_type(content)
     if kind is None or not name.lower().endswith(kind.extensions):
         raise _refuse(msg("Chỉ nhận tệp PDF, DOCX, XLSX, ODT, ODS, PNG hoặc JPEG đúng định dạng."), "type")
+    return name, kind
+
+
+def add_attachment(session: Session, *, actor: User, task_id: str, filename: str, content: bytes) -> Attachment:
+    """Attach a file to a task's instance (the task must be open and the actor able to act on it)."""
+    task = tasks.get_task(session, actor=actor, task_id=task_id)
+    if task.state != "open" or not can_act_on_task(session, actor, task):
+        raise Conflict(msg("Công việc đã được xử lý; không đính kèm được."),
+                       code="task_not_open")
+    name, kind = check_file(filename, content)
     attachment = Attachment(instance_id=task.instance_id, task_id=task.id, element_id=task.element_id,
                             filename=name, content_type=kind.content_type, size=len(content),
                             sha256=hashlib.sha256(content).hexdigest(), content=content, uploaded_by_id=actor.id,

@@ -81,7 +81,7 @@ def install(app: Flask) -> None:
     admin.install(app)
     notifications.install(app)
     app.register_blueprint(exports.bp)
-    app.register_blueprint(public.bp)
+    public.install(app)
     dossiers.install(app)
     rounds.install(app)
     registers.install(app)

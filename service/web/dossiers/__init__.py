@@ -1,5 +1,6 @@
 """Dossier pages for the unit's officer and head: create for an open round, the dossier with its
-reasons, clock, nominees and open steps, nominees from Excel into the draft step."""
+reasons, clock, nominees and open steps, nominees from Excel into the draft step; the nominee editor,
+enterprise clearances and the council meeting (editor.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from flask import Flask
 
 from .. import navigation
 from ..navigation import NavItem
+from . import editor  # noqa: F401  (its routes are on the dossiers blueprint)
 from .views import bp
 
 __all__ = ["bp", "install"]

@@ -12,8 +12,9 @@ from datetime import date
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from ...i18n import msg
-from ...nomination import clock, council, dossiers, nominee_sheet, rounds
+from ...nomination import award_history, clearances, clock, council, dossiers, nominee_sheet, rounds
 from ...nomination import permissions as nomination_permissions
+from ...nomination.documents.labels import award_labels
 from ...operations import drafts, task_views
 from ..access import login_required
 from ..context import current_user, db
@@ -55,9 +56,16 @@ def _page(dossier_id: int, *, sheet=None, status: int = 200):
     steps = task_views.open_of_instance(session, dossier.instance_id) if dossier.instance_id else []
     draft_step = next((step for step in steps if step.element_id == DRAFT_STEP), None)
     on = dossier.round.opens_on or date.today()
+    # The list is edited here while the process (if any) is at its drafting step, as the editor requires.
+    editable = (nomination_permissions.can_edit_dossier(user, dossier) and "unit_officer" in user.role_keys()
+                and user.org_unit_id == dossier.org_unit_id and (dossier.instance_id is None or draft_step is not None))
+    missing = {nominee.id: clearances.missing(session, nominee) for nominee in dossier.nominees
+               if nominee.kind == "enterprise"}
     return render_template("dossiers/show.html", dossier=dossier, steps=steps, draft_step=draft_step,
                            processing=clock.clock_of(session, dossier), rules=council.rules(session, on=on),
-                           sheet=sheet), status
+                           sheet=sheet, editable=editable, missing_clearances=missing,
+                           history=award_history.prior_awards(session, dossier.nominees),
+                           award_names=award_labels(session)), status
 
 
 @bp.get("/dossiers/<int:dossier_id>")

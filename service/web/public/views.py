@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from ...errors import DomainError, TooManyRequests
+from ...errors import DomainError, TooManyRequests, ValidationFailed
 from ...i18n import msg, translate
-from ...nomination import public_notice
-from ..context import db, locale
+from ...models import PublicComment
+from ...models.nomination import COMMENT_STATUSES
+from ...nomination import comment_moderation, public_notice
+from ..access import login_required
+from ..context import current_user, db, locale
 from ..messages import notify
 
 bp = Blueprint("public", __name__, template_folder="templates", url_prefix="/cong-khai")
@@ -32,6 +35,7 @@ def _notice_page(notice_id: int, *, template: str = "public/notice.html", form: 
     notice = public_notice.get_open_notice(session, notice_id)
     nominees = public_notice.listed_nominees(session, notice)
     return render_template(template, notice=notice, nominees=nominees, form=form or {}, error=error,
+                           comments=comment_moderation.published(session, notice),
                            max_name=MAX_NAME, max_content=MAX_CONTENT), status
 
 
@@ -72,6 +76,46 @@ def comment(notice_id: int):
                 raise
             error = exc.message
         else:
-            notify(msg("Cảm ơn bạn đã góp ý. Ý kiến đã được ghi nhận."))
+            notify(msg("Cảm ơn bạn đã góp ý. Ý kiến đã được ghi nhận và sẽ được công bố sau khi cơ quan "
+                       "thi đua – khen thưởng xem xét."))
             return redirect(url_for(".notice", notice_id=notice_id))
     return _notice_page(notice_id, form=form, error=translate(error, locale()), status=422)
+
+
+# --- moderation by the emulation–commendation office (signed in) -------------------------------------------
+
+def _queue_page(status: str, *, errors: dict | None = None, answers: dict | None = None, code: int = 200):
+    rows, counts = comment_moderation.queue(db(), actor=current_user(), status=status)
+    return render_template("public/moderation.html", rows=rows, counts=counts, status=status,
+                           statuses=COMMENT_STATUSES, errors=errors or {}, answers=answers or {}), code
+
+
+@bp.get("/kiem-duyet")
+@login_required
+def moderation():
+    """The queue of comments by status (new first): publish, hide, answer (404 for anyone else)."""
+    status = request.args.get("status", "new")
+    return _queue_page(status if status in COMMENT_STATUSES else "new")
+
+
+@bp.post("/kiem-duyet/<int:comment_id>")
+@login_required
+def moderate(comment_id: int):
+    """One moderation action (audited); the queue of the same status comes back."""
+    status = request.form.get("status", "new")
+    status = status if status in COMMENT_STATUSES else "new"
+    action, answer = request.form.get("action", ""), request.form.get("answer")
+    session = db()
+    try:
+        comment_moderation.moderate(session, actor=current_user(), comment_id=comment_id, action=action,
+                                    answer=answer)
+    except ValidationFailed as exc:
+        session.rollback()
+        # The queue the comment is in, so the refusal shows beside it.
+        status = session.get(PublicComment, comment_id).status
+        return _queue_page(status, errors={comment_id: translate(exc.message, locale())},
+                           answers={comment_id: answer or ""}, code=422)
+    session.commit()
+    notify({"publish": msg("Đã công bố ý kiến."), "hide": msg("Đã ẩn ý kiến."),
+            "answer": msg("Đã lưu trả lời.")}[action])
+    return redirect(url_for(".moderation", status=status) + f"#y-kien-{comment_id}")
