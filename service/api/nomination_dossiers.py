@@ -9,7 +9,7 @@ from ..http import current_user, db
 from ..i18n import msg
 from ..models.nomination import NOMINEE_KINDS
 from ..nomination import clock, dossiers, nominee_sheet
-from .bounds import ID
+from .bounds import ID, ORG_UNIT_CODE
 from .inputs import json_body, page_args
 from .nomination_reference import uploaded_file
 
@@ -27,7 +27,7 @@ class NomineeIn(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(NOMINEE_KINDS))
     name = fields.String(required=True, validate=validate.Length(1, 255))
     identifier = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
-    subject_org_unit_code = fields.String(load_default=None, allow_none=True)
+    subject_org_unit_code = fields.String(load_default=None, allow_none=True, validate=ORG_UNIT_CODE)
     position = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=255))
     unit_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=255))
     sex = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(("male", "female")))
@@ -107,7 +107,7 @@ class HoldIn(Schema):
 
 class DossierIn(Schema):
     round_id = fields.Integer(required=True, validate=ID)
-    org_unit_code = fields.String(load_default=None, allow_none=True)
+    org_unit_code = fields.String(load_default=None, allow_none=True, validate=ORG_UNIT_CODE)
 
 
 class DossierOut(Schema):
