@@ -127,6 +127,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Không tìm thấy quy trình được gọi '{ref}' trong gói hoặc trong các quy trình đã triển khai.",
         "Called process '{ref}' is neither in the bundle nor already deployed.",
     ),
+    "unknown_starter_role": (
+        "Thuộc tính '{property}' của '{owner}' nêu vai trò '{role}' không tồn tại trong hệ thống.",
+        "Property '{property}' of '{owner}' names role '{role}', which does not exist.",
+    ),
     "decision_missing_ref": (
         "Tác vụ quy tắc nghiệp vụ không chỉ định bảng quyết định ({how}).",
         "Business rule task does not name a decision ({how}).",
