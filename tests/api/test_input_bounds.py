@@ -17,10 +17,13 @@ from sqlalchemy import String, func, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 import service.api
+from service.engine.bundle.validation import MAX_ELEMENT_ID, MAX_NAME, MAX_PROCESS_ID, validate_bundle
 from service.models import (
+    AuditEvent,
     AwardRound,
     Deployment,
     DeploymentFile,
+    HumanTask,
     LaneRoleMapping,
     LegalParameter,
     MessageSubscription,
@@ -29,6 +32,7 @@ from service.models import (
     Nominee,
     OrgUnit,
     ProcessInstance,
+    ProcessVersion,
     PublicComment,
     Role,
     User,
@@ -186,3 +190,29 @@ def test_an_over_long_lane_name_is_422_naming_it(client, session, admins, login,
     assert "name" in response.get_json()["error"]["details"]["fields"]["mappings"]["0"]
     assert session.scalar(select(func.count()).select_from(LaneRoleMapping)
                           .where(func.length(LaneRoleMapping.name) > 255)) == 0
+
+
+def test_the_diagram_limits_are_the_columns_lengths():
+    assert MAX_PROCESS_ID == ProcessVersion.process_key.type.length == Deployment.key.type.length
+    assert MAX_ELEMENT_ID == HumanTask.element_id.type.length == AuditEvent.element_id.type.length
+    assert MAX_NAME == HumanTask.name.type.length == HumanTask.lane.type.length == LaneRoleMapping.name.type.length
+
+
+@pytest.mark.parametrize(("old", "new", "code"), [
+    ('id="three_lanes"', f'id="{"p" * 129}"', "id_too_long"),
+    ('id="t1"', f'id="{"t" * 256}"', "id_too_long"),
+    ('name="unit_officer"', f'name="{"L" * 256}"', "name_too_long"),
+])
+def test_a_diagram_id_or_name_longer_than_its_column_refuses_the_deployment(client, session, admins, login,
+                                                                          old, new, code):
+    xml = read_fixture("three_lanes.bpmn").decode()
+    assert old in xml
+    data = {"files": [(io.BytesIO(xml.replace(old, new).encode()), "three_lanes.bpmn")]}
+    response = client.post("/api/v1/process-definitions", data=data, headers=login("padmin"),
+                           content_type="multipart/form-data")
+    assert response.status_code == 422, response.get_json()
+    problems = response.get_json()["error"]["details"]["problems"]
+    assert any("vượt quá" in problem["message"] for problem in problems), problems
+    assert [p.code for p in validate_bundle({"three_lanes.bpmn": xml.replace(old, new).encode()})
+            if p.code.endswith("_too_long")] == [code]
+    assert session.scalar(select(func.count()).select_from(Deployment)) == 0

@@ -224,6 +224,25 @@ def _index_processes(bundle: _Bundle, index: BundleIndex, collector: ProblemColl
             index.process_files.setdefault(process_id, filename)
 
 
+# The columns a diagram's ids and names are stored in (process_versions.process_key; human_tasks.element_id,
+# name and lane): longer ones are refused here rather than by PostgreSQL when a step stores them, or kept
+# whole by SQLite. tests/api/test_input_bounds.py keeps these in step with the models.
+MAX_PROCESS_ID = 128
+MAX_ELEMENT_ID = 255
+MAX_NAME = 255
+
+
+def _check_lengths(filename: str, root: etree._Element, collector: ProblemCollector) -> None:
+    for element in root.iter(tag=etree.Element):
+        if namespace_of(element) != BPMN_NS:
+            continue
+        limit = MAX_PROCESS_ID if local_name(element) == "process" else MAX_ELEMENT_ID
+        if len(element.get("id") or "") > limit:
+            collector.at("id_too_long", filename, element, length=len(element.get("id")), limit=limit)
+        if len(element.get("name") or "") > MAX_NAME:
+            collector.at("name_too_long", filename, element, length=len(element.get("name")), limit=MAX_NAME)
+
+
 def _check_bpmn_file(
     filename: str, root: etree._Element, index: BundleIndex, checkers: SourceCheckers, collector: ProblemCollector
 ) -> None:
@@ -231,6 +250,7 @@ def _check_bpmn_file(
         collector.add("wrong_root", filename, line=root.sourceline, expected="bpmn:definitions", actual=str(root.tag))
         return
     dialect = detect_dialect(root)
+    _check_lengths(filename, root, collector)
     duplicates = report_duplicate_ids(filename, root, collector)
     errors = bpmn_schema_errors(root, spiff_extensions=dialect == "spiff")
     report_schema_errors(filename, root, errors, schema_name="BPMN", duplicate_ids=duplicates, collector=collector)
