@@ -14,6 +14,10 @@ import threading
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
+from gunicorn.http.message import Request
+from gunicorn.http.parser import RequestParser
+from gunicorn.http2 import negotiation
+from gunicorn.workers.gthread import ThreadWorker
 
 from .config import Settings
 
@@ -22,6 +26,44 @@ log = logging.getLogger(__name__)
 # A step that renders documents can take seconds; a worker is only killed when truly stuck.
 WORKER_TIMEOUT = 120
 KEEP_ALIVE = 30
+# The hard bounds on what one request may make a worker hold before the application sees it: the
+# request line, and everything after it up to the blank line. They are well above the application's
+# own limits (service/api/input_guard.py: 8,000-character URLs, 16 KB of headers), so anything between
+# gets the application's answer (JSON under /api, a page elsewhere); beyond them, gunicorn's bare 414/431.
+MAX_REQUEST_LINE = 64 * 1024
+MAX_REQUEST_HEAD = 64 * 1024
+
+
+class BoundedRequest(Request):
+    """gunicorn's request, with the line and the head bounded by this module's hard limits.
+
+    gunicorn caps `limit_request_line` at 8,190 (its HTML refusal, before the application's JSON 414)
+    and reads an unlimited line when it is 0: here it is 0 and the bound is MAX_REQUEST_LINE."""
+
+    def parse(self, unreader):
+        # gunicorn sizes the head's buffer from the per-field limits (fields x field size, megabytes);
+        # the whole head is bounded instead, so one field may be long or many fields short.
+        self.max_buffer_headers = MAX_REQUEST_HEAD
+        return super().parse(unreader)
+
+    def read_line(self, unreader, buf, limit=0):
+        return super().read_line(unreader, buf, limit or MAX_REQUEST_LINE)
+
+
+class BoundedRequestParser(RequestParser):
+    mesg_class = BoundedRequest
+
+
+class BoundedThreadWorker(ThreadWorker):
+    """gunicorn's threaded worker, parsing plain HTTP/1 connections with BoundedRequest."""
+
+    def handle(self, conn):
+        # A connection gets its parser on its first request (TConn.init keeps one already set); TLS
+        # and HTTP/2 connections, which `make run` does not serve, keep gunicorn's own.
+        if conn.parser is None and not self.cfg.is_ssl \
+                and not negotiation.prior_knowledge_allowed(self.cfg, conn.client):
+            conn.parser = BoundedRequestParser(self.cfg, conn.sock, conn.client)
+        return super().handle(conn)
 
 
 def gunicorn_options(settings: Settings) -> dict:
@@ -29,14 +71,15 @@ def gunicorn_options(settings: Settings) -> dict:
     return {
         "bind": f"{settings.host}:{settings.port}",
         "workers": settings.web_workers,
-        "worker_class": "gthread",
+        "worker_class": BoundedThreadWorker,
         "threads": settings.web_threads,
         "timeout": WORKER_TIMEOUT,
         "keepalive": KEEP_ALIVE,
-        # Gunicorn's own refusals are HTML: let lines and headers through far enough for the app's limits
-        # (service/api/input_guard.py: 8,000-character URLs, 16 KB of headers) to answer in JSON first.
-        "limit_request_line": 8190,  # gunicorn's maximum
-        "limit_request_field_size": 32768,
+        # Gunicorn's own refusals are bare HTML: its limits are lifted for the application's to answer
+        # first (JSON under /api), and BoundedRequest holds the hard bounds instead.
+        "limit_request_line": 0,  # unlimited here; MAX_REQUEST_LINE in BoundedRequest
+        "limit_request_field_size": MAX_REQUEST_HEAD,
+        "limit_request_fields": 32768,  # gunicorn's maximum; the head's size is the bound
         "post_worker_init": _start_background,
         "worker_exit": _stop_background,
         # No runtime control socket: it lives at one path per user, which two servers on a host would share.

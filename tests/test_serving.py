@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from service.config import Settings
-from service.serving import Server, gunicorn_options
+from service.serving import BoundedThreadWorker, Server, gunicorn_options
 from tests.conftest import PASSWORD
 from tests.engine.test_timers_firing import BUNDLE, actions, wait_for
 
@@ -50,9 +50,9 @@ def test_options_are_threaded_gunicorn_workers_from_the_settings():
     settings = Settings(host="127.0.0.1", port=5123, web_workers=3, web_threads=6)
     options = gunicorn_options(settings)
     assert (options["bind"], options["workers"], options["worker_class"], options["threads"]) == (
-        "127.0.0.1:5123", 3, "gthread", 6)
+        "127.0.0.1:5123", 3, BoundedThreadWorker, 6)
     server = Server(settings)  # gunicorn validates every option here
-    assert server.cfg.worker_class_str == "gthread" and server.cfg.threads == 6
+    assert server.cfg.worker_class is BoundedThreadWorker and server.cfg.threads == 6
 
 
 def test_run_py_serves_through_gunicorn_fires_timers_and_stops_on_sigint(session, create_org_unit, create_user,
@@ -84,5 +84,5 @@ def test_run_py_serves_through_gunicorn_fires_timers_and_stops_on_sigint(session
                 process.wait(timeout=10)
         log.seek(0)
         output = log.read().decode(errors="replace")
-    assert "Using worker: gthread" in output
+    assert "Using worker: BoundedThreadWorker" in output
     assert "production deployment" not in output and "development server" not in output.lower()

@@ -8,18 +8,19 @@ from marshmallow import Schema, fields, validate
 from ..http import current_user, db
 from ..models import ROLE_SCOPES
 from ..operations import admin
+from .bounds import ORG_UNIT_CODE, ROLE_KEY, USERNAME
 from .inputs import json_body
 
 bp = Blueprint("admin", __name__, url_prefix="/api/v1/admin")
 
-CODE = validate.Regexp(r"^[A-Za-z0-9_.-]{1,64}$")
-USERNAME = validate.Regexp(r"^[a-z0-9_.-]{3,64}$")
+CODE = [ORG_UNIT_CODE, validate.Regexp(r"^[A-Za-z0-9_.-]{1,64}$")]
+USERNAME_PATTERN = [USERNAME, validate.Regexp(r"^[a-z0-9_.-]{3,64}$")]
 
 
 class OrgUnitIn(Schema):
     code = fields.String(required=True, validate=CODE)
     name = fields.String(required=True, validate=validate.Length(1, 255))
-    parent_code = fields.String(load_default=None, allow_none=True)
+    parent_code = fields.String(load_default=None, allow_none=True, validate=ORG_UNIT_CODE)
     kind = fields.String(required=True, validate=validate.Length(1, 64))
     abbreviation = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=32))
     valid_from = fields.Date(load_default=None, allow_none=True)
@@ -38,7 +39,7 @@ class OrgUnitOut(Schema):
 
 
 class RoleIn(Schema):
-    key = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$"))
+    key = fields.String(required=True, validate=[ROLE_KEY, validate.Regexp(r"^[a-z][a-z0-9_]{0,63}$")])
     name = fields.String(required=True, validate=validate.Length(1, 255))
     scope = fields.String(required=True, validate=validate.OneOf(ROLE_SCOPES))
 
@@ -50,19 +51,19 @@ class RoleOut(Schema):
 
 
 class UserIn(Schema):
-    username = fields.String(required=True, validate=USERNAME)
+    username = fields.String(required=True, validate=USERNAME_PATTERN)
     password = fields.String(required=True, validate=validate.Length(8, 256))
     full_name = fields.String(required=True, validate=validate.Length(1, 255))
-    org_unit_code = fields.String(load_default=None, allow_none=True)
-    roles = fields.List(fields.String(), load_default=list)
+    org_unit_code = fields.String(load_default=None, allow_none=True, validate=ORG_UNIT_CODE)
+    roles = fields.List(fields.String(validate=ROLE_KEY), load_default=list)
     email = fields.Email(load_default=None, allow_none=True, validate=validate.Length(max=255))
 
 
 class UserPatch(Schema):
     password = fields.String(validate=validate.Length(8, 256))
     full_name = fields.String(validate=validate.Length(1, 255))
-    org_unit_code = fields.String(allow_none=True)
-    roles = fields.List(fields.String())
+    org_unit_code = fields.String(allow_none=True, validate=ORG_UNIT_CODE)
+    roles = fields.List(fields.String(validate=ROLE_KEY))
     email = fields.Email(allow_none=True, validate=validate.Length(max=255))
     active = fields.Boolean()
 

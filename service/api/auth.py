@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from ..errors import AuthenticationFailed
 from ..http import db
 from ..operations import auth
+from .bounds import USERNAME
 from .inputs import json_body
 
 bp = Blueprint("auth", __name__, url_prefix="/api/v1/auth")
 
 
 class TokenRequest(Schema):
-    username = fields.String(required=True)
-    password = fields.String(required=True)
+    username = fields.String(required=True, validate=USERNAME)
+    # No password is longer (admin.UserIn): a longer one is refused before it is hashed.
+    password = fields.String(required=True, validate=validate.Length(max=256))
 
 
 class TokenResponse(Schema):

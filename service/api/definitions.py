@@ -6,11 +6,13 @@ from flask import Blueprint, Response, jsonify, request
 from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import BadRequest
 
-from ..errors import NotFound
+from ..errors import NotFound, ValidationFailed
 from ..http import current_user, db
 from ..i18n import msg
+from ..models import DeploymentFile, LaneRoleMapping
 from ..operations import deployments, lane_roles
 from ..permissions import can_deploy
+from .bounds import ROLE_KEY, fits
 
 bp = Blueprint("definitions", __name__, url_prefix="/api/v1/process-definitions")
 
@@ -53,8 +55,8 @@ class LaneRoleOut(Schema):
 
 class LaneRoleIn(Schema):
     kind = fields.String(load_default="lane", validate=validate.OneOf(lane_roles.KINDS))
-    name = fields.String(required=True)
-    role_key = fields.String(required=True, allow_none=True)
+    name = fields.String(required=True, validate=fits(LaneRoleMapping.name))
+    role_key = fields.String(required=True, allow_none=True, validate=ROLE_KEY)
 
 
 class LaneRolesIn(Schema):
@@ -79,6 +81,9 @@ def deploy():
         name = (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1]
         if not name:
             raise BadRequest(msg("Tệp thiếu tên."))
+        if len(name) > DeploymentFile.filename.type.length:
+            raise ValidationFailed(msg("Dữ liệu không hợp lệ."), details={"fields": {"files": [msg(
+                "Tên tệp quá dài (tối đa {count} ký tự).", count=DeploymentFile.filename.type.length)]}})
         content = upload.stream.read(MAX_FILE_BYTES + 1)
         files[name] = content
     outcome = deployments.deploy(db(), actor=current_user(), files=files, key=request.args.get("key"))

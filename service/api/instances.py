@@ -7,7 +7,7 @@ from marshmallow import Schema, fields, validate
 
 from ..http import current_user, db
 from ..operations import instances, task_views
-from .bounds import ID
+from .bounds import ID, ORG_UNIT_CODE
 from .dumping import compiled_dump
 from .inputs import json_body, page_args
 from .tasks import task_body
@@ -18,7 +18,7 @@ bp = Blueprint("instances", __name__, url_prefix="/api/v1/process-instances")
 class StartIn(Schema):
     process_key = fields.String(required=True, validate=validate.Length(1, 128))
     version = fields.Integer(load_default=None, allow_none=True, validate=ID)
-    org_unit_code = fields.String(load_default=None, allow_none=True)
+    org_unit_code = fields.String(load_default=None, allow_none=True, validate=ORG_UNIT_CODE)
     data = fields.Dict(keys=fields.String(), load_default=dict)
 
 

@@ -8,7 +8,7 @@ from marshmallow import Schema, fields, validate
 from ..http import current_user, db
 from ..nomination import clock, dossiers, nominee_sheet
 from ..nomination.nominee_input import NomineeIn, NomineePatch, nominee_values
-from .bounds import ID
+from .bounds import ID, ORG_UNIT_CODE
 from .inputs import json_body, page_args
 from .nomination_reference import uploaded_file
 
@@ -61,7 +61,7 @@ class HoldIn(Schema):
 
 class DossierIn(Schema):
     round_id = fields.Integer(required=True, validate=ID)
-    org_unit_code = fields.String(load_default=None, allow_none=True)
+    org_unit_code = fields.String(load_default=None, allow_none=True, validate=ORG_UNIT_CODE)
 
 
 class DossierOut(Schema):

@@ -8,7 +8,9 @@ from werkzeug.exceptions import BadRequest
 
 from ..http import current_user, db
 from ..i18n import msg
+from ..models import LegalParameter
 from ..nomination import dx_scores, parameters, reference_import
+from .bounds import fits
 from .inputs import json_body, page_args
 
 bp = Blueprint("nomination_reference", __name__, url_prefix="/api/v1")
@@ -36,7 +38,7 @@ class ScoresImportOut(Schema):
 
 
 class ParameterIn(Schema):
-    key = fields.String(required=True, validate=validate.Regexp(r"^[a-z][a-z0-9_.]{1,95}$"))
+    key = fields.String(required=True, validate=[fits(LegalParameter.key), validate.Regexp(r"^[a-z][a-z0-9_.]{1,95}$")])
     value = fields.Raw(required=True, allow_none=False)
     valid_from = fields.Date(required=True)
     valid_to = fields.Date(load_default=None, allow_none=True)

@@ -8,14 +8,16 @@ from werkzeug.exceptions import BadRequest
 
 from ..http import current_user, db
 from ..i18n import msg
+from ..models import Movement
 from ..nomination import registrations
+from .bounds import fits
 from .inputs import json_body, page_args
 
 bp = Blueprint("nomination_registrations", __name__, url_prefix="/api/v1/registrations")
 
 
 class RegistrationIn(Schema):
-    movement_code = fields.String(required=True)
+    movement_code = fields.String(required=True, validate=fits(Movement.code))
     year = fields.Integer(required=True, validate=validate.Range(2000, 2100))
     titles = fields.List(fields.String(validate=validate.Length(1, 255)), load_default=list)
     commitments = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20000))

@@ -7,15 +7,16 @@ from marshmallow import Schema, fields, validate
 
 from ..errors import NotFound
 from ..http import current_user, db
+from ..models import AwardRound, Movement
 from ..nomination import consolidation, dossiers, movements, permissions, public_notice, rounds
-from .bounds import COUNT
+from .bounds import COUNT, ORG_UNIT_CODE, fits
 from .inputs import json_body, page_args
 
 bp = Blueprint("nomination_rounds", __name__, url_prefix="/api/v1")
 
 
 class LeadIn(Schema):
-    org_unit_code = fields.String(required=True)
+    org_unit_code = fields.String(required=True, validate=ORG_UNIT_CODE)
     valid_from = fields.Date(required=True)
     valid_to = fields.Date(load_default=None, allow_none=True)
     source = fields.String(load_default="", validate=validate.Length(max=500))
@@ -30,15 +31,15 @@ class LeadOut(Schema):
 
 
 class MovementIn(Schema):
-    code = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_.-]{1,64}$"))
+    code = fields.String(required=True, validate=[fits(Movement.code), validate.Regexp(r"^[A-Za-z0-9_.-]{1,64}$")])
     name = fields.String(required=True, validate=validate.Length(1, 500))
     decision_number = fields.String(required=True, validate=validate.Length(1, 64))
     decision_date = fields.Date(required=True)
-    issuer_code = fields.String(load_default=None, allow_none=True)
+    issuer_code = fields.String(load_default=None, allow_none=True, validate=ORG_UNIT_CODE)
     start_year = fields.Integer(required=True, validate=validate.Range(2000, 2100))
     end_year = fields.Integer(required=True, validate=validate.Range(2000, 2100))
     phases = fields.List(fields.Dict(), load_default=list)
-    award_forms = fields.List(fields.String(), load_default=list)
+    award_forms = fields.List(fields.String(validate=fits(AwardRound.award_form)), load_default=list)
     criteria = fields.List(fields.Dict(), load_default=list)
     leads = fields.List(fields.Nested(LeadIn), load_default=list)
 
@@ -56,7 +57,7 @@ class MovementOut(Schema):
 
 
 class QuotaIn(Schema):
-    org_unit_code = fields.String(required=True)
+    org_unit_code = fields.String(required=True, validate=ORG_UNIT_CODE)
     quota = fields.Integer(required=True, validate=COUNT)
 
 

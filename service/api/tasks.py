@@ -8,7 +8,7 @@ from marshmallow import Schema, fields, validate
 from ..http import current_user, db
 from ..http.locale import request_locale
 from ..operations import tasks
-from .bounds import COUNT
+from .bounds import COUNT, USERNAME
 from .dumping import compiled_dump
 from .inputs import json_body, page_args
 
@@ -37,7 +37,7 @@ class CompleteIn(Schema):
 
 
 class ReassignIn(Schema):
-    username = fields.String(required=True, allow_none=True)
+    username = fields.String(required=True, allow_none=True, validate=USERNAME)
     reason = fields.String(load_default="", validate=validate.Length(max=2000))
 
 

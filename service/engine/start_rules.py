@@ -14,21 +14,26 @@ from .task_metadata import _properties, _q, _split
 STARTER_ROLES = "starter_roles"
 
 
-def _start_event_lane_roles(process: etree._Element) -> list[str] | None:
+def starter_roles_declared(process: etree._Element) -> list[tuple[etree._Element, list[str]]]:
+    """Every place the process says who may start it, in the order they count: the process itself,
+    then the lanes holding one of its start events."""
+    declared = []
+    value = _properties(process).get(STARTER_ROLES)
+    if value is not None:
+        declared.append((process, _split(value)))
     starts = {node.get("id") for node in process.findall(_q("startEvent"))}
     for lane in process.iter(_q("lane")):
         refs = {ref.text.strip() for ref in lane.findall(_q("flowNodeRef")) if ref.text}
-        if refs & starts:
-            value = _properties(lane).get(STARTER_ROLES)
-            if value is not None:
-                return _split(value)
-    return None
+        value = _properties(lane).get(STARTER_ROLES) if refs & starts else None
+        if value is not None:
+            declared.append((lane, _split(value)))
+    return declared
 
 
 def extract_starter_roles(root: etree._Element) -> dict[str, list[str] | None]:
     """process id -> the role keys allowed to start it, or None when the diagram does not say."""
     out: dict[str, list[str] | None] = {}
     for process in root.iter(_q("process")):
-        value = _properties(process).get(STARTER_ROLES)
-        out[process.get("id")] = _split(value) if value is not None else _start_event_lane_roles(process)
+        declared = starter_roles_declared(process)
+        out[process.get("id")] = declared[0][1] if declared else None
     return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..i18n import msg
+from ..models import OrgUnit
 from ..models.nomination import NOMINEE_KINDS
 
 ANNUAL_RATINGS = ("excellent", "good", "completed", "not_completed")
@@ -26,7 +27,8 @@ class NomineeIn(Schema):
     kind = fields.String(required=True, validate=validate.OneOf(NOMINEE_KINDS))
     name = fields.String(required=True, validate=validate.Length(1, 255))
     identifier = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=64))
-    subject_org_unit_code = fields.String(load_default=None, allow_none=True)
+    subject_org_unit_code = fields.String(load_default=None, allow_none=True,
+                                          validate=validate.Length(max=OrgUnit.code.type.length))
     position = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=255))
     unit_name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=255))
     sex = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(SEXES))

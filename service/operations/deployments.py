@@ -17,7 +17,7 @@ from ..engine.serialization import specs_to_dict
 from ..errors import NotFound, PermissionDenied, ValidationFailed
 from ..forms import FormDefinitionError, schema_from_formjs
 from ..i18n import msg
-from ..models import Deployment, DeploymentFile, ProcessVersion, User
+from ..models import Deployment, DeploymentFile, ProcessVersion, Role, User
 from ..permissions import can_deploy
 from . import audit, lane_roles
 
@@ -87,8 +87,9 @@ def deploy(session: Session, *, actor: User, files: dict[str, bytes], key: str |
     if len(files) > MAX_FILES:
         raise _problems([{"file": None, "element_id": None, "line": None, "message": f"at most {MAX_FILES} files"}])
     known_processes = set(session.scalars(select(ProcessVersion.process_key).distinct()))
-    found = validate_bundle(
-        files, known_process_ids=known_processes, expression_checker=check_script, script_checker=check_script)
+    known_roles = set(session.scalars(select(Role.key)))
+    found = validate_bundle(files, known_process_ids=known_processes, known_role_keys=known_roles,
+                            expression_checker=check_script, script_checker=check_script)
     problems = [p.as_dict() for p in found if p.is_error]
     if problems:
         raise _problems(problems)

@@ -4,12 +4,16 @@ reassignment only to someone the task could be offered to."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
 from lxml import etree
+from sqlalchemy import func, select
 
+from service.engine.bundle.validation import validate_bundle
 from service.engine.start_rules import extract_starter_roles
+from service.models import Deployment
 
 from ..conftest import read_fixture
 
@@ -115,3 +119,34 @@ def test_reassign_only_to_someone_the_task_could_be_offered_to(client, org, logi
     # Held by someone else: the administrator still cannot complete it.
     assert client.post(url + "/complete", json={"data": {}}, headers=login("sysadmin")).status_code == 409
     assert client.post(url + "/complete", json={"data": {}}, headers=login("officer_b")).status_code == 200
+
+
+def deploy_files(client, login, files: dict[str, bytes]):
+    data = {"files": [(io.BytesIO(content), name) for name, content in files.items()]}
+    return client.post("/api/v1/process-definitions", data=data, headers=login("padmin"),
+                       content_type="multipart/form-data")
+
+
+@pytest.mark.parametrize(("declared", "element"), [({"process_roles": "unit_officer, chu_tich_xa"}, "three_lanes"),
+                                                   ({"lane_roles": "chu_tich_xa"}, "l1")])
+def test_an_unknown_starter_role_refuses_the_deployment_naming_element_property_and_role(
+        client, session, org, login, create_user, declared, element):
+    create_user("padmin", "CITY", ["process_admin"])
+    response = deploy_files(client, login, {"three_lanes.bpmn": three_lanes(**declared)})
+    assert response.status_code == 422, response.get_json()
+    problems = response.get_json()["error"]["details"]["problems"]
+    assert [(p["file"], p["element_id"], p["level"]) for p in problems] == [("three_lanes.bpmn", element, "error")]
+    assert problems[0]["message"] == (f"Thuộc tính 'starter_roles' của '{element}' nêu vai trò 'chu_tich_xa' "
+                                      "không tồn tại trong hệ thống.")
+    assert session.scalar(select(func.count()).select_from(Deployment)) == 0
+    # The same diagram deploys once the role exists.
+    assert client.post("/api/v1/admin/roles", json={"key": "chu_tich_xa", "name": "Chủ tịch xã", "scope": "unit"},
+                       headers=login("sysadmin")).status_code == 201
+    assert deploy_files(client, login, {"three_lanes.bpmn": three_lanes(**declared)}).status_code == 201
+
+
+def test_a_bundle_checked_without_the_role_list_leaves_starter_roles_alone():
+    # An editor that has no database still validates the rest of the diagram.
+    files = {"three_lanes.bpmn": three_lanes(process_roles="chu_tich_xa")}
+    assert validate_bundle(files) == []
+    assert [p.code for p in validate_bundle(files, known_role_keys={"unit_officer"})] == ["unknown_starter_role"]

@@ -1,17 +1,71 @@
-"""CPU-time and memory limits: runaway code fails fast with SandboxTimeout / SandboxMemoryError."""
+"""CPU-time and memory limits: runaway code fails fast with SandboxTimeout / SandboxMemoryError.
+
+"Fast" is measured in CPU time, the budget's own clock: the CPU the run cost this thread plus the
+sandbox helper processes it ran in (service/engine/sandbox/isolation.py). A loaded machine stretches
+wall-clock time, not CPU time; wall-clock bounds are kept only as generous backstops against a hang.
+"""
 
 from __future__ import annotations
 
+import os
+import resource
 import statistics
 import threading
 import time
-import timeit
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
 from service.engine.sandbox import SandboxedEnvironment, SandboxMemoryError, SandboxTimeout
+from service.engine.sandbox.isolation import GRACE
 
 CPU_LIMIT = 0.3
+# CPU the run may cost beyond the budget: the helper's kill backstop (GRACE), one poll of its clock,
+# and the guards' own work between two checks.
+CPU_SLACK = GRACE + 0.3
+QUICK_CPU = 2.0  # a memory refusal comes long before the CPU budget of a roomy run
+WALL_BACKSTOP = 60.0  # only a hang exceeds this, however loaded the machine
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu() -> float:
+    """CPU seconds of this process's children: those already reaped, and those still running (the
+    sandbox helpers are kept between runs; a helper killed for overstaying is reaped at once)."""
+    reaped = resource.getrusage(resource.RUSAGE_CHILDREN)
+    total = reaped.ru_utime + reaped.ru_stime
+    me = os.getpid()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_bytes().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        if int(fields[1]) == me:
+            total += (int(fields[11]) + int(fields[12])) / _TICKS
+    return total
+
+
+class Cost:
+    cpu: float = 0.0
+    wall: float = 0.0
+
+
+@contextmanager
+def measured(this_thread_only: bool = False) -> Iterator[Cost]:
+    """The CPU time (this thread + the sandbox helpers) and wall time of the block."""
+    cost = Cost()
+    thread, children, wall = time.thread_time(), 0.0 if this_thread_only else children_cpu(), time.monotonic()
+    try:
+        yield cost
+    finally:
+        cost.wall = time.monotonic() - wall
+        cost.cpu = time.thread_time() - thread + (0.0 if this_thread_only else children_cpu() - children)
+
+
+def warm(env: SandboxedEnvironment) -> None:
+    """Have a helper running before a measured run: starting one (about 0.2 s of CPU) is not the run's cost."""
+    env.execute("warm = 1", {})
 
 
 @pytest.fixture(scope="module")
@@ -47,10 +101,11 @@ TIMEOUTS = {
 
 @pytest.mark.parametrize("code", TIMEOUTS.values(), ids=TIMEOUTS.keys())
 def test_runaway_cpu_raises_timeout_within_the_limit(env, code):
-    started = time.thread_time()
-    with pytest.raises(SandboxTimeout):
+    warm(env)
+    with measured() as cost, pytest.raises(SandboxTimeout):
         _run(env, code)
-    assert time.thread_time() - started < CPU_LIMIT + 0.5
+    assert cost.cpu < CPU_LIMIT + CPU_SLACK, cost.cpu  # some are refused before they start, none runs past it
+    assert cost.wall < WALL_BACKSTOP
 
 
 def test_timeout_message_names_the_limit(env):
@@ -62,21 +117,24 @@ def test_timeout_message_names_the_limit(env):
 
 def test_timeout_works_in_a_worker_thread(env):
     outcome: list[BaseException | None] = []
+    costs: list[Cost] = []
 
     def worker() -> None:
-        try:
-            env.execute("while True:\n    pass", {})
-            outcome.append(None)
-        except BaseException as error:  # reported to the main thread below
-            outcome.append(error)
+        warm(env)
+        with measured() as cost:
+            try:
+                env.execute("while True:\n    pass", {})
+                outcome.append(None)
+            except BaseException as error:  # reported to the main thread below
+                outcome.append(error)
+        costs.append(cost)
 
     thread = threading.Thread(target=worker)
-    started = time.monotonic()
     thread.start()
-    thread.join(timeout=10)
+    thread.join(timeout=WALL_BACKSTOP)
     assert not thread.is_alive()
     assert isinstance(outcome[0], SandboxTimeout)
-    assert time.monotonic() - started < CPU_LIMIT + 1.5
+    assert costs[0].cpu < CPU_LIMIT + CPU_SLACK, costs[0].cpu
 
 
 def test_runaway_thread_does_not_disturb_a_concurrent_one(env):
@@ -98,7 +156,7 @@ def test_runaway_thread_does_not_disturb_a_concurrent_one(env):
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=20)
+        thread.join(timeout=WALL_BACKSTOP)
     assert isinstance(results["runaway"], SandboxTimeout)
     assert results["steady"] == 300 * 19900
 
@@ -171,10 +229,10 @@ MEMORY = {
 
 @pytest.mark.parametrize("code", MEMORY.values(), ids=MEMORY.keys())
 def test_runaway_memory_raises_memory_error_quickly(env, code):
-    started = time.monotonic()
-    with pytest.raises(SandboxMemoryError) as caught:
+    warm(env)
+    with measured() as cost, pytest.raises(SandboxMemoryError) as caught:
         _run(env, code)
-    assert time.monotonic() - started < 2.0
+    assert cost.cpu < QUICK_CPU and cost.wall < WALL_BACKSTOP, (cost.cpu, cost.wall)
     assert "memory limit of 50 MB" in caught.value.message_en
 
 
@@ -190,10 +248,10 @@ def test_runaway_growth_in_small_objects_is_stopped(env, code):
     # Many small objects are seen by sampling the process's memory; in a long-lived process that
     # reuses memory it freed earlier (or spends the time in the garbage collector) the CPU limit
     # may come first. Either way the run stops quickly with a sandbox error.
-    started = time.monotonic()
-    with pytest.raises((SandboxMemoryError, SandboxTimeout)):
+    warm(env)
+    with measured() as cost, pytest.raises((SandboxMemoryError, SandboxTimeout)):
         env.execute(code, {})
-    assert time.monotonic() - started < 2.0
+    assert cost.cpu < QUICK_CPU and cost.wall < WALL_BACKSTOP, (cost.cpu, cost.wall)
 
 
 def test_many_small_objects_hit_the_memory_limit_in_a_fresh_run():
@@ -224,5 +282,11 @@ def test_range_limit_is_configurable():
 def test_cached_simple_condition_costs_microseconds(env):
     data = {"amount": 100, "ok": True, **{f"field{i}": i for i in range(20)}}
     env.evaluate("amount > 80 and ok", data)  # compile once
-    runs = timeit.repeat(lambda: env.evaluate("amount > 80 and ok", data), number=2000, repeat=5)
-    assert statistics.median(runs) / 2000 < 20e-6
+
+    def batch() -> float:
+        with measured(this_thread_only=True) as cost:  # evaluated in this thread, never in a helper
+            for _ in range(2000):
+                env.evaluate("amount > 80 and ok", data)
+        return cost.cpu
+
+    assert statistics.median(batch() for _ in range(5)) / 2000 < 20e-6

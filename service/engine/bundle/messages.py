@@ -127,6 +127,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Không tìm thấy quy trình được gọi '{ref}' trong gói hoặc trong các quy trình đã triển khai.",
         "Called process '{ref}' is neither in the bundle nor already deployed.",
     ),
+    "id_too_long": (
+        "Mã phần tử dài {length} ký tự, vượt quá {limit} ký tự.",
+        "The element id is {length} characters long, more than {limit}.",
+    ),
+    "name_too_long": (
+        "Tên phần tử dài {length} ký tự, vượt quá {limit} ký tự.",
+        "The element name is {length} characters long, more than {limit}.",
+    ),
+    "unknown_starter_role": (
+        "Thuộc tính '{property}' của '{owner}' nêu vai trò '{role}' không tồn tại trong hệ thống.",
+        "Property '{property}' of '{owner}' names role '{role}', which does not exist.",
+    ),
     "decision_missing_ref": (
         "Tác vụ quy tắc nghiệp vụ không chỉ định bảng quyết định ({how}).",
         "Business rule task does not name a decision ({how}).",

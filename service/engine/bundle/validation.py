@@ -25,6 +25,7 @@ from service.engine.bundle.namespaces import BPMN_NS, CAMUNDA_NS, SPIFF_NS, bpmn
 from service.engine.bundle.problems import DEFAULT_MAX_PROBLEMS, Problem, ProblemCollector, ProblemLimitReached
 from service.engine.bundle.references import BundleIndex
 from service.engine.bundle.schemas import bpmn_schema_errors, report_schema_errors
+from service.engine.start_rules import STARTER_ROLES, starter_roles_declared
 from service.engine.xml_safety import DEFAULT_MAX_BYTES, XmlProblem, parse_xml
 
 Dialect = Literal["camunda", "spiff", "plain"]
@@ -95,6 +96,7 @@ def validate_bundle(
     known_process_ids: set[str] | frozenset[str] = frozenset(),
     known_decision_ids: set[str] | frozenset[str] = frozenset(),
     known_form_ids: set[str] | frozenset[str] = frozenset(),
+    known_role_keys: set[str] | frozenset[str] | None = None,
     expression_checker: Callable[[str], str | None] | None = None,
     script_checker: Callable[[str], str | None] | None = None,
     max_problems: int = DEFAULT_MAX_PROBLEMS,
@@ -108,7 +110,8 @@ def validate_bundle(
     upload names can be reported. `expression_checker(source)` returns an error message or None; it
     checks conditions, timers and multi-instance expressions, and scripts as well unless
     `script_checker` is given. Without either, Python syntax is checked (eval mode for expressions,
-    exec mode for scripts).
+    exec mode for scripts). With `known_role_keys`, every role a `starter_roles` property names must be
+    one of them (without, as in an editor that has no database, they are not checked).
     """
     items = list(files.items()) if isinstance(files, Mapping) else list(files)
     collector = ProblemCollector(max_problems)
@@ -126,6 +129,8 @@ def validate_bundle(
         for filename, root in bundle.bpmn:
             _check_bpmn_file(filename, root, index, checkers, collector)
         check_call_cycles(bundle.bpmn, collector)
+        if known_role_keys is not None:
+            _check_starter_roles(bundle, frozenset(known_role_keys), collector)
         _check_executable(bundle, collector)
     except ProblemLimitReached:
         pass
@@ -219,6 +224,25 @@ def _index_processes(bundle: _Bundle, index: BundleIndex, collector: ProblemColl
             index.process_files.setdefault(process_id, filename)
 
 
+# The columns a diagram's ids and names are stored in (process_versions.process_key; human_tasks.element_id,
+# name and lane): longer ones are refused here rather than by PostgreSQL when a step stores them, or kept
+# whole by SQLite. tests/api/test_input_bounds.py keeps these in step with the models.
+MAX_PROCESS_ID = 128
+MAX_ELEMENT_ID = 255
+MAX_NAME = 255
+
+
+def _check_lengths(filename: str, root: etree._Element, collector: ProblemCollector) -> None:
+    for element in root.iter(tag=etree.Element):
+        if namespace_of(element) != BPMN_NS:
+            continue
+        limit = MAX_PROCESS_ID if local_name(element) == "process" else MAX_ELEMENT_ID
+        if len(element.get("id") or "") > limit:
+            collector.at("id_too_long", filename, element, length=len(element.get("id")), limit=limit)
+        if len(element.get("name") or "") > MAX_NAME:
+            collector.at("name_too_long", filename, element, length=len(element.get("name")), limit=MAX_NAME)
+
+
 def _check_bpmn_file(
     filename: str, root: etree._Element, index: BundleIndex, checkers: SourceCheckers, collector: ProblemCollector
 ) -> None:
@@ -226,6 +250,7 @@ def _check_bpmn_file(
         collector.add("wrong_root", filename, line=root.sourceline, expected="bpmn:definitions", actual=str(root.tag))
         return
     dialect = detect_dialect(root)
+    _check_lengths(filename, root, collector)
     duplicates = report_duplicate_ids(filename, root, collector)
     errors = bpmn_schema_errors(root, spiff_extensions=dialect == "spiff")
     report_schema_errors(filename, root, errors, schema_name="BPMN", duplicate_ids=duplicates, collector=collector)
@@ -233,6 +258,17 @@ def _check_bpmn_file(
         check_process_graph(filename, process, collector)
     check_elements(filename, root, dialect=dialect, index=index, checkers=checkers, collector=collector)
     check_extensions(filename, root, collector)
+
+
+def _check_starter_roles(bundle: _Bundle, known_role_keys: frozenset[str], collector: ProblemCollector) -> None:
+    """A role key nobody holds in `starter_roles` would silently let no one start the process."""
+    for filename, root in bundle.bpmn:
+        for process in root.iterchildren(bpmn("process")):
+            for element, roles in starter_roles_declared(process):
+                for role in roles:
+                    if role not in known_role_keys:
+                        collector.at("unknown_starter_role", filename, element, owner=element.get("id"),
+                                     property=STARTER_ROLES, role=role)
 
 
 def _check_executable(bundle: _Bundle, collector: ProblemCollector) -> None:
