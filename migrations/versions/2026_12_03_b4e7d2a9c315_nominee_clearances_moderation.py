@@ -1,7 +1,7 @@
 """enterprise clearances with proof, enterprise sector, moderation of public comments
 
 Revision ID: b4e7d2a9c315
-Revises: f5a2c8e1d3b7
+Revises: b8e4d2a6c913
 Create Date: 2026-12-03
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import service.db
 
 revision = "b4e7d2a9c315"
-down_revision = "f5a2c8e1d3b7"
+down_revision = "b8e4d2a6c913"
 branch_labels = None
 depends_on = None
 
