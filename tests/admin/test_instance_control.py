@@ -15,7 +15,7 @@ from service.models import AuditEvent, HumanTask, ProcessInstance, Timer
 from service.operations import instance_control, instances, messages, tasks
 from service.worker import run_due_timers
 
-from .test_monitoring import FAILING
+from .test_monitoring import FAILING, _sign_in
 
 PROCESSES = ("three_lanes.bpmn", "timers/intermediate_timer.bpmn", "elements/msg_plain.bpmn")
 
@@ -159,3 +159,15 @@ def test_api_suspend_refuses_completion_with_409_and_resume(users, session, clie
     skipped = client.post(f"/api/v1/process-instances/{broken.id}/skip", json={"reason": "Bỏ qua"},
                           headers=login("padmin"))
     assert skipped.status_code == 200 and skipped.get_json()["status"] == "completed"
+
+
+def test_task_page_submission_says_the_instance_is_suspended(users, session, client):
+    instance = _start(session, users, "three_lanes")
+    task_id = _open(session, instance).id
+    instance_control.suspend(session, actor=users["padmin"], instance_id=instance.id, reason="Chờ xác minh hồ sơ")
+    session.commit()
+    token = _sign_in(client, "officer")
+    refused = client.post(f"/tasks/{task_id}", data={"csrf_token": token, "action": "submit"})
+    assert refused.status_code == 409 and "Hồ sơ đang tạm dừng: Chờ xác minh hồ sơ" in refused.data.decode()
+    session.expire_all()
+    assert _open(session, instance).id == task_id
