@@ -122,7 +122,7 @@ def run_until_stopped(session_factory: sessionmaker, stop: threading.Event, inte
             wait = next_wait(session_factory, interval, pass_started=pass_started, fired=fired)
             # A slice of migration between timer passes: timers stay on time during a long migration.
             if instance_migration.run_pending(session_factory, budget_seconds=MIGRATION_SLICE):
-                wait = MIGRATION_PAUSE
+                wait = min(wait, MIGRATION_PAUSE)
         except Exception:  # the loop must survive a database hiccup
             log.exception("timer loop iteration failed")
         stop.wait(wait)

@@ -257,12 +257,19 @@ def run_batch(session: Session, *, size: int = BATCH) -> int:
             continue
         _process_item(session, item, job, target, actor)
     session.flush()
-    for job_id in {item.job_id for item in items}:
-        # Finished once nothing is pending; whichever worker sees it first writes the time.
-        session.execute(update(MigrationJob).where(
-            MigrationJob.id == job_id, MigrationJob.finished_at.is_(None),
-            ~exists().where(MigrationJobItem.job_id == job_id, MigrationJobItem.state == "pending"))
-            .values(finished_at=utcnow()))
+    # A job is finished once nothing is pending; whichever worker sees it first writes the time. Two workers
+    # ending the last batches together each still see the other's items pending: the pass that finds
+    # nothing to claim finishes such jobs.
+    # Read first: most passes find nothing, and a write statement would take SQLite's write lock for nothing.
+    ended = select(MigrationJob.id).where(
+        MigrationJob.finished_at.is_(None),
+        ~exists().where(MigrationJobItem.job_id == MigrationJob.id, MigrationJobItem.state == "pending"))
+    if items:
+        ended = ended.where(MigrationJob.id.in_({item.job_id for item in items}))
+    ended_ids = list(session.scalars(ended))
+    if ended_ids:
+        session.execute(update(MigrationJob).where(MigrationJob.id.in_(ended_ids), MigrationJob.finished_at.is_(None))
+                        .values(finished_at=utcnow()).execution_options(synchronize_session=False))
     return len(items)
 
 

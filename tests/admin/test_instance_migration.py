@@ -196,6 +196,22 @@ def test_an_instance_a_request_holds_is_left_for_later(world, session, app):
     assert instance.version == 2 and _open(session, instance).element_id == "t2"
 
 
+def test_a_job_whose_last_items_ended_elsewhere_is_finished_by_the_next_pass(world, session, app):
+    """Two workers ending a job's last batches together each see the other's items still pending; the next
+    pass, which finds nothing to claim, writes the job's end."""
+    job = instance_migration.start_job(session, actor=world["users"]["padmin"], process_key=KEY, from_version=1,
+                                       to_version=2)
+    session.commit()
+    session.execute(update(MigrationJobItem).values(state="moved"))  # as if both workers committed
+    session.commit()
+    with _factory(app)() as worker_session:
+        assert instance_migration.run_batch(worker_session) == 0
+        worker_session.commit()
+    session.expire_all()
+    assert instance_migration.job_progress(session, actor=world["users"]["padmin"],
+                                           job_id=job.id).job.finished_at is not None
+
+
 def _factory(app):
     return app.extensions["vinhdanh"].session_factory
 
