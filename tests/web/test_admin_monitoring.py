@@ -6,7 +6,7 @@ import uuid
 
 from sqlalchemy import func, select
 
-from service.models import ProcessVersion, User
+from service.models import ProcessInstance, ProcessVersion, User
 from service.operations import deployments, instances
 
 from .browser import axe_check, screenshot
@@ -130,3 +130,23 @@ def test_heat_map_shows_the_counts_of_a_known_run(page_as, live_server):
     assert page.locator(".djs-element.vd-mark--active[data-element-id='await_signal']").count() == 1
     screenshot(page, "admin-heat-map-known-run")
     assert axe_check(page) == []
+
+
+def test_suspend_and_resume_an_instance_from_its_monitoring_page(page_as, live_server):
+    with live_server.session() as session:
+        officer = session.scalar(select(User).where(User.username == "officer_stc"))
+        instance_id = instances.start_instance(session, actor=officer, process_key=PROCESS).id
+        session.commit()
+    page = page_as("process_admin")
+    page.goto(f"/admin/monitoring/instances/{instance_id}")
+    page.get_by_label("Lý do tạm dừng").fill("Chờ kết luận thanh tra")
+    page.get_by_role("button", name="Tạm dừng hồ sơ").click()
+    page.locator("[data-instance-status='suspended']").wait_for()
+    assert "Chờ kết luận thanh tra" in page.locator("[data-suspension]").inner_text()
+    screenshot(page, "admin-instance-suspended")
+    assert axe_check(page) == []
+    page.get_by_label("Lý do cho chạy tiếp").fill("Đã có kết luận")
+    page.get_by_role("button", name="Cho chạy tiếp").click()
+    page.locator("[data-instance-status='running']").wait_for()
+    with live_server.session() as session:
+        assert session.get(ProcessInstance, instance_id).status == "running"
