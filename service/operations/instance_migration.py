@@ -176,6 +176,25 @@ def start_job(session: Session, *, actor: User, process_key: str, from_version: 
     return job
 
 
+def rerun_failed(session: Session, *, actor: User, job_id: int) -> int:
+    """Queue a job's failed instances again (once their cause is dealt with); how many. Those moved meanwhile
+    are found at the target and counted as moved, nothing is moved twice."""
+    _require(actor, edit=True)
+    job = session.get(MigrationJob, job_id)
+    if job is None:
+        raise NotFound(msg("Không tìm thấy trang."))
+    queued = session.execute(update(MigrationJobItem)
+                             .where(MigrationJobItem.job_id == job_id, MigrationJobItem.state == "failed")
+                             .values(state="pending", reason=None, attempts=0, finished_at=None)
+                             .execution_options(synchronize_session=False)).rowcount
+    if not queued:
+        raise InvalidState(msg("Không có hồ sơ nào để chuyển."))
+    job.finished_at = None
+    audit.record(session, action="migration.rerun", actor=actor.username,
+                 details={"job_id": job.id, "instances": queued})
+    return queued
+
+
 def job_progress(session: Session, *, actor: User, job_id: int, failures: int = 200) -> JobProgress:
     """How far a job is: pending, moved and failed instances, and why the failed ones stayed."""
     _require(actor, edit=False)

@@ -111,6 +111,18 @@ def test_an_instance_that_cannot_move_stays_untouched(world, session, deploy, ap
     assert [event.instance_id for event in moved_events] == [world["at_t1"].id]
     assert session.scalar(select(AuditEvent).where(AuditEvent.action == "migration.requested")).details["all"]
 
+    # Re-running the failed ones: the cause remains, so it fails again; the moved one is not moved twice.
+    assert instance_migration.rerun_failed(session, actor=padmin, job_id=job.id) == 1
+    session.commit()
+    instance_migration.run_pending(_factory(app))
+    session.expire_all()
+    again = instance_migration.job_progress(session, actor=padmin, job_id=job.id)
+    assert (again.pending, again.moved, again.failed, again.job.finished_at is not None) == (0, 1, 1, True)
+    assert session.scalar(select(func.count()).select_from(AuditEvent)
+                          .where(AuditEvent.action == "instance.migrated")) == 1
+    with pytest.raises(PermissionDenied):
+        instance_migration.rerun_failed(session, actor=world["users"]["watcher"], job_id=job.id)
+
 
 def test_rerunning_a_job_is_idempotent(world, session, app):
     padmin = world["users"]["padmin"]

@@ -53,6 +53,16 @@ def test_migrate_a_selection_in_the_background_and_it_continues_on_the_new_versi
     assert axe_check(page) == []
     with live_server.session() as session:
         assert session.get(ProcessInstance, held_id).version == old
+        admin = session.scalar(select(User).where(User.username == "process_admin"))
+        instance_control.resume(session, actor=admin, instance_id=held_id, reason="Đã xác minh")
+        session.commit()
+    page.get_by_role("button", name="Chạy lại các hồ sơ chưa chuyển").click()
+    page.locator(".flash", has_text="Đã xếp lại 1 hồ sơ").wait_for()
+    page.locator("#migration-progress[data-finished='true']").wait_for(timeout=20_000)
+    assert page.locator("[data-count='moved']").inner_text() == "2"
+    assert page.locator("[data-count='failed']").inner_text() == "0"
+    with live_server.session() as session:
+        assert session.get(ProcessInstance, held_id).version == old + 1
         instance = session.get(ProcessInstance, instance_id)
         assert instance.version == old + 1
         officer = session.scalar(select(User).where(User.username == "officer_stc"))

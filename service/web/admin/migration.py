@@ -89,4 +89,19 @@ def job(key: str, job_id: int):
     if progress.job.process_key != key:
         return redirect(url_for("admin_migration.job", key=progress.job.process_key, job_id=job_id))
     template = "admin/migration_progress.html" if request.headers.get("HX-Request") else "admin/migration_job.html"
-    return render_template(template, key=key, progress=progress)
+    return render_template(template, key=key, progress=progress, can_edit=can_deploy(current_user()))
+
+
+@bp.post("/<key>/migration/jobs/<int:job_id>/rerun")
+@login_required
+def rerun(key: str, job_id: int):
+    """Queue the job's failed instances again; the progress page follows them."""
+    session = db()
+    try:
+        queued = instance_migration.rerun_failed(session, actor=current_user(), job_id=job_id)
+    except DomainError as exc:
+        session.rollback()
+        notify(translate(exc.message, request_locale()), "error")
+    else:
+        notify(msg("Đã xếp lại {count} hồ sơ để chuyển.", count=queued))
+    return redirect(url_for("admin_migration.job", key=key, job_id=job_id))
