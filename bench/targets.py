@@ -100,6 +100,12 @@ def rows(results: dict) -> list[Row]:
             1.25),
         Row("history: state size 50th / 1st return", "<= 1.25x", g("history_growth", "state_size_ratio_50_1"), "x",
             1.25),
+        Row("migration of 1,000 instances: completion median during / idle", "<= 2x",
+            g("migration", "median_ratio"), "x", 2.0),
+        Row("migration of 1,000 instances: completion p95 during / idle", "<= 2x",
+            g("migration", "p95_ratio"), "x", 2.0),
+        Row("migration of 1,000 instances: throughput", "-", g("migration", "instances_per_second"),
+            "inst/s", None),
     ]
     return table
 

@@ -1,4 +1,5 @@
-"""The background loop that fires due timers: a thread inside `make run`, or the `worker` command, which
+"""The background loop that fires due timers and runs queued instance migrations (a few instances per
+transaction, service/operations/instance_migration.py): a thread inside `make run`, or the `worker` command, which
 also converts generated documents to PDF (`service.pdf`: a persistent LibreOffice per slot, claiming from
 the queue every worker shares, woken by commits and NOTIFY, never by a polling interval).
 
@@ -22,7 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from .config import SmtpSettings, pdf_converters_from_env, signing_from_env
 from .db import utcnow
 from .notifications.sender import NotificationLoop
-from .operations import timers
+from .operations import instance_migration, timers
 from .pdf.service import ConversionService
 from .pdf.signing import signing_key
 from .pdf.wakeup import install_after_commit
@@ -33,6 +34,9 @@ log = logging.getLogger(__name__)
 # detected deadlock: all mean "someone else is stepping this instance now".
 CONTENDED = (StaleDataError, IntegrityError, OperationalError)
 MIN_WAIT = 0.02  # seconds; the loop never spins
+MIGRATION_SLICE = 0.5  # seconds of migration batches per loop pass
+# Between slices the worker steps aside so requests (in the same process under `make run`) get the CPU.
+MIGRATION_PAUSE = 0.1
 
 
 class FailureBackoff:
@@ -107,7 +111,8 @@ def next_wait(session_factory: sessionmaker, interval: float, *, pass_started: d
 
 
 def run_until_stopped(session_factory: sessionmaker, stop: threading.Event, interval: float = 1.0) -> None:
-    """Fire due timers until `stop` is set, sleeping until the next timer is due (at most `interval`)."""
+    """Fire due timers and run queued instance migrations until `stop` is set, sleeping until the next
+    timer is due (at most `interval`), or only briefly while a migration has work left."""
     backoff = FailureBackoff()
     while not stop.is_set():
         wait = interval
@@ -115,6 +120,9 @@ def run_until_stopped(session_factory: sessionmaker, stop: threading.Event, inte
             pass_started = utcnow()
             fired = run_due_timers(session_factory, backoff=backoff)
             wait = next_wait(session_factory, interval, pass_started=pass_started, fired=fired)
+            # A slice of migration between timer passes: timers stay on time during a long migration.
+            if instance_migration.run_pending(session_factory, budget_seconds=MIGRATION_SLICE):
+                wait = min(wait, MIGRATION_PAUSE)
         except Exception:  # the loop must survive a database hiccup
             log.exception("timer loop iteration failed")
         stop.wait(wait)

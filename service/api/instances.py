@@ -1,4 +1,4 @@
-"""Process instances: start, read, list, history, retry, terminate."""
+"""Process instances: start, read, list, history, retry, skip, suspend, resume, terminate."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify, request
 from marshmallow import Schema, fields, validate
 
 from ..http import current_user, db
-from ..operations import instances, task_views
+from ..operations import instance_control, instances, task_views
 from .bounds import ID, ORG_UNIT_CODE
 from .dumping import compiled_dump
 from .inputs import json_body, page_args
@@ -28,6 +28,12 @@ class RetryIn(Schema):
 
 class TerminateIn(Schema):
     reason = fields.String(required=True, validate=validate.Length(1, 2000))
+
+
+class ReasonIn(Schema):
+    """Suspend, resume and skip: why, kept in the instance's history."""
+
+    reason = fields.String(required=True, validate=validate.Length(1, instance_control.REASON_MAX))
 
 
 class InstanceOut(Schema):
@@ -61,6 +67,7 @@ HISTORY = HistoryOut(many=True)
 START_IN = StartIn()
 RETRY_IN = RetryIn()
 TERMINATE_IN = TerminateIn()
+REASON_IN = ReasonIn()
 
 
 def instance_json(instance, open_tasks=None) -> dict:
@@ -115,4 +122,28 @@ def terminate(instance_id: int):
     """End an instance early, with a reason (administrators)."""
     values = TERMINATE_IN.load(json_body())
     instance = instances.terminate_instance(db(), actor=current_user(), instance_id=instance_id, **values)
+    return jsonify(instance_json(instance))
+
+
+@bp.post("/<int:instance_id>/skip")
+def skip(instance_id: int):
+    """For an instance in error: mark the failed element done without running it again, and run on."""
+    values = REASON_IN.load(json_body())
+    instance = instance_control.skip(db(), actor=current_user(), instance_id=instance_id, **values)
+    return jsonify(instance_json(instance))
+
+
+@bp.post("/<int:instance_id>/suspend")
+def suspend(instance_id: int):
+    """Stop the instance until resumed: no completion, timer or message moves it (409 says why)."""
+    values = REASON_IN.load(json_body())
+    instance = instance_control.suspend(db(), actor=current_user(), instance_id=instance_id, **values)
+    return jsonify(instance_json(instance))
+
+
+@bp.post("/<int:instance_id>/resume")
+def resume(instance_id: int):
+    """Let a suspended instance move again, in the status it had."""
+    values = REASON_IN.load(json_body())
+    instance = instance_control.resume(db(), actor=current_user(), instance_id=instance_id, **values)
     return jsonify(instance_json(instance))

@@ -495,6 +495,31 @@ def retry(state: dict, spec, subprocess_specs: dict) -> StepResult:
     return _run(workflow, ran, act)
 
 
+class NothingToSkip(EngineError):
+    """The instance has no failed element (its error is elsewhere, say a task nobody can be offered)."""
+
+
+def skip(state: dict, spec, subprocess_specs: dict) -> tuple[StepResult, list[dict]]:
+    """Mark the failed elements done without running them again, and run on; the result and what was skipped.
+
+    The element's outputs are whatever its data held when it failed: an administrator skips a step
+    whose effect is not needed (or was done by hand), and says why.
+    """
+    workflow = load(state, spec, subprocess_specs)
+    failed = workflow.get_tasks(state=TaskState.ERROR, max_depth=MAX_DEPTH)
+    if not failed:
+        raise NothingToSkip("no failed element")
+    skipped = [{"element_id": _bpmn_id(task), "name": task.task_spec.bpmn_name or _bpmn_id(task)} for task in failed]
+    ran: list[dict] = []
+
+    def act():
+        for task in failed:
+            # Straight to COMPLETED: run() would execute the script that failed once more.
+            task.complete()
+
+    return _run(workflow, ran, act), skipped
+
+
 def update_data(state: dict, spec, subprocess_specs: dict, values: dict) -> StepResult:
     """Set process data on every ready or waiting task (used to fix data before a retry)."""
     workflow = load(state, spec, subprocess_specs)

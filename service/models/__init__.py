@@ -3,6 +3,7 @@
 from .definitions import Deployment, DeploymentFile, DiagramDraft, LaneRoleMapping, ProcessVersion
 from .documents import DocumentTemplate, GeneratedDocument
 from .instances import AuditEvent, HumanTask, MessageSubscription, ProcessInstance, TaskOffer, Timer
+from .migration_jobs import MigrationJob, MigrationJobItem
 from .nomination import (
     AwardRecord,
     AwardRound,
@@ -42,6 +43,8 @@ __all__ = [
     "LaneRoleMapping",
     "LegalParameter",
     "MessageSubscription",
+    "MigrationJob",
+    "MigrationJobItem",
     "Movement",
     "MovementLead",
     "Nominee",

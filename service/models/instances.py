@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from ..db import Base, UTCDateTime, utcnow
 
-INSTANCE_STATUSES = ("running", "waiting", "completed", "error", "terminated")
+INSTANCE_STATUSES = ("running", "waiting", "completed", "error", "terminated", "suspended")
 
 
 class ProcessInstance(Base):
@@ -25,6 +25,8 @@ class ProcessInstance(Base):
     state: Mapped[dict] = mapped_column(JSON)
     data: Mapped[dict] = mapped_column(JSON)
     error: Mapped[dict | None] = mapped_column(JSON)
+    # While status is "suspended": {"reason", "by", "at", "resume_status"} (the status it goes back to).
+    suspension: Mapped[dict | None] = mapped_column(JSON)
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
     # Head of the instance's audit chain, kept on the row every step writes anyway: appending an
     # event needs no read of the previous one, and a concurrent append fails the version check.

@@ -1,5 +1,5 @@
-"""Monitoring queries for process administrators: instances by process, version, status and unit; the heat map
-of a version (active tokens and completions per element); instances in error.
+"""Monitoring queries for process administrators: instances by process, version, status, unit and round; the
+heat map of a version (active tokens and completions per element); instances in error.
 
 Counts are grouped in SQL (one statement per figure), never by loading instances: a version may have tens of
 thousands of them.
@@ -14,11 +14,21 @@ from sqlalchemy.orm import Session
 
 from ..errors import NotFound
 from ..i18n import msg
-from ..models import AuditEvent, HumanTask, MessageSubscription, OrgUnit, ProcessInstance, Timer, User
+from ..models import (
+    AuditEvent,
+    AwardRound,
+    Dossier,
+    HumanTask,
+    MessageSubscription,
+    OrgUnit,
+    ProcessInstance,
+    Timer,
+    User,
+)
 from . import deployments
 from .modeling import can_view_processes
 
-STATUSES = ("running", "waiting", "error", "completed", "terminated")
+STATUSES = ("running", "waiting", "error", "suspended", "completed", "terminated")
 # Audit actions that mark an automatic element as passed (user tasks are counted from their task rows).
 PASSED_ACTIONS = ("element.completed", "timer.fired", "message.received")
 PAGE_SIZE = 50
@@ -30,6 +40,7 @@ class InstanceFilters:
     version: int | None = None
     status: str | None = None
     unit_code: str | None = None
+    round_code: str | None = None
 
 
 @dataclass
@@ -55,6 +66,12 @@ def _filtered(query, filters: InstanceFilters, session: Session):
     if filters.unit_code:
         unit_id = session.scalar(select(OrgUnit.id).where(OrgUnit.code == filters.unit_code))
         query = query.where(ProcessInstance.org_unit_id == (unit_id or -1))
+    if filters.round_code:
+        # A round's instances: the round's own process and its units' dossiers.
+        round_id = session.scalar(select(AwardRound.id).where(AwardRound.code == filters.round_code)) or -1
+        query = query.where(ProcessInstance.id.in_(union_all(
+            select(AwardRound.instance_id).where(AwardRound.id == round_id, AwardRound.instance_id.is_not(None)),
+            select(Dossier.instance_id).where(Dossier.round_id == round_id, Dossier.instance_id.is_not(None)))))
     return query
 
 
@@ -102,6 +119,22 @@ def heat_map(session: Session, *, actor: User, process_key: str, version: int) -
             if element_id:
                 counts.setdefault(element_id, {"active": 0, "completed": 0})[label] = count
     return counts
+
+
+def rounds(session: Session, *, actor: User, limit: int = 200) -> list[tuple[str, str]]:
+    """(code, name) of the latest rounds, for the round filter."""
+    _require(actor)
+    return [(code, name) for code, name in session.execute(
+        select(AwardRound.code, AwardRound.name).order_by(AwardRound.id.desc()).limit(limit))]
+
+
+def instance(session: Session, *, actor: User, instance_id: int) -> ProcessInstance:
+    """One instance for its monitoring page (status, suspension, error)."""
+    _require(actor)
+    found = session.get(ProcessInstance, instance_id)
+    if found is None:
+        raise NotFound(msg("Không tìm thấy hồ sơ quy trình."))
+    return found
 
 
 def errors(session: Session, *, actor: User, limit: int = 200) -> list[ProcessInstance]:

@@ -25,7 +25,7 @@ from ..permissions import (
     offer_routes,
     route_params,
 )
-from . import audit, stepping, task_views
+from . import audit, instance_control, stepping, task_views
 from .guards import GuardContext, run_guards
 from .task_views import TaskView
 from .versions import LoadedVersion, load_version
@@ -221,6 +221,8 @@ def complete(session: Session, *, actor: User, task_id: str, data: dict,
     if expected_version is not None and instance.lock_version != expected_version:
         raise Conflict(msg("Hồ sơ đã thay đổi; hãy tải lại."), code="stale_version")
     if instance.status not in ("running", "waiting"):
+        if instance.status == "suspended":
+            raise Conflict(instance_control.suspended_message(instance), code="instance_suspended")
         raise InvalidState(msg("Hồ sơ không còn chạy."))
     try:
         with stepping.running(session, instance, actor):

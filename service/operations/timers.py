@@ -38,7 +38,8 @@ def next_due_instance(session: Session, *, now: datetime | None = None,
     earliest = (select(func.min(Timer.fire_at)).where(Timer.instance_id == ProcessInstance.id)
                 .correlate(ProcessInstance).scalar_subquery())
     query = (select(ProcessInstance.id)
-             .where(ProcessInstance.id.in_(select(Timer.instance_id).where(Timer.fire_at <= now)))
+             .where(ProcessInstance.id.in_(select(Timer.instance_id).where(Timer.fire_at <= now)),
+                    ProcessInstance.status != "suspended")  # its timers wait for the resume
              .order_by(earliest, ProcessInstance.id))
     if skip:
         query = query.where(ProcessInstance.id.not_in(list(skip)))
@@ -67,7 +68,7 @@ def fire_instance_timers(session: Session, *, instance_id: int, now: datetime | 
     instance = session.get(ProcessInstance, instance_id)
     due = session.scalar(select(func.count()).select_from(Timer)
                          .where(Timer.instance_id == instance_id, Timer.fire_at <= now))
-    if instance is None or not due:
+    if instance is None or not due or instance.status == "suspended":  # suspended since it was picked
         return False
     if instance.status not in ("running", "waiting"):
         stepping.clear_waits(session, instance)  # leftovers of an ended instance never fire

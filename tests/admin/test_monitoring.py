@@ -4,11 +4,12 @@ and terminate through the pages (audited, a reason required), read-only for audi
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import select
 
-from service.models import AuditEvent, HumanTask, ProcessInstance
+from service.models import AuditEvent, AwardRound, Dossier, HumanTask, Movement, OrgUnit, ProcessInstance
 from service.operations import instances, monitoring, tasks
 from service.operations.monitoring import InstanceFilters
 
@@ -137,3 +138,65 @@ def test_reassign_to_an_eligible_person_with_a_reason(world, client, session, cr
     assert session.get(HumanTask, task.id).assignee.username == "officer2"
     event = session.scalar(select(AuditEvent).where(AuditEvent.action == "task.reassigned"))
     assert event.details["reason"] == "Nghỉ phép" and event.details["to"] == "officer2"
+
+
+def test_round_filter_finds_the_rounds_own_instance_and_its_dossiers(world, session):
+    dept = session.scalar(select(OrgUnit).where(OrgUnit.code == "DEPT"))
+    movement = Movement(code="PT-2026", name="Phong trào thi đua", decision_number="12/QĐ-UBND",
+                        decision_date=date(2026, 1, 5), start_year=2026, end_year=2026)
+    session.add(movement)
+    session.flush()
+    rounds = [AwardRound(code=code, movement_id=movement.id, year=2026, kind=kind, name=f"Đợt {code}",
+                         opens_on=date(2026, 1, 10)) for code, kind in (("D1", "annual"), ("D2", "interim"))]
+    session.add_all(rounds)
+    session.flush()
+    rounds[0].instance_id = world["started"][0].id
+    session.add(Dossier(round_id=rounds[0].id, org_unit_id=dept.id, unit_name="Sở", unit_kind="department",
+                        instance_id=world["started"][2].id))
+    session.commit()
+    watcher = world["users"]["watcher"]
+    found = monitoring.overview(session, actor=watcher, filters=InstanceFilters(round_code="D1"))
+    assert sorted(i.id for i in found.instances) == sorted([world["started"][0].id, world["started"][2].id])
+    assert found.total == 2
+    assert monitoring.overview(session, actor=watcher, filters=InstanceFilters(round_code="D2")).total == 0
+    assert monitoring.overview(session, actor=watcher, filters=InstanceFilters(round_code="none")).total == 0
+    assert [code for code, _ in monitoring.rounds(session, actor=watcher)] == ["D2", "D1"]
+
+
+def test_suspend_resume_and_skip_through_the_pages(world, client, session):
+    token = _sign_in(client, "padmin")
+    instance = world["started"][1]
+    path = f"/admin/monitoring/instances/{instance.id}"
+    missing = client.post(f"{path}/suspend", data={"csrf_token": token, "reason": " "})
+    assert missing.status_code == 302
+    page = client.get(path).data.decode()
+    assert "Vui lòng nhập lý do" in page and 'data-instance-status="running"' in page
+    client.post(f"{path}/suspend", data={"csrf_token": token, "reason": "Chờ thanh tra"})
+    page = client.get(path).data.decode()
+    assert 'data-instance-status="suspended"' in page and "Chờ thanh tra" in page and "Cho chạy tiếp" in page
+    listed = client.get("/admin/monitoring?status=suspended").data.decode()
+    assert f">{instance.id}</a>" in listed
+    client.post(f"{path}/resume", data={"csrf_token": token, "reason": "Đã xong"})
+    session.expire_all()
+    assert session.get(ProcessInstance, instance.id).status == "running"
+    assert [e.action for e in session.scalars(select(AuditEvent).where(
+        AuditEvent.instance_id == instance.id, AuditEvent.action.like("instance.%")))][-2:] == [
+        "instance.suspended", "instance.resumed"]
+
+    broken = world["broken"].id
+    skipped = client.post(f"/admin/monitoring/instances/{broken}/skip",
+                          data={"csrf_token": token, "reason": "Đã tính tay", "back": "errors"})
+    assert skipped.location.endswith("/admin/monitoring/errors")
+    assert "Đã bỏ qua bước lỗi" in client.get("/admin/monitoring/errors").data.decode()
+    session.expire_all()
+    assert session.get(ProcessInstance, broken).status == "completed"
+
+
+def test_auditor_cannot_suspend(world, client, session):
+    token = _sign_in(client, "watcher")
+    instance = world["started"][1]
+    page = client.get(f"/admin/monitoring/instances/{instance.id}").data.decode()
+    assert "Tạm dừng hồ sơ" not in page
+    client.post(f"/admin/monitoring/instances/{instance.id}/suspend", data={"csrf_token": token, "reason": "x"})
+    session.expire_all()
+    assert session.get(ProcessInstance, instance.id).status == "running"

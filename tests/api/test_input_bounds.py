@@ -45,6 +45,7 @@ WRITES: dict[str, type | None] = {
     "admin.OrgUnitIn": OrgUnit, "admin.RoleIn": Role, "admin.UserIn": User, "admin.UserPatch": User,
     "auth.TokenRequest": User, "definitions.LaneRoleIn": LaneRoleMapping, "definitions.LaneRolesIn": None,
     "instances.StartIn": ProcessInstance, "instances.RetryIn": None, "instances.TerminateIn": None,
+    "instances.ReasonIn": None,
     "messages.MessageIn": None,
     "nomination_dossiers.NomineeIn": Nominee, "nomination_dossiers.NomineePatch": Nominee,
     "nomination_dossiers.HoldIn": Nominee, "nomination_dossiers.DossierIn": None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from ...models.instances import INSTANCE_STATUSES
 from ..bounds import COUNT, ID
 
 TEXT = validate.Length(max=255)
@@ -22,7 +23,7 @@ class Paging(Query):
 
 class InstanceQuery(Paging):
     process_key = fields.String(validate=validate.Length(max=128))
-    status = fields.String(validate=validate.OneOf(["running", "waiting", "completed", "error", "terminated"]))
+    status = fields.String(validate=validate.OneOf(list(INSTANCE_STATUSES)))
 
 
 class TaskQuery(Paging):

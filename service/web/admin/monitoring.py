@@ -1,5 +1,6 @@
-"""Monitoring: instances by process, version, status and unit; the heat map of a version; instances in error
-with retry and terminate (a reason required). Changes go through the instance operations, which audit them."""
+"""Monitoring: instances by process, version, status, unit and round; the heat map of a version; instances in
+error with retry, skip and terminate; suspend and resume an instance (a reason required for each but retry).
+Changes go through the instance operations, which audit them."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from ...http import current_user, db
 from ...http.locale import request_locale
 from ...i18n import msg, translate, translate_tree
 from ...models import HumanTask
-from ...operations import deployments, instances, monitoring, task_reassignment
+from ...operations import deployments, instance_control, instances, monitoring, task_reassignment
 from ...operations.monitoring import InstanceFilters
 from ...permissions import can_reassign_task
 from ..access import login_required
@@ -24,7 +25,8 @@ def _filters() -> InstanceFilters:
     status = args.get("status") if args.get("status") in monitoring.STATUSES else None
     return InstanceFilters(process_key=(args.get("process") or "").strip()[:128] or None,
                            version=int(version) if version.isdigit() else None, status=status,
-                           unit_code=(args.get("unit") or "").strip()[:64] or None)
+                           unit_code=(args.get("unit") or "").strip()[:64] or None,
+                           round_code=(args.get("round") or "").strip()[:64] or None)
 
 
 @bp.get("")
@@ -36,7 +38,7 @@ def index():
     page = request.args.get("page", type=int) or 1
     result = monitoring.overview(session, actor=user, filters=filters, page=page)
     return render_template("admin/monitoring.html", result=result, filters=filters, page=page,
-                           statuses=monitoring.STATUSES,
+                           statuses=monitoring.STATUSES, rounds=monitoring.rounds(session, actor=user),
                            processes=deployments.latest_versions(session))
 
 
@@ -109,9 +111,11 @@ def terminate(instance_id: int):
 @login_required
 def instance_tasks(instance_id: int):
     """The open tasks of an instance, each with the people it may be given to (Chuyển xử lý)."""
-    rows = task_reassignment.open_tasks(db(), actor=current_user(), instance_id=instance_id)
+    session, user = db(), current_user()
+    rows = task_reassignment.open_tasks(session, actor=user, instance_id=instance_id)
     return render_template("admin/instance_tasks.html", instance_id=instance_id, rows=rows,
-                           can_act=can_reassign_task(current_user()), errors={})
+                           instance=monitoring.instance(session, actor=user, instance_id=instance_id),
+                           can_act=can_reassign_task(user), errors={})
 
 
 @bp.post("/tasks/<task_id>/reassign")
@@ -132,6 +136,32 @@ def reassign(task_id: str):
         rows = task_reassignment.open_tasks(session, actor=user, instance_id=instance_id)
         errors = {task_id: translate_tree(exc.details.get("fields", {}), request_locale())}
         return render_template("admin/instance_tasks.html", instance_id=instance_id, rows=rows,
+                               instance=monitoring.instance(session, actor=user, instance_id=instance_id),
                                can_act=can_reassign_task(user), errors=errors), 422
     notify(msg("Đã chuyển xử lý công việc."))
     return redirect(url_for("admin_monitoring.instance_tasks", instance_id=instance_id))
+
+
+CONTROLS = {
+    "suspend": (instance_control.suspend, lambda number: msg("Đã tạm dừng hồ sơ #{id}.", id=number)),
+    "resume": (instance_control.resume, lambda number: msg("Đã cho hồ sơ #{id} chạy tiếp.", id=number)),
+    "skip": (instance_control.skip, lambda number: msg("Đã bỏ qua bước lỗi của hồ sơ #{id}.", id=number)),
+}
+
+
+@bp.post("/instances/<int:instance_id>/<any(suspend, resume, skip):action>")
+@login_required
+def control(instance_id: int, action: str):
+    """Suspend, resume, or skip the failed element of an instance, with the reason (kept in its history)."""
+    session, user = db(), current_user()
+    operation, done = CONTROLS[action]
+    back = (url_for("admin_monitoring.errors") if request.form.get("back") == "errors"
+            else url_for("admin_monitoring.instance_tasks", instance_id=instance_id))
+    try:
+        operation(session, actor=user, instance_id=instance_id, reason=(request.form.get("reason") or "")[:1000])
+    except DomainError as exc:
+        session.rollback()
+        notify(translate(exc.message, request_locale()), "error")
+        return redirect(back)
+    notify(done(instance_id))
+    return redirect(back)
