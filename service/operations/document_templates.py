@@ -103,6 +103,8 @@ def _refusal(content: bytes) -> object | None:
         return msg("Tệp rỗng.")
     if len(content) > MAX_TEMPLATE_BYTES:
         return msg("Tệp quá lớn (tối đa 10 MB).")
+    if not zipfile.is_zipfile(io.BytesIO(content)):  # reads only the end of the file
+        return msg("Không phải tệp .docx.")
     try:
         check_zip(content)  # before docxtpl inflates anything: a zip bomb stops here
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
