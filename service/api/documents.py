@@ -122,9 +122,14 @@ def document_pdf(document_id: int):
     return _attachment(content, f"{stem}.pdf", PDF)
 
 
+class PlaceOut(Schema):
+    part = fields.String()  # body, header_footer or properties
+    text = fields.String()  # the paragraph's text, tags included
+
+
 class FindingOut(Schema):
     name = fields.String()
-    places = fields.List(fields.String())
+    places = fields.List(fields.Nested(PlaceOut))
 
 
 class TemplateCheckOut(Schema):

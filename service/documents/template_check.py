@@ -36,11 +36,19 @@ def _excerpt(xml_line: str) -> str:
 
 
 @dataclass(frozen=True)
+class Place:
+    """Where a name appears: the part ("body", "header_footer" or "properties") and its paragraph's text."""
+
+    part: str
+    text: str
+
+
+@dataclass(frozen=True)
 class Finding:
     """A name the template uses that the data lacks (or may not reach), with the paragraphs it appears in."""
 
     name: str
-    places: tuple[str, ...]
+    places: tuple[Place, ...]
 
 
 @dataclass(frozen=True)
@@ -59,26 +67,21 @@ class TemplateCheck:
 
 @dataclass
 class _Recorder:
-    unresolved: dict[str, list[str]] = field(default_factory=dict)
-    unsafe: dict[str, list[str]] = field(default_factory=dict)
+    unresolved: dict[str, list[Place]] = field(default_factory=dict)
+    unsafe: dict[str, list[Place]] = field(default_factory=dict)
     # Template object → (part label, its source lines); id(container) → its path in the data.
     sources: dict[int, tuple[str, list[str]]] = field(default_factory=dict)
     paths: dict[int, str] = field(default_factory=dict)
     mapped: set[int] = field(default_factory=set)
 
-    def note(self, bucket: dict[str, list[str]], name: str) -> None:
+    def note(self, bucket: dict[str, list[Place]], name: str) -> None:
         place = self._place()
         places = bucket.setdefault(name, [])
         if place and place not in places:
             places.append(place)
 
-    def places_mentioning(self, name: str) -> list[str]:
-        found = []
-        for part, lines in self.sources.values():
-            for line in lines:
-                if name in line:
-                    found.append(f"{part}: {_excerpt(line)}")
-        return found
+    def places_mentioning(self, name: str) -> list[Place]:
+        return [Place(part, _excerpt(line)) for part, lines in self.sources.values() for line in lines if name in line]
 
     def path_of(self, obj: Any) -> str:
         self._map_frame_context()
@@ -90,7 +93,7 @@ class _Recorder:
             frame = frame.f_back
         return frame
 
-    def _place(self) -> str | None:
+    def _place(self) -> Place | None:
         frame = self._template_frame()
         if frame is None:
             return None
@@ -98,7 +101,7 @@ class _Recorder:
         part, lines = self.sources.get(id(template), ("", []))
         line = template.get_corresponding_lineno(frame.f_lineno)
         text = _excerpt(lines[line - 1] if 0 < line <= len(lines) else "")
-        return f"{part}: {text}" if text else part
+        return Place(part, text)
 
     def _map_frame_context(self) -> None:
         frame = self._template_frame()
@@ -185,7 +188,6 @@ def internal_names(template_bytes: bytes) -> list[str]:
 def check_template(template_bytes: bytes, context: dict[str, Any]) -> TemplateCheck:
     """Render `template_bytes` with `context` in the recording sandbox and report what did not resolve.
 
-    Labels of places are "body", "header_footer" or "properties" followed by the paragraph's text.
     """
     recorder = _Recorder()
     docx = DocxTemplate(io.BytesIO(template_bytes))

@@ -134,7 +134,7 @@ def test_an_unresolved_placeholder_is_listed_with_its_paragraph_and_blocks_activ
     assert uploaded.status_code == 302
     page = client.get(uploaded.headers["Location"]).data.decode()
     assert 'data-check="failed"' in page and "2 chỗ điền không có dữ liệu" in page
-    assert "<code>nguoi_nhan_moi</code>" in page and "body: Kính gửi: {{ nguoi_nhan_moi }}" in page
+    assert "<code>nguoi_nhan_moi</code>" in page and "Thân văn bản: Kính gửi: {{ nguoi_nhan_moi }}" in page
     assert "<code>groups[].tieu_de</code>" in page  # a field of the loop's items, named by its data path
     assert re.search(r'<button type="submit" class="btn btn--primary" disabled', page)
     template_id = int(uploaded.headers["Location"].rsplit("/", 1)[1])
@@ -228,7 +228,7 @@ def test_the_api_shares_the_operations(world, client, login, session):
     template_id = stored.get_json()["id"]
     check = client.get(f"/api/v1/document-templates/{template_id}/check", headers=login("watcher")).get_json()
     assert check["activatable"] is False and check["unresolved"][0]["name"] == "khong_co"
-    assert check["unresolved"][0]["places"] == ["body: {{ khong_co }}"]
+    assert check["unresolved"][0]["places"] == [{"part": "body", "text": "{{ khong_co }}"}]
     assert client.post(f"/api/v1/document-templates/{template_id}/activate",
                        headers=login("templater")).status_code == 422
     good = upload(_template("v3"), activate="false").get_json()
