@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from docxtpl import DocxTemplate
-from jinja2 import ChainableUndefined, TemplateError, nodes
+from jinja2 import ChainableUndefined, TemplateError, UndefinedError, nodes
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import missing
@@ -127,22 +127,20 @@ class _RecordingEnvironment(SandboxedEnvironment):
     """The sandbox, remembering each part's source and every name that does not resolve."""
 
     def __init__(self, recorder: _Recorder, docx: DocxTemplate):
-        recording = recorder
-
         class Recording(ChainableUndefined):
             # Chainable: `missing.field` and loops over a missing list go on rendering, so that one check
             # reports every unresolved name at once rather than the first.
             def __init__(self, hint: str | None = None, obj: Any = missing, name: str | None = None,
-                         exc: type[Exception] = SecurityError) -> None:
+                         exc: type[Exception] = UndefinedError) -> None:
                 super().__init__(hint, obj, name, exc)
                 if name is None:
                     return
-                if exc is SecurityError and hint:
-                    recording.note(recording.unsafe, name)
+                if exc is SecurityError:
+                    recorder.note(recorder.unsafe, name)
                 elif obj is missing:
-                    recording.note(recording.unresolved, name)
+                    recorder.note(recorder.unresolved, name)
                 else:
-                    recording.note(recording.unresolved, f"{recording.path_of(obj)}.{name}")
+                    recorder.note(recorder.unresolved, f"{recorder.path_of(obj)}.{name}")
 
         super().__init__(autoescape=True, undefined=Recording)
         self._recorder, self._docx = recorder, docx
