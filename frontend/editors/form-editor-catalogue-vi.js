@@ -138,6 +138,19 @@ export const FORM_EDITOR_VI = {
   'Max height of preview container': 'Chiều cao tối đa của khung xem trước',
   'Version tag': 'Nhãn phiên bản',
   '<none>': '<không có>',
+  'Hide if': 'Ẩn khi',
+  'Condition under which the field is hidden': 'Điều kiện để ẩn trường',
+  'Deactivate if': 'Vô hiệu hóa khi',
+  'Condition under which the field is deactivated': 'Điều kiện để vô hiệu hóa trường',
+  'Add properties directly to the form schema, useful to configure functionality in custom-built task applications and form renderers.':
+    'Thêm thuộc tính thẳng vào lược đồ biểu mẫu, dùng để cấu hình chức năng cho ứng dụng xử lý công việc hoặc trình hiển thị biểu mẫu tự xây dựng.',
+  'Use a unique "key" to link the form element and the related input/output data. When dealing with nested data, break it down in the user task\'s input mapping before using it.':
+    'Dùng một «khóa» duy nhất để gắn trường với dữ liệu vào/ra tương ứng. Với dữ liệu lồng nhau, hãy tách ra trong ánh xạ dữ liệu vào của công việc trước khi dùng.',
+  'Enter a form input variable that contains the data for the table or define an expression to populate the data dynamically.':
+    'Nhập biến dữ liệu vào chứa dữ liệu của bảng, hoặc một biểu thức để lấy dữ liệu động.',
+  'Column 1': 'Cột 1',
+  'Column 2': 'Cột 2',
+  'Column 3': 'Cột 3',
   // the properties panel's own strings (its `translate` hook)
   '<empty>': '<trống>',
   'Create new list item': 'Thêm mục mới',
