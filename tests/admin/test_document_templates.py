@@ -242,3 +242,13 @@ def test_the_api_shares_the_operations(world, client, login, session):
     count = session.scalar(select(func.count()).select_from(AuditEvent)
                            .where(AuditEvent.action == "document_template.activated"))
     assert count == 1
+
+
+def test_the_pages_follow_the_chosen_language(world, client):
+    token = _sign_in(client, "templater")
+    client.post("/language", data={"csrf_token": token, "locale": "en", "next": "/admin/document-templates"})
+    listing = client.get("/admin/document-templates").data.decode()
+    assert "Document templates" in listing and "Award decision" in listing and "Mẫu văn bản" not in listing
+    location = _upload(client, token, _template("{{ khong_co }}")).headers["Location"]
+    page = client.get(location).data.decode()
+    assert "Placeholders without data (1):" in page and "Body: {{ khong_co }}" in page
