@@ -11,6 +11,7 @@ import 'dmn-js/dist/assets/dmn-js-decision-table-controls.css';
 import 'dmn-js/dist/assets/dmn-js-literal-expression.css';
 import 'dmn-js/dist/assets/dmn-font/css/dmn-embedded.css';
 import './css/dmn-editor.css';
+import { dmnTranslateModule } from './editors/translate.js';
 
 const TEXTS = {
   vi: {
@@ -78,7 +79,14 @@ async function mount(root) {
   const texts = TEXTS[document.documentElement.lang === 'en' ? 'en' : 'vi'];
   const status = root.querySelector('[data-status]');
   const say = (text, kind = 'info') => { status.textContent = text; status.dataset.kind = kind; };
-  const modeler = new DmnModeler({ container: root.querySelector('[data-canvas]') });
+  // Per view: dmn-js drops `common.additionalModules` when a view has options of its own.
+  const translate = dmnTranslateModule();
+  const modeler = new DmnModeler({
+    container: root.querySelector('[data-canvas]'),
+    drd: { additionalModules: [translate] },
+    decisionTable: { additionalModules: [translate] },
+    literalExpression: { additionalModules: [translate] },
+  });
   root.dmnModeler = modeler;
   let version = Number(root.dataset.version) || null;
   try {

@@ -6,6 +6,8 @@ import { Form } from '@bpmn-io/form-js-viewer';
 import '@bpmn-io/form-js-editor/dist/assets/form-js-editor.css';
 import '@bpmn-io/form-js-viewer/dist/assets/form-js.css';
 import './css/dmn-editor.css';
+import { formEditorTranslateModule } from './editors/translate.js';
+import { translateModule as formJsTranslateModule } from './lib/form-js-vi.js';
 
 const TEXTS = {
   vi: { failed: 'Không thực hiện được. Vui lòng thử lại.', deploying: 'Đang triển khai…', badJson: 'Dữ liệu mẫu phải là JSON hợp lệ.' },
@@ -21,8 +23,10 @@ async function mount(root) {
   const status = root.querySelector('[data-status]');
   const say = (text, kind = 'info') => { status.textContent = text; status.dataset.kind = kind; };
   const schema = JSON.parse(root.querySelector('[data-form-schema]').textContent);
-  const editor = new FormEditor({ container: root.querySelector('[data-canvas]') });
-  const preview = new Form({ container: root.querySelector('[data-preview]') });
+  const editor = new FormEditor({ container: root.querySelector('[data-canvas]'),
+    additionalModules: [formEditorTranslateModule()] });
+  const preview = new Form({ container: root.querySelector('[data-preview]'),
+    additionalModules: [formJsTranslateModule()] });
   root.formEditor = editor;
   root.formPreview = preview;
   let version = Number(root.dataset.version) || null;

@@ -1,7 +1,7 @@
 // form-js's own strings (client-side validation, list and table controls) in the page's language.
 import { pageLanguage } from './i18n.js';
 
-const VI = {
+export const VI = {
   'Field is required.': 'Vui lòng nhập trường này.',
   'Field must be a valid email.': 'Địa chỉ thư điện tử không hợp lệ.',
   'Field must be a valid international phone number. (e.g. +4930664040900)':

@@ -9,12 +9,11 @@ from marshmallow import Schema, fields
 from werkzeug.exceptions import BadRequest
 
 from ..documents.format_checks import format_problems
-from ..errors import InvalidState, NotFound
+from ..errors import InvalidState
 from ..http import current_user, db
 from ..i18n import msg
-from ..operations import documents
+from ..operations import document_templates, documents
 from ..pdf.states import CONVERTED, CONVERTING, GENERATED
-from ..permissions import can_read_everything, is_process_admin
 
 bp = Blueprint("documents", __name__, url_prefix="/api/v1")
 
@@ -123,39 +122,86 @@ def document_pdf(document_id: int):
     return _attachment(content, f"{stem}.pdf", PDF)
 
 
-def _require_template_reader() -> None:
-    user = current_user()
-    if not (is_process_admin(user) or can_read_everything(user)):
-        raise NotFound(msg("Không tìm thấy."))
+class PlaceOut(Schema):
+    part = fields.String()  # body, header_footer or properties
+    text = fields.String()  # the paragraph's text, tags included
+
+
+class FindingOut(Schema):
+    name = fields.String()
+    places = fields.List(fields.Nested(PlaceOut))
+
+
+class TemplateCheckOut(Schema):
+    template = fields.Nested(TemplateOut)
+    activatable = fields.Boolean()
+    unresolved = fields.List(fields.Nested(FindingOut))
+    unsafe = fields.List(fields.Nested(FindingOut))
+    error = fields.String(allow_none=True)
+    format_problems = fields.List(fields.String())
 
 
 @bp.get("/document-templates")
 def list_templates():
     """Every stored template version (`?kind=`), oldest first per kind; process admins and auditors."""
-    _require_template_reader()
-    session = db()
-    documents.ensure_templates(session)
-    items = documents.list_templates(session, kind=request.args.get("kind"))
+    session, user = db(), current_user()
+    rows = document_templates.kinds(session, actor=user)
+    kind = documents.valid_kind(request.args["kind"]) if request.args.get("kind") else None
+    items = [version for row in rows if kind in (None, row.kind) for version in row.versions]
     return jsonify({"items": TemplateOut(many=True).dump(items), "total": len(items)})
 
 
 @bp.post("/document-templates")
 def upload_template():
-    """A new version of a kind's template (multipart: `kind`, `file`); the next generation uses it."""
+    """A new version of a kind's template (multipart: `kind`, `file`, `activate`). With `activate` (the default)
+    it is activated at once, which is refused (and nothing stored) unless every placeholder resolves against
+    the kind's sample data; `activate=false` stores it inactive, to check and activate later."""
     upload = request.files.get("file")
     kind = (request.form.get("kind") or "").strip()
     if upload is None or not kind:
         raise BadRequest(msg("Cần trường 'kind' và tệp 'file'."))
-    content = upload.stream.read(documents.MAX_TEMPLATE_BYTES + 1)
-    template = documents.upload_template(db(), actor=current_user(), kind=kind,
-                                         filename=safe_filename(upload.filename or "", "template.docx"),
-                                         content=content)
+    activate = (request.form.get("activate") or "true").strip().lower() not in ("0", "false", "no")
+    content = upload.stream.read(document_templates.MAX_TEMPLATE_BYTES + 1)
+    session, user = db(), current_user()
+    template = document_templates.upload_version(session, actor=user, kind=kind,
+                                                 filename=safe_filename(upload.filename or "", "template.docx"),
+                                                 content=content)
+    if activate:
+        template = document_templates.activate_version(session, actor=user, template_id=template.id)
     return jsonify(TemplateOut().dump(template)), 201
 
 
 @bp.get("/document-templates/<int:template_id>/content")
 def template_content(template_id: int):
     """A template version's .docx (to edit it and upload the next version)."""
-    _require_template_reader()
-    template = documents.get_template(db(), template_id=template_id)
+    template = document_templates.version(db(), actor=current_user(), template_id=template_id)
     return _attachment(template.content, safe_filename(template.filename, f"template-{template.id}.docx"), DOCX)
+
+
+@bp.get("/document-templates/<int:template_id>/check")
+def check_template(template_id: int):
+    """The version rendered with its kind's sample data: unresolved and unsafe names (with the paragraphs they
+    appear in) and the format problems of the result; `activatable` when nothing is unresolved."""
+    checked = document_templates.check_version(db(), actor=current_user(), template_id=template_id)
+    result = checked.check
+    return jsonify(TemplateCheckOut().dump({
+        "template": checked.template, "activatable": checked.activatable, "unresolved": result.unresolved,
+        "unsafe": result.unsafe, "error": result.error, "format_problems": checked.format_problems}))
+
+
+@bp.get("/document-templates/<int:template_id>/preview")
+def template_preview(template_id: int):
+    """The version rendered with its kind's sample data, as .docx."""
+    checked = document_templates.check_version(db(), actor=current_user(), template_id=template_id)
+    if checked.check.content is None:
+        raise InvalidState(msg("Mẫu chưa hiển thị được với dữ liệu mẫu."), code="template_not_rendered")
+    return _attachment(checked.check.content, f"preview-{checked.template.kind}-v{checked.template.version}.docx",
+                       DOCX)
+
+
+@bp.post("/document-templates/<int:template_id>/activate")
+def activate_template(template_id: int):
+    """Make the version the one the next documents of its kind are generated with (documents already generated
+    keep theirs); 422 while a placeholder does not resolve against the sample data."""
+    template = document_templates.activate_version(db(), actor=current_user(), template_id=template_id)
+    return jsonify(TemplateOut().dump(template))

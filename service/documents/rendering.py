@@ -13,6 +13,7 @@ from typing import Any
 
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
+from jinja2.sandbox import SandboxedEnvironment
 
 from service.documents.text_width import text_width_twips
 from service.documents.word_pairs import keep_together_in
@@ -62,11 +63,17 @@ class RenderedDocument:
     sha256: str
 
 
-def render(template_bytes: bytes, context: dict[str, Any]) -> bytes:
-    """Fill a docxtpl template with ``context`` and return the .docx bytes."""
-    template = DocxTemplate(io.BytesIO(template_bytes))
+def render(template_bytes: bytes, context: dict[str, Any], *, environment: SandboxedEnvironment | None = None,
+           template: DocxTemplate | None = None) -> bytes:
+    """Fill a docxtpl template with ``context`` and return the .docx bytes.
+
+    The template's Jinja runs sandboxed: an uploaded template is data written by an administrator, and
+    `{{ ''.__class__.__mro__ }}` must not lead it to Python internals. `environment`/`template`: the
+    template check's recording sandbox and the DocxTemplate it watches.
+    """
+    template = template or DocxTemplate(io.BytesIO(template_bytes))
     # Autoescape: names such as "Công ty A&B" must not break the XML.
-    template.render(keep_together_in(context), autoescape=True)
+    template.render(keep_together_in(context), environment or SandboxedEnvironment(autoescape=True), autoescape=True)
     _size_rules(template.docx)
     output = io.BytesIO()
     template.save(output)

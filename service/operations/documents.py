@@ -1,40 +1,36 @@
 """Generated documents: render with the active template version, store, list and read within the instance's scope.
 
-Templates are versioned rows seeded from document_templates/; uploading a template adds a version that the
-next generation uses, and each generated document keeps the template version and the context it was
-rendered from, so any document can be reproduced exactly. Neither the .docx nor the PDF is made in the step's
-transaction when a converter exists: the step stores the document's context (`pdf_status = "generated"`) and a
-converter (`service.pdf`) renders and converts it after commit; until then `docx_content` renders on demand.
+Templates are versioned rows seeded from document_templates/ (uploading, checking and activating versions:
+document_templates.py); generation uses the active version, and each generated document keeps the template
+version and the context it was rendered from, so any document can be reproduced exactly. Neither the .docx nor
+the PDF is made in the step's transaction when a converter exists: the step stores the document's context
+(`pdf_status = "generated"`) and a converter (`service.pdf`) renders and converts it after commit; until then
+`docx_content` renders on demand.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
-import zipfile
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from docxtpl import DocxTemplate
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, undefer
 
 from ..documents import DocumentKind, libreoffice_available
 from ..documents.rendering import DEFAULT_TEMPLATE_DIR, TEMPLATE_FILES, document_filename
-from ..errors import NotFound, PermissionDenied, ValidationFailed
+from ..errors import NotFound, ValidationFailed
 from ..i18n import msg
 from ..models import DocumentTemplate, GeneratedDocument, ProcessInstance, User
 from ..pdf import queue
 from ..pdf.docx import render_docx
 from ..pdf.states import GENERATED, UNAVAILABLE
-from ..permissions import can_see_instance, is_process_admin
-from ..zip_limits import ArchiveRefused, check_zip
+from ..permissions import can_see_instance
 from . import audit
 
 DOCUMENT_NOT_FOUND = msg("Không tìm thấy văn bản.")
-MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
 
 
 # --- templates -------------------------------------------------------------------------------------
@@ -95,11 +91,9 @@ def active_template(session: Session, kind: DocumentKind | str) -> DocumentTempl
     return template
 
 
-def list_templates(session: Session, *, kind: str | None = None) -> list[DocumentTemplate]:
-    query = select(DocumentTemplate)
-    if kind:
-        query = query.where(DocumentTemplate.kind == _kind(kind).value)
-    return list(session.scalars(query.order_by(DocumentTemplate.kind, DocumentTemplate.version)))
+def valid_kind(kind: str) -> str:
+    """`kind` when it names a document kind; ValidationFailed otherwise."""
+    return _kind(kind).value
 
 
 def get_template(session: Session, *, template_id: int) -> DocumentTemplate:
@@ -107,53 +101,6 @@ def get_template(session: Session, *, template_id: int) -> DocumentTemplate:
                               .options(undefer(DocumentTemplate.content)))
     if template is None:
         raise NotFound(msg("Không tìm thấy mẫu văn bản."))
-    return template
-
-
-def _check_template(content: bytes) -> None:
-    """A real .docx whose Jinja tags parse; rendering problems then only come from data."""
-    problem = None
-    if not content:
-        problem = msg("Tệp rỗng.")
-    elif len(content) > MAX_TEMPLATE_BYTES:
-        problem = msg("Tệp quá lớn (tối đa 10 MB).")
-    else:
-        try:
-            check_zip(content)  # before docxtpl inflates anything: a zip bomb stops here
-            with zipfile.ZipFile(io.BytesIO(content)) as archive:
-                if "word/document.xml" not in archive.namelist():
-                    problem = msg("Không phải tệp .docx.")
-        except ArchiveRefused as refused:
-            problem = refused.args[0] if refused.args else str(refused)
-        except zipfile.BadZipFile:
-            problem = msg("Không phải tệp .docx.")
-    if problem is None:
-        try:
-            DocxTemplate(io.BytesIO(content)).get_undeclared_template_variables()
-        except Exception as exc:  # docxtpl raises Jinja's and lxml's errors as they come
-            problem = msg("Mẫu có thẻ không hợp lệ", exc=exc)[:500]
-    if problem:
-        raise ValidationFailed(problem, details={"fields": {"file": [problem]}})
-
-
-def upload_template(session: Session, *, actor: User, kind: str, filename: str, content: bytes) -> DocumentTemplate:
-    """Add a new active version of `kind`'s template (process administrators); earlier versions stay stored."""
-    if not is_process_admin(actor):
-        raise PermissionDenied(msg("Chỉ quản trị quy trình được thay mẫu văn bản."))
-    kind_value = _kind(kind)
-    _check_template(content)
-    active_template(session, kind_value)  # the shipped version 1 comes first, so uploads start at 2
-    latest = session.scalar(select(func.max(DocumentTemplate.version))
-                            .where(DocumentTemplate.kind == kind_value.value)) or 0
-    session.execute(update(DocumentTemplate).where(DocumentTemplate.kind == kind_value.value)
-                    .values(active=False))
-    template = DocumentTemplate(kind=kind_value.value, version=latest + 1, filename=filename[:255] or "template.docx",
-                                content=content, sha256=hashlib.sha256(content).hexdigest(), active=True,
-                                uploaded_by_id=actor.id)
-    session.add(template)
-    session.flush()
-    audit.record(session, action="document_template.uploaded", actor=actor.username, instance_id=None,
-                 details={"kind": kind_value.value, "version": template.version, "sha256": template.sha256})
     return template
 
 
