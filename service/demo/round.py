@@ -160,12 +160,16 @@ def _walk_dossier(api: Api, round_id: int, officer: str, head: str, superior: st
 
 def run(api: Api) -> None:
     rounds = api.call("GET", f"/api/v1/rounds?movement={MOVEMENT}&year={YEAR}", "reviewer_skhcn")["items"]
-    planned = next(item for item in rounds if item["kind"] == "annual")
+    annual = next(item for item in rounds if item["kind"] == "annual")
     from ..db import utcnow
+    from . import DEMO_ROUND_QUOTAS, DEMO_ROUND_TOTAL_QUOTA
 
-    opened = api.call("POST", f"/api/v1/rounds/{planned['id']}/open", "reviewer_skhcn", {
-        "deadline": (utcnow() + timedelta(days=14)).isoformat(), "total_quota": 3,
-        "quotas": [{"org_unit_code": "STC", "quota": 2}]})
+    quotas = {"total_quota": DEMO_ROUND_TOTAL_QUOTA, "quotas": DEMO_ROUND_QUOTAS}
+    if annual["status"] == "planned":
+        opened = api.call("POST", f"/api/v1/rounds/{annual['id']}/open", "reviewer_skhcn", {
+            "deadline": (utcnow() + timedelta(days=14)).isoformat(), **quotas})
+    else:  # the demo data opens it (so that `make run` accepts dossiers at once): only the quotas are set here
+        opened = api.call("PUT", f"/api/v1/rounds/{annual['id']}/quotas", "reviewer_skhcn", quotas)
     round_id, round_instance = opened["id"], opened["instance_id"]
     print(f"Đợt {opened['code']} mở; hạn nộp {opened['deadline']}")
     for officer, head in (("officer_haichau", "head_haichau"), ("officer_stc", "head_stc")):
