@@ -16,7 +16,6 @@ import socket
 from datetime import timedelta
 from email import message_from_bytes, policy
 
-import openpyxl
 import pytest
 from sqlalchemy import select, update
 
@@ -25,31 +24,12 @@ from service.db import utcnow
 from service.demo import DEMO_ROUND
 from service.models import AwardRound, Dossier, HumanTask, Nominee, PublicNotice, TaskDraft, User
 from service.nomination import rounds
-from service.nomination.nominee_sheet import COLUMNS
 from service.notifications import sender
 
 from .browser import screenshot
-from .walk import assert_notified, decide, fill_council_minutes, open_task, send, unread
+from .walk import GOOD, PERSON, assert_notified, decide, fill_council_minutes, nominee_sheet, open_task, send, unread
 
 OFFICER, HEAD, SUPERIOR, REVIEWER = "officer_thanhkhe", "head_thanhkhe", "superior_city", "reviewer_skhcn"
-GOOD = {"kind": "Tập thể", "name": "Ủy ban nhân dân phường Thanh Khê", "subject_org_unit_code": "PX_THANH_KHE",
-        "achievement_summary": "Dẫn đầu chỉ số chuyển đổi số.", "dx_index_score": 88.25, "tasks_completed": "có",
-        "achievement_key": "CDS-2026-THANHKHE", "award_form": "city_chairman_certificate_of_merit"}
-PERSON = {"kind": "Cá nhân", "name": "Đoàn Văn Tú", "date_of_birth": "02/09/1990", "sex": "Nam",
-          "position": "Công chức", "achievement_summary": "Hai sáng kiến được công nhận.",
-          "annual_rating": "Hoàn thành xuất sắc nhiệm vụ", "tasks_completed": "có",
-          "achievement_key": "CDS-2026-DVT", "award_form": "city_chairman_certificate_of_merit"}
-
-
-def _sheet(path, rows: list[dict]) -> str:
-    book = openpyxl.Workbook()
-    book.active.append([header for _, header in COLUMNS])
-    for row in rows:
-        book.active.append([row.get(field) for field, _ in COLUMNS])
-    book.save(path)
-    return str(path)
-
-
 def _open_round(live_server) -> int:
     """The round the demo data opened; the officer gets an e-mail address for the returned-dossier mail."""
     with live_server.session() as session:
@@ -80,7 +60,8 @@ def test_dossier_dashboard_notice_and_public_comment(page_as, page, live_server,
     officer.wait_for_url(re.compile(r"/dossiers/\d+$"))
     dossier_id = int(officer.url.rsplit("/", 1)[1])
 
-    officer.set_input_files("input[name=file]", _sheet(tmp_path / "bad.xlsx", [GOOD, {**PERSON, "kind": "Nhóm"}]))
+    bad = nominee_sheet(tmp_path / "bad.xlsx", [GOOD, {**PERSON, "kind": "Nhóm"}])
+    officer.set_input_files("input[name=file]", bad)
     officer.get_by_role("button", name="Kiểm tra và nhập").click()
     officer.wait_for_selector(".sheet-errors")
     assert officer.locator(".sheet-errors tbody tr").count() == 1
@@ -91,7 +72,7 @@ def test_dossier_dashboard_notice_and_public_comment(page_as, page, live_server,
         assert session.scalars(select(TaskDraft).join(HumanTask).join(
             Dossier, Dossier.instance_id == HumanTask.instance_id).where(Dossier.id == dossier_id)).all() == []
 
-    officer.set_input_files("input[name=file]", _sheet(tmp_path / "good.xlsx", [GOOD, PERSON]))
+    officer.set_input_files("input[name=file]", nominee_sheet(tmp_path / "good.xlsx", [GOOD, PERSON]))
     officer.get_by_role("button", name="Kiểm tra và nhập").click()
     officer.wait_for_url(re.compile(r"/tasks/"))
     officer.wait_for_selector("[data-task-form][data-ready=true]")
