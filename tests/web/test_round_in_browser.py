@@ -163,6 +163,11 @@ def _walk(page_as, round_id: int, tmp_path) -> None:
     assert "Chủ tịch UBND thành phố quyết định khen thưởng" in chairman.locator("main").inner_text()
     if shutil.which("soffice"):
         _wait_for_preview(chairman)
+        # Headless Chromium has no PDF viewer (the frame stays dark in the screenshot): the frame's document is
+        # checked instead — the PDF itself, shown inline.
+        shown = chairman.request.get(chairman.locator("iframe.pdf-preview").get_attribute("src"))
+        assert shown.headers["content-type"] == "application/pdf" and shown.body().startswith(b"%PDF")
+        assert shown.headers["content-disposition"] == "inline"
         screenshot(chairman, "round-decision-preview", full_page=True)
     officer_unread = unread(officer)
     open_task(chairman, ROUND, "Chủ tịch UBND thành phố quyết định khen thưởng")
