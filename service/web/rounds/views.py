@@ -45,9 +45,11 @@ def show(round_id: int):
 def close(round_id: int):
     """Kết thúc nhận hồ sơ: the lead agency closes the round before its deadline; the round's process goes on
     to consolidation (404 for anyone else, as for the API)."""
-    session = db()
+    session, user = db(), current_user()
+    if not nomination_permissions.can_manage_round(user, rounds.get_round(session, round_id).lead_org_unit_id):
+        abort(404)
     try:
-        rounds.close_round(session, actor=current_user(), round_id=round_id, notify=True,
+        rounds.close_round(session, actor=user, round_id=round_id, notify=True,
                            reason=request.form.get("reason", "").strip()[:2000])
     except DomainError as exc:
         session.rollback()
