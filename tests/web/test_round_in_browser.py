@@ -1,14 +1,15 @@
 """A whole award round in Chromium, every step on the pages as the demo users, with the notices at each hand-off.
 
 Setup (not a step of the walk): the lead agency opens a round of its own for this test (the 2027 round, so the
-demo round other tests use stays open), and a dated parameter shortens the public notice to seconds —
+demo round other tests use stays open), and a dated parameter shortens the public notice to a minute —
 shortened, never skipped — removed again at the end.
 
 The officer of phường Hải Châu creates the dossier and imports its nominees from Excel; the council minutes,
 the unit head's and the superior's sign-off and the submission; the lead reviewer returns it with a reason;
 the officer, told in the app, sends it again through the same steps; the lead reviewer accepts it, closes the
 round from its dashboard and reviews the consolidated list; the lead head signs; Home Affairs appraises; the
-list is publicly noticed; the council's standing members and Home Affairs' Director approve; the Chairman
+list is publicly noticed and a visitor comments without signing in; Home Affairs verifies the comment; the
+council's standing members and Home Affairs' Director approve; the Chairman
 reads the documents (PDF preview when LibreOffice is installed) and decides; the decision page, the officer's
 notice and the awards register show the outcome.
 """
@@ -58,7 +59,7 @@ def _open_own_round(live_server) -> int:
         assert round_.status == "planned", "this test runs once per live server"
         rounds.open_round(session, actor=reviewer, round_id=round_.id,
                           values={"deadline": utcnow() + timedelta(days=30), "total_quota": None, "quotas": []})
-        session.add(LegalParameter(key="public_notice.duration", value="PT5S", valid_from=config.today(),
+        session.add(LegalParameter(key="public_notice.duration", value="PT60S", valid_from=config.today(),
                                    source=NOTICE_SOURCE))
         session.commit()
         return round_.id
@@ -75,15 +76,15 @@ def _counts(page) -> dict[str, int]:
             for cell in page.locator("[data-count]").all()}
 
 
-def test_a_round_from_the_dossier_to_the_chairmans_decision(page_as, live_server, tmp_path):
+def test_a_round_from_the_dossier_to_the_chairmans_decision(page_as, page, live_server, tmp_path):
     round_id = _open_own_round(live_server)
     try:
-        _walk(page_as, round_id, tmp_path)
+        _walk(page_as, page, round_id, tmp_path)
     finally:
         _remove_short_notice(live_server)
 
 
-def _walk(page_as, round_id: int, tmp_path) -> None:
+def _walk(page_as, visitor, round_id: int, tmp_path) -> None:
     officer, head, superior, lead = page_as(OFFICER), page_as(HEAD), page_as(SUPERIOR), page_as(REVIEWER)
 
     # The officer creates the dossier for this round and imports its two nominees.
@@ -147,6 +148,20 @@ def _walk(page_as, round_id: int, tmp_path) -> None:
     open_task(ec, ROUND, "Thẩm định hồ sơ đề nghị khen thưởng")
     screenshot(ec, "round-appraisal", full_page=True)
     decide(ec, "Duyệt", expect="Đã duyệt hồ sơ")
+
+    # The list is noticed publicly: a visitor comments without signing in; Home Affairs verifies it afterwards.
+    visitor.goto("/cong-khai")
+    visitor.get_by_role("link", name=re.compile("Khen thưởng năm 2027")).click()
+    visitor.select_option("select[name=nominee_id]", label=COLLECTIVE["name"])
+    visitor.fill("input[name=author_name]", "Người dân Hải Châu")
+    visitor.fill("textarea[name=content]", "Phường làm tốt việc số hóa hồ sơ một cửa.")
+    visitor.get_by_role("button", name="Gửi góp ý").click()
+    visitor.wait_for_selector(".flash")
+    assert "Cảm ơn bạn đã góp ý" in visitor.inner_text("main")
+    wait_for_task(ec, ROUND, "Xác minh ý kiến góp ý", seconds=180)
+    assert "Phường làm tốt việc số hóa hồ sơ một cửa." in ec.get_by_label("Nội dung").first.input_value()
+    ec.get_by_label("Kết quả xác minh").first.fill("Ý kiến ủng hộ; không ảnh hưởng đến đề nghị")
+    send(ec)
 
     # After the (shortened) public notice: the council's standing members, then Home Affairs' Director.
     council, director, chairman = page_as(COUNCIL), page_as(DIRECTOR), page_as(CHAIRMAN)
