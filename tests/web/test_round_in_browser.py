@@ -159,7 +159,7 @@ def _walk(page_as, visitor, round_id: int, tmp_path) -> None:
     visitor.wait_for_selector(".flash")
     assert "Cảm ơn bạn đã góp ý" in visitor.inner_text("main")
     wait_for_task(ec, ROUND, "Xác minh ý kiến góp ý", seconds=180)
-    assert "Phường làm tốt việc số hóa hồ sơ một cửa." in ec.get_by_label("Nội dung").first.input_value()
+    assert "Phường làm tốt việc số hóa hồ sơ một cửa." in ec.get_by_label(re.compile(r"^Nội dung$")).first.input_value()
     ec.get_by_label("Kết quả xác minh").first.fill("Ý kiến ủng hộ; không ảnh hưởng đến đề nghị")
     send(ec)
 
