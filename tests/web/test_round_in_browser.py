@@ -204,7 +204,9 @@ def _walk(page_as, visitor, round_id: int, tmp_path) -> None:
     awarded = {name for name, outcome in outcomes.items() if outcome in ("awarded", "escalated")}
     assert awarded, outcomes
     screenshot(chairman, "round-decision-issued", full_page=True)
-    assert_notified(officer, officer_unread, "")
+    assert_notified(officer, officer_unread, "Đã có quyết định khen thưởng: Ủy ban nhân dân phường Hải Châu")
+    decided = officer.locator(".notification--unread", has_text="Đã có quyết định khen thưởng").first.inner_text()
+    assert f"số được khen thưởng: {len(awarded)}" in decided
     chairman.goto("/registers/awards?year=2027")
     register = chairman.locator("main").inner_text()
     for name in awarded:
