@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..config import PROJECT_ROOT
-from ..models import User
+from ..models import AwardRound, User
 from ..operations import admin, deployments
 
 DEMO_PASSWORD = "demo-vinhdanh-2026"  # noqa: S105 - documented demo-only password
@@ -27,6 +27,12 @@ DEMO_UNITS = [
 DEMO_DX_SCORES = "org_unit_code,year,score,rank\nSKHCN,2025,96.53,1\nSTC,2025,88.40,2\nPX_HAI_CHAU,2025,81.25,3\n" \
     "PX_THANH_KHE,2025,78.10,4\n"
 NOMINATION_BUNDLE_MARKER = "award_round.bpmn"
+# The round the demo opens, so that a newcomer after `make run` can create a dossier at once: its deadline is
+# this many working days ahead of the day the database is seeded (a fixed date would soon lie in the past).
+DEMO_ROUND = "CDS_2021_2030_2026"
+DEMO_ROUND_WORKING_DAYS = 20
+DEMO_ROUND_TOTAL_QUOTA = 3
+DEMO_ROUND_QUOTAS = [{"org_unit_code": "STC", "quota": 2}]
 
 DEMO_USERS = [
     # username, full name, unit, roles
@@ -94,4 +100,18 @@ def load_demo(session: Session) -> None:
     bundle = nomination_bundle()
     if bundle:
         deployments.deploy(session, actor=deployer, files=bundle, key="award_round")
+        open_demo_round(session)
+
+
+def open_demo_round(session: Session) -> None:
+    """Open the 2026 round as the lead agency's reviewer, deadline DEMO_ROUND_WORKING_DAYS working days ahead."""
+    from ..nomination import config, processes, rounds
+
+    round_ = session.scalar(select(AwardRound).where(AwardRound.code == DEMO_ROUND))
+    if round_ is None or round_.status != "planned":
+        return
+    reviewer = session.scalar(select(User).where(User.username == "reviewer_skhcn"))
+    due = config.calendar(session).add_working_days(config.today(), DEMO_ROUND_WORKING_DAYS)
+    rounds.open_round(session, actor=reviewer, round_id=round_.id, values={
+        "deadline": processes.end_of_day(due), "total_quota": DEMO_ROUND_TOTAL_QUOTA, "quotas": DEMO_ROUND_QUOTAS})
 

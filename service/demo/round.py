@@ -158,14 +158,20 @@ def _walk_dossier(api: Api, round_id: int, officer: str, head: str, superior: st
     return instance
 
 
-def run(api: Api) -> None:
+def run(api: Api) -> dict:
+    """Play the round; returns what it printed: the round's id, the decision's number and date, each nominee's
+    outcome and every document produced (for the browser test that compares the pages with it)."""
     rounds = api.call("GET", f"/api/v1/rounds?movement={MOVEMENT}&year={YEAR}", "reviewer_skhcn")["items"]
-    planned = next(item for item in rounds if item["kind"] == "annual")
+    annual = next(item for item in rounds if item["kind"] == "annual")
     from ..db import utcnow
+    from . import DEMO_ROUND_QUOTAS, DEMO_ROUND_TOTAL_QUOTA
 
-    opened = api.call("POST", f"/api/v1/rounds/{planned['id']}/open", "reviewer_skhcn", {
-        "deadline": (utcnow() + timedelta(days=14)).isoformat(), "total_quota": 3,
-        "quotas": [{"org_unit_code": "STC", "quota": 2}]})
+    quotas = {"total_quota": DEMO_ROUND_TOTAL_QUOTA, "quotas": DEMO_ROUND_QUOTAS}
+    if annual["status"] == "planned":
+        opened = api.call("POST", f"/api/v1/rounds/{annual['id']}/open", "reviewer_skhcn", {
+            "deadline": (utcnow() + timedelta(days=14)).isoformat(), **quotas})
+    else:  # the demo data opens it (so that `make run` accepts dossiers at once): only the quotas are set here
+        opened = api.call("PUT", f"/api/v1/rounds/{annual['id']}/quotas", "reviewer_skhcn", quotas)
     round_id, round_instance = opened["id"], opened["instance_id"]
     print(f"Đợt {opened['code']} mở; hạn nộp {opened['deadline']}")
     for officer, head in (("officer_haichau", "head_haichau"), ("officer_stc", "head_stc")):
@@ -213,7 +219,12 @@ def run(api: Api) -> None:
         api.act("chairman", proposal["id"], "chairman_sign_state", {"decision": "approve"})
         api.act("ec_snv", proposal["id"], "dispatch_to_ministry", {"dispatch_reference": "Gửi qua Bộ Nội vụ"})
         print(f"Đề nghị cấp Nhà nước (hồ sơ {proposal['id']}): đã trình Thủ tướng qua Bộ Nội vụ, chờ kết quả")
-    _print_documents(api, [round_instance, *dossier_instances, *(item["id"] for item in state_level)])
+    produced = _print_documents(api, [("reviewer_skhcn", round_instance),
+                                      *(("reviewer_skhcn", instance) for instance in dossier_instances),
+                                      *(("chairman", item["id"]) for item in state_level)])
+    return {"round_id": round_id, "decision_number": shown["decision_number"], "decision_date": decided,
+            "nominees": [(row["name"], row["outcome"], row.get("outcome_reason")) for row in nominees],
+            "documents": produced}
 
 
 OUTCOME_LABELS = {  # what an officer reads; the API keeps the stable codes
@@ -229,14 +240,19 @@ OUTCOME_LABELS = {  # what an officer reads; the API keeps the stable codes
 }
 
 
-def _print_documents(api: Api, instance_ids: list[int]) -> None:
-    """Every document the round produced, with the result of the Decree 30 format checks."""
+def _print_documents(api: Api, instances: list[tuple[str, int]]) -> list[tuple[int, str, str | None]]:
+    """Every document the round produced, with the result of the Decree 30 format checks, each read by a user
+    who may see its instance (the lead agency the round and the dossiers, the Chairman the State-level
+    proposals); returns (instance, kind, symbol) per document."""
     print("\nVăn bản đã tạo (kiểm tra thể thức Nghị định 30/2020):")
-    for instance_id in instance_ids:
-        for item in api.call("GET", f"/api/v1/process-instances/{instance_id}/documents", "chairman")["items"]:
-            detail = api.call("GET", f"/api/v1/documents/{item['id']}", "chairman")
+    produced = []
+    for reader, instance_id in instances:
+        for item in api.call("GET", f"/api/v1/process-instances/{instance_id}/documents", reader)["items"]:
+            detail = api.call("GET", f"/api/v1/documents/{item['id']}", reader)
             verdict = "đạt" if not detail["format_problems"] else "; ".join(detail["format_problems"])
             print(f"  hồ sơ {instance_id:<4} {item['kind']:24} {item.get('symbol') or '(không số)':14} {verdict}")
+            produced.append((instance_id, item["kind"], item.get("symbol")))
+    return produced
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -41,7 +41,8 @@ def deliver_outcomes(session: Session, *, round_id: int, actor: User | None, sen
         delivered.append(dossier_id)
         dossier = session.get(Dossier, dossier_id)
         if dossier is not None:
-            awarded = sum(1 for item in outcomes.get(dossier_id, []) if item.get("outcome") == "awarded")
+            # Outcomes are sent before the register step turns the Chairman's "approved" into "awarded".
+            awarded = sum(1 for item in outcomes.get(dossier_id, []) if item.get("outcome") in ("approved", "awarded"))
             notifications.dossier_event(session, dossier, "dossier_decided",
                                         {"unit_name": dossier.unit_name, "awarded": awarded},
                                         dedupe=str(round_id))

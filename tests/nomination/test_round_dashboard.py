@@ -85,7 +85,7 @@ def test_the_decision_page_shows_the_latest_pdf_in_the_page(world):
     pdf = b"%PDF-1.4 quyet dinh"
     document = GeneratedDocument(instance_id=round_.instance_id, kind="decision", version=1, filename="quyet-dinh.docx",
                                  content=b"docx", sha256="1" * 64, template_id=template.id, context={},
-                                 pdf_status="done", pdf_content=pdf)
+                                 pdf_status="converted", pdf_content=pdf)
     session.add(document)
     session.commit()
     client = world.client.application.test_client()
@@ -131,3 +131,22 @@ def test_a_tie_is_decided_on_the_dashboard_with_a_reason(world):
     ranking = world.ranking()
     assert ranking["Sở Y tế"]["outcome"] == "proposed_to_city" and ranking["Sở Tài chính"]["outcome"] == "cut_by_quota"
     assert "bằng điểm" not in client.get(f"/rounds/{world.round_id}").data.decode().split("Xếp hạng so với chỉ tiêu")[1]
+
+
+def test_the_lead_agency_ends_intake_from_the_dashboard(world):
+    world.open_round()
+    client = world.client.application.test_client()
+    _sign_in(client, "lead_reviewer", PASSWORD)
+    page = client.get(f"/rounds/{world.round_id}").data.decode()
+    assert "Kết thúc nhận hồ sơ" in page
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    url = f"/rounds/{world.round_id}/close"
+    officer = world.client.application.test_client()
+    _sign_in(officer, "stc_officer", PASSWORD)
+    officer_token = re.search(r'name="csrf_token" value="([^"]+)"', officer.get("/dossiers").data.decode()).group(1)
+    assert officer.post(url, data={"csrf_token": officer_token}).status_code == 404
+    assert world.round()["status"] == "open"
+    closed = client.post(url, data={"csrf_token": token, "reason": "Đã nhận đủ hồ sơ"})
+    assert closed.status_code == 302 and world.round()["status"] in ("closed", "consolidated")
+    page = client.get(f"/rounds/{world.round_id}").data.decode()
+    assert "Đã kết thúc nhận hồ sơ" in page and f'action="/rounds/{world.round_id}/close"' not in page

@@ -38,15 +38,15 @@ class LiveServer:
         return self.app.extensions["vinhdanh"].session_factory()
 
 
-def web_database_url(suite_url: str | None) -> str:
-    """SQLite in a temporary folder, or a database `<name>_web` beside the suite's PostgreSQL one.
+def web_database_url(suite_url: str | None, suffix: str = "web") -> str:
+    """SQLite in a temporary folder, or a new database `<name>_<suffix>` beside the suite's PostgreSQL one.
 
     The browser tests get their own database because the suite's fixtures empty the shared one after each test.
     """
     if not suite_url or not suite_url.startswith("postgresql"):
-        return f"sqlite:///{tempfile.mkdtemp(prefix='vinhdanh-web-')}/web.db"
+        return f"sqlite:///{tempfile.mkdtemp(prefix=f'vinhdanh-{suffix}-')}/{suffix}.db"
     url = make_url(suite_url)
-    web_url = url.set(database=f"{url.database}_web")
+    web_url = url.set(database=f"{url.database}_{suffix}")
     admin = make_engine(suite_url).execution_options(isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{web_url.database}" WITH (FORCE)'))

@@ -1,89 +1,43 @@
 """Dossiers, the round dashboard, notifications and the public page in Chromium on the demo data.
 
-The officer of phường Thanh Khê creates a dossier for the open round, imports an Excel sheet with one
-bad row (sees the row and column, nothing kept), imports the fixed sheet into the draft step; the
-steps in between (council meeting, head's signature, superior's confirmation, submission) are
-completed through the same operations the task page calls; the lead reviewer sees the dashboard
-counts change and the returned dossier with its reason; the officer gets the in-app notice and the
-e-mail (a local aiosmtpd server); a visitor comments on the public page without signing in.
+The demo data opens the 2026 round (as `make run` does); the officer of phường Thanh Khê creates a dossier,
+imports an Excel sheet with one bad row (sees the row and column, nothing kept), imports the fixed sheet
+into the draft step and sends it, records the council meeting in its form; the unit head and the direct
+superior are told and sign on their task pages; the officer submits; the lead reviewer is told, sees the
+dashboard counts change, returns the dossier with a reason (refused first without one) and sees it among
+the returned; the officer gets the in-app notice and the e-mail (a local aiosmtpd server); a visitor
+comments on the public page without signing in.
 """
 
 from __future__ import annotations
 
 import re
 import socket
-import time
 from datetime import timedelta
 from email import message_from_bytes, policy
 
-import openpyxl
 import pytest
 from sqlalchemy import select, update
-from sqlalchemy.exc import OperationalError
 
 from service.config import SmtpSettings
 from service.db import utcnow
+from service.demo import DEMO_ROUND
 from service.models import AwardRound, Dossier, HumanTask, Nominee, PublicNotice, TaskDraft, User
 from service.nomination import rounds
-from service.nomination.nominee_sheet import COLUMNS
 from service.notifications import sender
-from service.operations import tasks
-from tests.nomination.conftest import minutes
 
 from .browser import screenshot
+from .walk import GOOD, PERSON, assert_notified, decide, fill_council_minutes, nominee_sheet, open_task, send, unread
 
 OFFICER, HEAD, SUPERIOR, REVIEWER = "officer_thanhkhe", "head_thanhkhe", "superior_city", "reviewer_skhcn"
-GOOD = {"kind": "Tập thể", "name": "Ủy ban nhân dân phường Thanh Khê", "subject_org_unit_code": "PX_THANH_KHE",
-        "achievement_summary": "Dẫn đầu chỉ số chuyển đổi số.", "dx_index_score": 88.25, "tasks_completed": "có",
-        "achievement_key": "CDS-2026-THANHKHE", "award_form": "city_chairman_certificate_of_merit"}
-PERSON = {"kind": "Cá nhân", "name": "Đoàn Văn Tú", "date_of_birth": "02/09/1990", "sex": "Nam",
-          "position": "Công chức", "achievement_summary": "Hai sáng kiến được công nhận.",
-          "annual_rating": "Hoàn thành xuất sắc nhiệm vụ", "tasks_completed": "có",
-          "achievement_key": "CDS-2026-DVT", "award_form": "city_chairman_certificate_of_merit"}
-
-
-def _sheet(path, rows: list[dict]) -> str:
-    book = openpyxl.Workbook()
-    book.active.append([header for _, header in COLUMNS])
-    for row in rows:
-        book.active.append([row.get(field) for field, _ in COLUMNS])
-    book.save(path)
-    return str(path)
-
-
 def _open_round(live_server) -> int:
+    """The round the demo data opened; the officer gets an e-mail address for the returned-dossier mail."""
     with live_server.session() as session:
-        reviewer = session.scalar(select(User).where(User.username == REVIEWER))
-        round_ = session.scalar(select(AwardRound).where(AwardRound.code == "CDS_2021_2030_2026"))
-        if round_.status == "planned":
-            rounds.open_round(session, actor=reviewer, round_id=round_.id,
-                              values={"deadline": utcnow() + timedelta(days=30), "total_quota": None, "quotas": []})
+        round_ = session.scalar(select(AwardRound).where(AwardRound.code == DEMO_ROUND))
+        assert round_.status == "open" and rounds.accepts_dossiers(round_)
         session.execute(update(User).where(User.username == OFFICER).values(email="thanhkhe@example.vn"))
         session.commit()
         return round_.id
-
-
-def _act(live_server, instance_id: int, username: str, element_id: str, data: dict) -> None:
-    """Complete a step as the task page does (the same operation), for the steps this test does not show.
-
-    On SQLite the served app's PDF conversion may hold the write lock for a moment: the step then rolls
-    back whole and is tried again."""
-    for attempt in range(20):
-        with live_server.session() as session:
-            user = session.scalar(select(User).where(User.username == username))
-            task_id = session.scalar(select(HumanTask.id).where(HumanTask.instance_id == instance_id,
-                                                                HumanTask.element_id == element_id,
-                                                                HumanTask.state == "open"))
-            assert task_id, f"{element_id} is not open"
-            try:
-                tasks.complete(session, actor=user, task_id=task_id, data=data)
-                session.commit()
-                return
-            except OperationalError:
-                session.rollback()
-                if attempt == 19:
-                    raise
-        time.sleep(0.5)
 
 
 def _counts(page) -> dict[str, int]:
@@ -106,7 +60,8 @@ def test_dossier_dashboard_notice_and_public_comment(page_as, page, live_server,
     officer.wait_for_url(re.compile(r"/dossiers/\d+$"))
     dossier_id = int(officer.url.rsplit("/", 1)[1])
 
-    officer.set_input_files("input[name=file]", _sheet(tmp_path / "bad.xlsx", [GOOD, {**PERSON, "kind": "Nhóm"}]))
+    bad = nominee_sheet(tmp_path / "bad.xlsx", [GOOD, {**PERSON, "kind": "Nhóm"}])
+    officer.set_input_files("input[name=file]", bad)
     officer.get_by_role("button", name="Kiểm tra và nhập").click()
     officer.wait_for_selector(".sheet-errors")
     assert officer.locator(".sheet-errors tbody tr").count() == 1
@@ -117,7 +72,7 @@ def test_dossier_dashboard_notice_and_public_comment(page_as, page, live_server,
         assert session.scalars(select(TaskDraft).join(HumanTask).join(
             Dossier, Dossier.instance_id == HumanTask.instance_id).where(Dossier.id == dossier_id)).all() == []
 
-    officer.set_input_files("input[name=file]", _sheet(tmp_path / "good.xlsx", [GOOD, PERSON]))
+    officer.set_input_files("input[name=file]", nominee_sheet(tmp_path / "good.xlsx", [GOOD, PERSON]))
     officer.get_by_role("button", name="Kiểm tra và nhập").click()
     officer.wait_for_url(re.compile(r"/tasks/"))
     officer.wait_for_selector("[data-task-form][data-ready=true]")
@@ -127,23 +82,41 @@ def test_dossier_dashboard_notice_and_public_comment(page_as, page, live_server,
     lead = page_as(REVIEWER)
     lead.goto(f"/rounds/{round_id}")
     before = _counts(lead)
+    head, superior = page_as(HEAD), page_as(SUPERIOR)
+    head_unread, superior_unread, lead_unread = unread(head), unread(superior), unread(lead)
 
-    with live_server.session() as session:
-        dossier = session.get(Dossier, dossier_id)
-        instance_id = dossier.instance_id
-        draft = session.scalar(select(TaskDraft).join(HumanTask).where(HumanTask.instance_id == instance_id))
-        rows = draft.data["nominees"]
-    _act(live_server, instance_id, OFFICER, "draft", {"nominees": rows})
-    _act(live_server, instance_id, OFFICER, "council_minutes", minutes([8, 7]))
-    _act(live_server, instance_id, HEAD, "head_sign", {"decision": "approve"})
-    _act(live_server, instance_id, SUPERIOR, "superior_confirm", {"decision": "approve"})
-    _act(live_server, instance_id, OFFICER, "submit", {})
-    lead.reload()
+    # The draft as imported is sent; the council's meeting is recorded in its form.
+    send(officer)
+    subject = f"Hồ sơ số {dossier_id}"
+    open_task(officer, subject, "Ghi biên bản họp xét của Hội đồng TĐKT đơn vị")
+    assert officer.get_by_label("Đối tượng").first.input_value() == GOOD["name"]
+    fill_council_minutes(officer, [3, 3], shot="dossier-council-minutes")
+    send(officer)
+
+    # The unit head is told, opens the task and signs (Duyệt); the superior is told and confirms.
+    assert_notified(head, head_unread, "Thủ trưởng đơn vị ký tờ trình")
+    open_task(head, subject, "Thủ trưởng đơn vị ký tờ trình")
+    screenshot(head, "dossier-head-sign", full_page=True)
+    decide(head, "Duyệt", expect="Đã duyệt hồ sơ")
+    assert_notified(superior, superior_unread, "Cấp trên trực tiếp xác nhận báo cáo thành tích")
+    open_task(superior, subject, "Cấp trên trực tiếp xác nhận báo cáo thành tích")
+    decide(superior, "Duyệt", expect="Đã duyệt hồ sơ")
+
+    # The officer sends it to the lead agency.
+    open_task(officer, subject, "Gửi hồ sơ đến cơ quan chủ trì")
+    send(officer)
+    assert_notified(lead, lead_unread, "Thẩm tra hồ sơ của đơn vị")
+    lead.goto(f"/rounds/{round_id}")
     submitted = _counts(lead)
     assert submitted["submitted"] == before["submitted"] + 1
-    _act(live_server, instance_id, REVIEWER, "lead_review",
-         {"decision": "return", "return_reason": "Thiếu biên bản họp xét có chữ ký"})
-    lead.reload()
+
+    # The lead reviewer returns it: the reason is required, then given.
+    open_task(lead, subject, "Thẩm tra hồ sơ của đơn vị")
+    lead.get_by_role("button", name="Trả lại", exact=True).click()
+    lead.wait_for_load_state()
+    assert "Vui lòng nhập lý do trả lại" in lead.locator(".field--error").inner_text()
+    decide(lead, "Trả lại", "Thiếu biên bản họp xét có chữ ký", expect="Đã trả lại hồ sơ")
+    lead.goto(f"/rounds/{round_id}")
     returned = _counts(lead)
     assert returned["submitted"] == before["submitted"] and returned["returned"] == before["returned"] + 1
     assert "Thiếu biên bản họp xét có chữ ký" in lead.inner_text("main")
@@ -178,6 +151,10 @@ def test_dossier_dashboard_notice_and_public_comment(page_as, page, live_server,
     mine = {subject: body for to, subject, body in received if to == ["thanhkhe@example.vn"]}
     returned_mail = mine["Hồ sơ bị trả lại: Ủy ban nhân dân phường Thanh Khê"]
     assert "Lý do: Thiếu biên bản họp xét có chữ ký" in returned_mail
+    with live_server.session() as session:
+        instance_id = session.get(Dossier, dossier_id).instance_id
+    with live_server.session() as session:
+        instance_id = session.get(Dossier, dossier_id).instance_id
     assert f"{live_server.url}/instances/{instance_id}" in returned_mail
 
     with live_server.session() as session:

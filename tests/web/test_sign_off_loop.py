@@ -72,8 +72,7 @@ def test_sign_off_loop_in_vietnamese(page, live_server, tmp_path: Path):
     page.wait_for_selector("[data-bpmn-diagram][data-ready=true]")
 
     # Submitting without the achievement summary: the message at the field (form-js checks the same rules
-    # the server does before anything is posted; the server's own 422 at a field is shown at the head's
-    # return below), the typed name kept.
+    # the server does before anything is posted), the typed name kept.
     page.get_by_label("Tên tập thể/cá nhân được đề nghị").fill(nominee + " (sửa)")
     page.get_by_role("button", name="Gửi", exact=True).click()
     page.wait_for_selector(".fjs-has-errors")
@@ -84,7 +83,22 @@ def test_sign_off_loop_in_vietnamese(page, live_server, tmp_path: Path):
     assert "/tasks/" in page.url  # nothing was posted
     screenshot(page, "task-field-error")
 
+    # A summary of blanks passes form-js's "required" (it only sees an empty value) but not the server's: the
+    # page comes back (422) with the server's message at that field, and what was typed is kept.
+    summary.fill("   ")
+    with page.expect_navigation() as answer:
+        page.get_by_role("button", name="Gửi", exact=True).click()
+    assert answer.value.status == 422
+    page.wait_for_selector("[data-task-form][data-ready=true]")
+    field = page.locator(".fjs-form-field.fjs-has-errors")
+    assert field.count() == 1 and "Tóm tắt thành tích" in field.inner_text()
+    assert "Trường này là bắt buộc." in field.inner_text()  # the server's words (form-js says "Vui lòng nhập…")
+    assert page.get_by_label("Tên tập thể/cá nhân được đề nghị").input_value() == nominee + " (sửa)"
+    assert _open_task(live_server, instance_id, "draft")  # nothing was kept: the step is still open
+    screenshot(page, "task-server-field-error")
+
     # Fix it, attach a PDF (the typed values stay: the file goes up by htmx), submit.
+    summary = page.get_by_label("Tóm tắt thành tích")
     summary.fill(SUMMARY)
     pdf = tmp_path / "Báo cáo thành tích.pdf"
     pdf.write_bytes(PDF)

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from ...i18n import msg
 from ...nomination import processes
 from ...operations import deployments, documents, history_view, instance_view, instances
+from ...pdf.states import CONVERTED
 from ...permissions import can_act_on_task
 from ..access import login_required
 from ..context import current_user, db
@@ -80,7 +81,7 @@ def document_pdf(document_id: int):
     """Tải xuống the PDF (the signed one when there is one); back to the instance while it is being made."""
     session, user = db(), current_user()
     document = documents.get_document(session, actor=user, document_id=document_id)
-    if document.pdf_status != "done":
+    if document.pdf_status != CONVERTED:
         notify(msg("Bản PDF chưa sẵn sàng. Vui lòng thử lại sau."), "warning")
         return redirect(url_for("instances.show", instance_id=document.instance_id) + "#documents")
     column = "signed_pdf_content" if document.signed_at is not None else "pdf_content"

@@ -8,9 +8,10 @@ from sqlalchemy import select
 from ...errors import DomainError
 from ...i18n import msg
 from ...models import Nominee
-from ...nomination import consolidation, dashboard, public_notice, rounds, seed
+from ...nomination import consolidation, dashboard, dossiers, public_notice, rounds, seed
 from ...nomination import permissions as nomination_permissions
 from ...operations import documents, task_views
+from ...pdf.states import CONVERTED
 from ..access import login_required
 from ..context import calendar, current_user, db, today
 from ..messages import notify
@@ -32,9 +33,30 @@ def index():
 @login_required
 def show(round_id: int):
     """The round's dashboard for its lead agency."""
-    board = dashboard.round_dashboard(db(), actor=current_user(), round_id=round_id, today=today(),
-                                      calendar=calendar())
-    return render_template("rounds/show.html", board=board)
+    user = current_user()
+    board = dashboard.round_dashboard(db(), actor=user, round_id=round_id, today=today(), calendar=calendar())
+    may_close = board.round.status == "open" and nomination_permissions.can_manage_round(
+        user, board.round.lead_org_unit_id)
+    return render_template("rounds/show.html", board=board, may_close=may_close)
+
+
+@bp.post("/rounds/<int:round_id>/close")
+@login_required
+def close(round_id: int):
+    """Kết thúc nhận hồ sơ: the lead agency closes the round before its deadline; the round's process goes on
+    to consolidation (404 for anyone else, as for the API)."""
+    session, user = db(), current_user()
+    if not nomination_permissions.can_manage_round(user, rounds.get_round(session, round_id).lead_org_unit_id):
+        abort(404)
+    try:
+        rounds.close_round(session, actor=user, round_id=round_id, notify=True,
+                           reason=request.form.get("reason", "").strip()[:2000])
+    except DomainError as exc:
+        session.rollback()
+        notify(exc.message, "error")
+    else:
+        notify(msg("Đã kết thúc nhận hồ sơ; danh sách được tổng hợp, xếp hạng."), "success")
+    return redirect(url_for(".show", round_id=round_id))
 
 
 @bp.get("/registrations/report")
@@ -56,9 +78,11 @@ def decision(round_id: int):
     board = dashboard.round_dashboard(session, actor=user, round_id=round_id, today=today(), calendar=calendar())
     instance_id = board.round.instance_id
     docs = documents.list_documents(session, actor=user, instance_id=instance_id) if instance_id else []
-    shown = next((doc for doc in reversed(docs) if doc.pdf_status == "done"), None)
+    shown = next((doc for doc in reversed(docs) if doc.pdf_status == CONVERTED), None)
     steps = task_views.open_of_instance(session, instance_id) if instance_id else []
-    return render_template("rounds/decision.html", board=board, documents=docs, shown=shown, steps=steps)
+    nominees = dossiers.round_nominees(session, round_id=board.round.id)
+    return render_template("rounds/decision.html", board=board, documents=docs, shown=shown, steps=steps,
+                           nominees=nominees)
 
 
 @bp.get("/documents/<int:document_id>/preview.pdf")
@@ -67,12 +91,14 @@ def preview(document_id: int):
     """A generated document's PDF shown inline (in the page's frame), under the document's own scope."""
     session, user = db(), current_user()
     document = documents.get_document(session, actor=user, document_id=document_id)
-    if document.pdf_status != "done":
+    if document.pdf_status != CONVERTED:
         abort(404)
     column = "signed_pdf_content" if document.signed_at is not None else "pdf_content"
     loaded = documents.get_document(session, actor=user, document_id=document_id, with_content=column)
     response = Response(getattr(loaded, column), mimetype="application/pdf")
     response.headers["Content-Disposition"] = "inline"
+    # The browser's PDF viewer is a plugin: the page-wide policy (object-src 'none') would leave the frame blank.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; object-src 'self'; frame-ancestors 'self'"
     return response
 
 
