@@ -1,0 +1,30 @@
+"""Hot path (issue 15): a token on process versions that changes with their lane -> role mapping
+
+Task-creating steps read a version's lane -> role mapping; each process now caches it per version
+and token, and a step reads the token with the rows it reads anyway (the instance's query), so the
+mapping's own SELECT is gone unless an administrator edited it since.
+
+Revision ID: a7c3e5f9b2d1
+Revises: f5a2c8e1d3b7
+Create Date: 2026-12-03 13:50:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = 'a7c3e5f9b2d1'
+down_revision = 'f5a2c8e1d3b7'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('process_versions') as batch:
+        batch.add_column(sa.Column('lane_roles_token', sa.String(length=32), server_default='0', nullable=False))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('process_versions') as batch:
+        batch.drop_column('lane_roles_token')
