@@ -13,7 +13,22 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, String, and_, bindparam, case, exists, func, insert, literal, null, or_, select, union
+from sqlalchemy import (
+    JSON,
+    String,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    insert,
+    literal,
+    null,
+    or_,
+    select,
+    true,
+    union,
+)
 from sqlalchemy.orm import Session
 
 from ..db import utcnow
@@ -41,22 +56,26 @@ DUE_SOON_PARAM = "notification_due_within_days"  # dated parameter: "due within 
 DUE_SOON_DEFAULT = 3
 
 
-def _recipients(task_condition) -> union:
+def _recipients(task_condition, tasks=_t, offers=_o) -> union:
     """(task_id, user_id) of everyone a task reaches: its assignee, or the users its available offers
-    reach (directly, or by a role in the offer's scope: the rule of permissions._route_conditions)."""
-    assigned = select(_t.c.id.label("task_id"), _t.c.assignee_id.label("user_id")).where(
-        task_condition, _t.c.assignee_id.is_not(None))
-    direct = select(_o.c.task_id, _o.c.user_id).select_from(_o.join(_t, _t.c.id == _o.c.task_id)).where(
-        task_condition, _o.c.available, _o.c.user_id.is_not(None))
+    reach (directly, or by a role in the offer's scope: the rule of permissions._route_conditions).
+
+    `tasks` and `offers` are the tables, or rows just inserted with the same columns (a WITH clause).
+    """
+    assigned = select(tasks.c.id.label("task_id"), tasks.c.assignee_id.label("user_id")).where(
+        task_condition, tasks.c.assignee_id.is_not(None))
+    direct = select(offers.c.task_id, offers.c.user_id).select_from(
+        offers.join(tasks, tasks.c.id == offers.c.task_id)).where(
+        task_condition, offers.c.available, offers.c.user_id.is_not(None))
     children = select(_units.c.id).where(_units.c.parent_id == _u.c.org_unit_id)
-    by_role = (select(_o.c.task_id, _u.c.id)
-               .select_from(_o.join(_t, _t.c.id == _o.c.task_id).join(_r, _r.c.key == _o.c.role_key)
+    by_role = (select(offers.c.task_id, _u.c.id)
+               .select_from(offers.join(tasks, tasks.c.id == offers.c.task_id).join(_r, _r.c.key == offers.c.role_key)
                             .join(user_roles, user_roles.c.role_id == _r.c.id)
                             .join(_u, _u.c.id == user_roles.c.user_id))
-               .where(task_condition, _o.c.available, or_(
+               .where(task_condition, offers.c.available, or_(
                    _r.c.scope == "any",
-                   and_(_r.c.scope == "unit", _o.c.org_unit_id == _u.c.org_unit_id),
-                   and_(_r.c.scope == "parent_unit", _o.c.org_unit_id.in_(children.scalar_subquery())))))
+                   and_(_r.c.scope == "unit", offers.c.org_unit_id == _u.c.org_unit_id),
+                   and_(_r.c.scope == "parent_unit", offers.c.org_unit_id.in_(children.scalar_subquery())))))
     return union(assigned, direct, by_role)
 
 
@@ -67,9 +86,9 @@ def _email_state():
                 (mode == "immediate", "pending"), (mode == "digest", "digest"), else_="none")
 
 
-def _insert_for(kind: str, task_condition, key_suffix=None, extra_condition=None):
+def _insert_for(kind: str, task_condition, key_suffix=None, extra_condition=None, tasks=_t, offers=_o):
     """INSERT … SELECT one notification of `kind` per (task, recipient) the condition selects."""
-    pairs = _recipients(task_condition).subquery("pairs")
+    pairs = _recipients(task_condition, tasks, offers).subquery("pairs")
     key = literal(f"{kind}:", String) + pairs.c.task_id
     if key_suffix is not None:
         key = key + key_suffix
@@ -86,8 +105,10 @@ def _insert_for(kind: str, task_condition, key_suffix=None, extra_condition=None
          "email_next_at"], query).execution_options(preserve_rowcount=True)
 
 
-# Built once: the hot path executes it with plain parameters.
+# Built once: the hot path executes them with plain parameters. A step usually opens one task: its
+# statement compares one id (an expanding IN is re-rendered at each execution).
 _OFFERED = _insert_for("task_offered", _t.c.id.in_(bindparam("task_ids", expanding=True)))
+_OFFERED_ONE = _insert_for("task_offered", _t.c.id == bindparam("task_id"))
 _open_due = and_(_t.c.state == "open", _t.c.due_at.is_not(None))
 _DUE_SOON = _insert_for("task_due", and_(_open_due, _t.c.due_at > bindparam("now_due"),
                                          _t.c.due_at <= bindparam("cutoff")), extra_condition=True)
@@ -97,8 +118,17 @@ _OVERDUE = _insert_for("task_overdue", and_(_open_due, _t.c.due_at <= bindparam(
 
 def tasks_offered(session: Session, task_ids: list[str], now: datetime | None = None) -> None:
     """Tell everyone the new tasks reach (one statement, in the step's transaction)."""
-    if task_ids:
+    if len(task_ids) == 1:
+        session.connection().execute(_OFFERED_ONE, {"task_id": task_ids[0], "now": now or utcnow()})
+    elif task_ids:
         session.connection().execute(_OFFERED, {"task_ids": task_ids, "now": now or utcnow()})
+
+
+def offered_from(tasks, offers):
+    """The INSERT of "task offered" notifications for tasks and offers being inserted by the same
+    statement (PostgreSQL: `tasks` and `offers` are data-modifying WITH clauses returning the rows'
+    id, assignee_id / task_id, role_key, org_unit_id, user_id, available); parameter `now`."""
+    return _insert_for("task_offered", true(), tasks=tasks, offers=offers)
 
 
 def sweep_deadlines(session: Session, *, now: datetime, cutoff: datetime, day: date) -> dict[str, int]:
