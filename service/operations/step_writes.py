@@ -162,7 +162,10 @@ def insert_tasks(session: Session, tasks: list[dict[str, Any]], offers: list[dic
         connection.execute(_INSERT_TASK, tasks)
     if offers:
         connection.execute(_INSERT_OFFER, offers)
-    notifications.tasks_offered(session, [row["id"] for row in tasks], at)
+    if len(tasks) == 1 and len(offers) == 1:
+        notifications.task_offered(session, tasks[0], offers[0], at)
+    else:
+        notifications.tasks_offered(session, [row["id"] for row in tasks], at)
 
 
 def replace_waits(session: Session, instance_id: int, timers: Iterable[dict[str, Any]],
