@@ -65,7 +65,8 @@ def _bulk_open_tasks(url: str, count: int) -> None:
                                 "due_at": created + timedelta(days=n % 20), "completed_at": None,
                                 "completed_by_id": None})
                 rows[2].append({"task_id": task_id, "role_key": "unit_officer", "org_unit_id": unit_id,
-                                "user_id": None, "available": True, "shared": False, "created_at": created})
+                                "user_id": None, "available": True, "shared": False, "created_at": created,
+                                "process_key": "demo_approval"})
                 if len(rows[0]) >= CHUNK or n == count - 1:
                     for table, batch in zip((ProcessInstance, HumanTask, TaskOffer), rows, strict=True):
                         connection.execute(insert(table.__table__), batch)

@@ -129,5 +129,6 @@ def make_session_factory(engine: Engine) -> sessionmaker:
         # session.info holds per-transaction lookups (see operations/versions.py): drop them with it.
         if transaction.parent is None:
             session.info.pop("vinhdanh_versions", None)
+            session.info.pop("vinhdanh_lane_roles_tokens", None)  # operations/lane_roles.py
 
     return factory

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from uuid import uuid4
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -60,6 +61,10 @@ class ProcessVersion(Base):
     # Role keys allowed to start it, read from the diagram; None: the diagram does not say (default rule).
     starter_roles: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Changes whenever the lane -> role mapping below is edited: every process caches the mapping per
+    # (version, token) and reads the token with rows a step reads anyway. A fresh random value, not a
+    # counter: an edit rolled back never leaves its token to be reused by another edit.
+    lane_roles_token: Mapped[str] = mapped_column(String(32), default=lambda: uuid4().hex, server_default="0")
 
     deployment: Mapped[Deployment] = relationship(back_populates="processes")
     lane_roles: Mapped[list[LaneRoleMapping]] = relationship(

@@ -13,7 +13,23 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, String, and_, bindparam, case, exists, func, insert, literal, null, or_, select, union
+from sqlalchemy import (
+    JSON,
+    String,
+    and_,
+    bindparam,
+    case,
+    exists,
+    false,
+    func,
+    insert,
+    literal,
+    null,
+    or_,
+    select,
+    true,
+    union,
+)
 from sqlalchemy.orm import Session
 
 from ..db import utcnow
@@ -41,22 +57,36 @@ DUE_SOON_PARAM = "notification_due_within_days"  # dated parameter: "due within 
 DUE_SOON_DEFAULT = 3
 
 
-def _recipients(task_condition) -> union:
+def _recipients(task_condition, tasks=_t, offers=_o, offer_condition=None) -> union:
     """(task_id, user_id) of everyone a task reaches: its assignee, or the users its available offers
-    reach (directly, or by a role in the offer's scope: the rule of permissions._route_conditions)."""
-    assigned = select(_t.c.id.label("task_id"), _t.c.assignee_id.label("user_id")).where(
-        task_condition, _t.c.assignee_id.is_not(None))
-    direct = select(_o.c.task_id, _o.c.user_id).select_from(_o.join(_t, _t.c.id == _o.c.task_id)).where(
-        task_condition, _o.c.available, _o.c.user_id.is_not(None))
+    reach (directly, or by a role in the offer's scope: the rule of permissions._route_conditions).
+
+    `tasks` and `offers` are the tables, or rows just inserted with the same columns. The offers are
+    those of the tasks `task_condition` selects, or with `offer_condition`, those it selects itself
+    (the offers are then read by their own index, without the task).
+    """
+    assigned = select(tasks.c.id.label("task_id"), tasks.c.assignee_id.label("user_id")).where(
+        task_condition, tasks.c.assignee_id.is_not(None))
+    available = offers.c.available
+    if offer_condition is None:
+        source, offer_condition = offers.join(tasks, tasks.c.id == offers.c.task_id), task_condition
+    else:
+        source = offers
+        if offers is _o:
+            # Not a bare column: SQLite would otherwise read the offers by an inbox index led by
+            # `available` (every available offer) instead of the few of these tasks by their task id.
+            available = func.coalesce(available, false())
+    direct = select(offers.c.task_id, offers.c.user_id).select_from(source).where(
+        offer_condition, available, offers.c.user_id.is_not(None))
     children = select(_units.c.id).where(_units.c.parent_id == _u.c.org_unit_id)
-    by_role = (select(_o.c.task_id, _u.c.id)
-               .select_from(_o.join(_t, _t.c.id == _o.c.task_id).join(_r, _r.c.key == _o.c.role_key)
+    by_role = (select(offers.c.task_id, _u.c.id)
+               .select_from(source.join(_r, _r.c.key == offers.c.role_key)
                             .join(user_roles, user_roles.c.role_id == _r.c.id)
                             .join(_u, _u.c.id == user_roles.c.user_id))
-               .where(task_condition, _o.c.available, or_(
+               .where(offer_condition, available, or_(
                    _r.c.scope == "any",
-                   and_(_r.c.scope == "unit", _o.c.org_unit_id == _u.c.org_unit_id),
-                   and_(_r.c.scope == "parent_unit", _o.c.org_unit_id.in_(children.scalar_subquery())))))
+                   and_(_r.c.scope == "unit", offers.c.org_unit_id == _u.c.org_unit_id),
+                   and_(_r.c.scope == "parent_unit", offers.c.org_unit_id.in_(children.scalar_subquery())))))
     return union(assigned, direct, by_role)
 
 
@@ -67,9 +97,10 @@ def _email_state():
                 (mode == "immediate", "pending"), (mode == "digest", "digest"), else_="none")
 
 
-def _insert_for(kind: str, task_condition, key_suffix=None, extra_condition=None):
-    """INSERT … SELECT one notification of `kind` per (task, recipient) the condition selects."""
-    pairs = _recipients(task_condition).subquery("pairs")
+def _insert_for(kind: str, task_condition, key_suffix=None, extra_condition=None, tasks=_t, offers=_o,
+                offer_condition=None):
+    """INSERT … SELECT one notification of `kind` per (task, recipient) the conditions select."""
+    pairs = _recipients(task_condition, tasks, offers, offer_condition).subquery("pairs")
     key = literal(f"{kind}:", String) + pairs.c.task_id
     if key_suffix is not None:
         key = key + key_suffix
@@ -86,8 +117,17 @@ def _insert_for(kind: str, task_condition, key_suffix=None, extra_condition=None
          "email_next_at"], query).execution_options(preserve_rowcount=True)
 
 
-# Built once: the hot path executes it with plain parameters.
-_OFFERED = _insert_for("task_offered", _t.c.id.in_(bindparam("task_ids", expanding=True)))
+# Built once: the hot path executes them with plain parameters.
+_task_ids = bindparam("task_ids", expanding=True)
+_OFFERED = _insert_for("task_offered", _t.c.id.in_(_task_ids), offer_condition=_o.c.task_id.in_(_task_ids))
+# One new task with one offer (the usual step): the recipients come from the rows' values as
+# parameters, so the statement reads only roles, user_roles, users and preferences (reading the
+# offers table back, SQLite's planner scanned every available offer of the role).
+_new_task = select(bindparam("task_id", type_=_t.c.id.type).label("id"),
+                   bindparam("task_assignee_id", type_=_t.c.assignee_id.type).label("assignee_id")).subquery("task")
+_new_offer = select(*[bindparam(f"offer_{key}", type_=_o.c[key].type).label(key) for key in
+                      ("task_id", "role_key", "org_unit_id", "user_id", "available")]).subquery("offer")
+_OFFERED_ONE = _insert_for("task_offered", true(), tasks=_new_task, offers=_new_offer, offer_condition=true())
 _open_due = and_(_t.c.state == "open", _t.c.due_at.is_not(None))
 _DUE_SOON = _insert_for("task_due", and_(_open_due, _t.c.due_at > bindparam("now_due"),
                                          _t.c.due_at <= bindparam("cutoff")), extra_condition=True)
@@ -99,6 +139,21 @@ def tasks_offered(session: Session, task_ids: list[str], now: datetime | None = 
     """Tell everyone the new tasks reach (one statement, in the step's transaction)."""
     if task_ids:
         session.connection().execute(_OFFERED, {"task_ids": task_ids, "now": now or utcnow()})
+
+
+def task_offered(session: Session, task: dict, offer: dict, now: datetime) -> None:
+    """Tell everyone a new task with one offer reaches, from the values of the rows just inserted."""
+    session.connection().execute(_OFFERED_ONE, {
+        "task_id": task["id"], "task_assignee_id": task["assignee_id"], "offer_task_id": task["id"],
+        "offer_role_key": offer["role_key"], "offer_org_unit_id": offer["org_unit_id"],
+        "offer_user_id": offer["user_id"], "offer_available": offer["available"], "now": now})
+
+
+def offered_from(tasks, offers):
+    """The INSERT of "task offered" notifications for tasks and offers being inserted by the same
+    statement (PostgreSQL: `tasks` and `offers` are data-modifying WITH clauses returning the rows'
+    id, assignee_id / task_id, role_key, org_unit_id, user_id, available); parameter `now`."""
+    return _insert_for("task_offered", true(), tasks=tasks, offers=offers, offer_condition=true())
 
 
 def sweep_deadlines(session: Session, *, now: datetime, cutoff: datetime, day: date) -> dict[str, int]:

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from ..engine.bundle.problems import ProblemCollector
 from ..engine.bundle.validation import file_kind, validate_bundle
@@ -188,8 +188,15 @@ def latest_versions(session: Session) -> list[ProcessVersion]:
     ))
 
 
-def get_version(session: Session, process_key: str, version: int | None = None) -> ProcessVersion:
+def get_version(session: Session, process_key: str, version: int | None = None, *,
+                without_content: bool = False) -> ProcessVersion:
+    """A deployed version (the latest without `version`); `without_content` leaves its parsed spec, task
+    metadata and forms unread until used (a start needs the row's small columns; the runtime keeps the
+    parsed content cached per version)."""
     query = select(ProcessVersion).where(ProcessVersion.process_key == process_key)
+    if without_content:
+        query = query.options(defer(ProcessVersion.spec), defer(ProcessVersion.task_metadata),
+                              defer(ProcessVersion.forms))
     query = query.where(ProcessVersion.version == version) if version else query.order_by(ProcessVersion.version.desc())
     found = session.scalar(query.limit(1))
     if found is None:

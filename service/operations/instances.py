@@ -17,7 +17,7 @@ from ..permissions import (
     is_system_admin,
     visible_instances_filter,
 )
-from . import audit, deployments, step_writes, stepping
+from . import audit, deployments, lane_roles, step_writes, stepping
 
 NOT_FOUND = msg("Không tìm thấy hồ sơ quy trình.")
 
@@ -32,7 +32,8 @@ def start_instance(session: Session, *, actor: User, process_key: str, version: 
 def start(session: Session, *, actor: User, process_key: str, version: int | None = None,
           org_unit_code: str | None = None, data: dict | None = None) -> stepping.StepOutcome:
     """Start an instance and run it until it waits; the instance and the tasks it left open."""
-    process_version = deployments.get_version(session, process_key, version)
+    process_version = deployments.get_version(session, process_key, version, without_content=True)
+    lane_roles.note_token(session, process_version.id, process_version.lane_roles_token)
     if org_unit_code:
         org_unit = session.scalar(select(OrgUnit).where(OrgUnit.code == org_unit_code))
         if org_unit is None:

@@ -9,9 +9,11 @@ A lane's explicit `role` property names its role directly and needs no mapping.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from uuid import uuid4
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -130,6 +132,10 @@ def update_mappings(session: Session, *, actor: User, process_key: str, version:
         if row.role_key != value.get("role_key") or row.auto:
             changes.append({"kind": row.kind, "name": row.name, "from": row.role_key, "to": value.get("role_key")})
             row.role_key, row.auto, row.updated_by_id = value.get("role_key"), False, actor.id
+    if changes:
+        # Every process's cached mapping of this version is stale from the commit on (see role_lookup).
+        process_version.lane_roles_token = uuid4().hex
+        note_token(session, process_version.id, process_version.lane_roles_token)
     session.flush()
     audit.record(session, action="definition.lane_roles_changed", actor=actor.username,
                  details={"process_key": process_key, "version": version, "changes": changes})
@@ -141,10 +147,50 @@ def unmapped(rows: Iterable[LaneRoleMapping]) -> list[dict]:
     return [{"kind": row.kind, "name": row.name} for row in rows if row.role_key is None]
 
 
+# Per process: (database, version id) -> (lane_roles_token, mapping). The token is read in the
+# step's own transaction (note_token), so a mapping edited and committed by any process is never
+# used after that commit: the new token misses, the mapping is read again.
+_cache: dict[tuple[str, int], tuple[str, dict[tuple[str, str], str | None]]] = {}
+_cache_lock = threading.Lock()
+_CACHE_MAX = 1024
+_TOKENS = "vinhdanh_lane_roles_tokens"  # session.info key, dropped at the end of each transaction (db.py)
+
+
+def note_token(session: Session, process_version_id: int, token: str) -> None:
+    """Record the version's lane_roles_token as this transaction read it (with the instance, say)."""
+    session.info.setdefault(_TOKENS, {})[process_version_id] = token
+
+
+def _key(session: Session, process_version_id: int) -> tuple[str, int]:
+    return session.get_bind().url.render_as_string(hide_password=True), process_version_id
+
+
 def role_lookup(session: Session, process_version_id: int) -> dict[tuple[str, str], str | None]:
-    """(kind, name) -> role key of a version's mapping (read when a human task is created)."""
-    query = select(LaneRoleMapping.kind, LaneRoleMapping.name, LaneRoleMapping.role_key).where(
-        LaneRoleMapping.process_version_id == process_version_id)
+    """(kind, name) -> role key of a version's mapping (read when a human task is created).
+
+    Without SQL when this transaction already read the version's token and the cached mapping was
+    read under the same token; otherwise the token and the mapping are read together and cached.
+    The returned dict is shared: callers only read it.
+    """
+    key = _key(session, process_version_id)
+    token = session.info.get(_TOKENS, {}).get(process_version_id)
+    cached = _cache.get(key)
+    if token is not None and cached is not None and cached[0] == token:
+        return cached[1]
+    # The token and the mapping in one statement: one snapshot, so the cache never holds a mapping
+    # under a token it was not read with.
+    query = (select(ProcessVersion.lane_roles_token, LaneRoleMapping.kind, LaneRoleMapping.name,
+                    LaneRoleMapping.role_key)
+             .outerjoin(LaneRoleMapping, LaneRoleMapping.process_version_id == ProcessVersion.id)
+             .where(ProcessVersion.id == process_version_id))
     # Mid-step: the instance is being changed and must not be flushed (a flush would bump its version).
     with session.no_autoflush:
-        return {(kind, name): role_key for kind, name, role_key in session.execute(query)}
+        rows = session.execute(query).all()
+    token = rows[0][0]
+    mapping = {(kind, name): role_key for _token, kind, name, role_key in rows if kind is not None}
+    note_token(session, process_version_id, token)
+    with _cache_lock:
+        if len(_cache) >= _CACHE_MAX:
+            _cache.clear()
+        _cache[key] = (token, mapping)
+    return mapping

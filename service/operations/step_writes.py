@@ -22,6 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.orm.util import identity_key
 
 from ..models import AuditEvent, HumanTask, MessageSubscription, ProcessInstance, TaskOffer, Timer
+from ..notifications import events as notifications
 from . import audit
 
 _instances = ProcessInstance.__table__
@@ -47,11 +48,18 @@ _INSERT_OFFER = insert(_offers)
 _closed = _CLOSE_TASK.returning(_tasks.c.id).cte("closed")
 _CLOSE_TASK_WITH_OFFERS = update(_offers).where(_offers.c.task_id.in_(select(_closed.c.id))).values(available=false())
 _OFFER_COLUMNS = ("role_key", "org_unit_id", "user_id", "available", "created_at", "shared", "process_key")
+# The new task, its offer and the notifications of everyone it reaches: one statement. The
+# notifications' recipients are read from the rows the WITH clauses return (a statement does not
+# see its own inserts in the tables).
 _inserted = (insert(_tasks).values({column.key: bindparam(f"task_{column.key}", type_=column.type)
-                                    for column in _tasks.columns}).returning(_tasks.c.id).cte("inserted"))
-_INSERT_TASK_WITH_OFFER = insert(_offers).from_select(
+                                    for column in _tasks.columns})
+             .returning(_tasks.c.id, _tasks.c.assignee_id).cte("inserted"))
+_offered = (insert(_offers).from_select(
     ["task_id", *_OFFER_COLUMNS],
     select(_inserted.c.id, *[bindparam(f"offer_{key}", type_=_offers.c[key].type) for key in _OFFER_COLUMNS]))
+    .returning(_offers.c.task_id, _offers.c.role_key, _offers.c.org_unit_id, _offers.c.user_id, _offers.c.available)
+    .cte("offered"))
+_INSERT_TASK_WITH_OFFER_AND_NOTIFICATIONS = notifications.offered_from(_inserted, _offered)
 _INSERT_TIMER = insert(Timer.__table__)
 _INSERT_SUBSCRIPTION = insert(MessageSubscription.__table__)
 
@@ -141,17 +149,23 @@ def close_tasks(session: Session, closing: Sequence[tuple[str, str, int | None]]
             set_committed_value(loaded, "completed_by_id", by)
 
 
-def insert_tasks(session: Session, tasks: list[dict[str, Any]], offers: list[dict[str, Any]]) -> None:
+def insert_tasks(session: Session, tasks: list[dict[str, Any]], offers: list[dict[str, Any]], at: datetime) -> None:
+    """Insert new tasks with their offers, and notify everyone they reach (notifications/events.py)."""
     connection = session.connection()
     if len(tasks) == 1 and len(offers) == 1 and _dml_in_with(session):
         [task], [offer] = tasks, offers
-        connection.execute(_INSERT_TASK_WITH_OFFER, {f"task_{key}": value for key, value in task.items()}
-                           | {f"offer_{key}": offer[key] for key in _OFFER_COLUMNS})
+        connection.execute(_INSERT_TASK_WITH_OFFER_AND_NOTIFICATIONS,
+                           {f"task_{key}": value for key, value in task.items()}
+                           | {f"offer_{key}": offer[key] for key in _OFFER_COLUMNS} | {"now": at})
         return
     if tasks:
         connection.execute(_INSERT_TASK, tasks)
     if offers:
         connection.execute(_INSERT_OFFER, offers)
+    if len(tasks) == 1 and len(offers) == 1:
+        notifications.task_offered(session, tasks[0], offers[0], at)
+    else:
+        notifications.tasks_offered(session, [row["id"] for row in tasks], at)
 
 
 def replace_waits(session: Session, instance_id: int, timers: Iterable[dict[str, Any]],

@@ -21,7 +21,6 @@ from ..db import utcnow
 from ..engine import runtime
 from ..engine.service_tasks import StepContext, step_context
 from ..models import HumanTask, MessageSubscription, OrgUnit, ProcessInstance, Timer, User
-from ..notifications import events as notifications
 from . import assignment, audit, step_config, step_writes, task_views
 from .task_views import TaskView
 from .versions import load_version
@@ -114,8 +113,7 @@ def _write_step(session: Session, instance: ProcessInstance, result: runtime.Ste
         values["completed_at"] = now
     step_writes.update_instance(session, instance, values)
     step_writes.close_tasks(session, closing, now)
-    step_writes.insert_tasks(session, new_tasks, new_offers)
-    notifications.tasks_offered(session, [row["id"] for row in new_tasks], now)  # one INSERT … SELECT
+    step_writes.insert_tasks(session, new_tasks, new_offers, now)  # with their notifications
     if result.waits_changed or status == "error":
         step_writes.replace_waits(
             session, instance.id,

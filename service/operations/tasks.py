@@ -12,7 +12,7 @@ from ..engine import runtime
 from ..errors import Conflict, InvalidState, NotFound, PermissionDenied, ValidationFailed
 from ..forms import FormDefinition, FormDefinitionError, merge_submission, validate_submission
 from ..i18n import msg
-from ..models import HumanTask, OrgUnit, ProcessInstance, TaskOffer, User
+from ..models import HumanTask, OrgUnit, ProcessInstance, ProcessVersion, TaskOffer, User
 from ..permissions import (
     InboxShape,
     can_act_on_task,
@@ -25,7 +25,7 @@ from ..permissions import (
     offer_routes,
     route_params,
 )
-from . import audit, instance_control, stepping, task_views
+from . import audit, instance_control, lane_roles, stepping, task_views
 from .guards import GuardContext, run_guards
 from .task_views import TaskView
 from .versions import LoadedVersion, load_version
@@ -158,7 +158,11 @@ _TASK = (select(HumanTask, TaskOffer.role_key, TaskOffer.org_unit_id, TaskOffer.
          .outerjoin(OrgUnit, OrgUnit.id == TaskOffer.org_unit_id)
          .where(HumanTask.id == bindparam("task_id")))
 _TASK_LOCKED = _TASK.with_for_update(of=HumanTask)
-_INSTANCE = (select(ProcessInstance).where(ProcessInstance.id == bindparam("instance_id"))
+# With the version's lane_roles_token: the step's new tasks then find the lane -> role mapping in
+# the process's cache (lane_roles.role_lookup) instead of reading it.
+_INSTANCE = (select(ProcessInstance, ProcessVersion.lane_roles_token)
+             .join(ProcessVersion, ProcessVersion.id == ProcessInstance.process_version_id)
+             .where(ProcessInstance.id == bindparam("instance_id"))
              .options(joinedload(ProcessInstance.org_unit).load_only(OrgUnit.code),
                       joinedload(ProcessInstance.started_by).load_only(User.username).lazyload(User.roles)))
 _INSTANCE_LOCKED = _INSTANCE.with_for_update(of=ProcessInstance)
@@ -209,7 +213,8 @@ def complete(session: Session, *, actor: User, task_id: str, data: dict,
     """Validate the data against the task's form, complete the task and advance the instance."""
     task = _task_to_act_on(session, actor, task_id)
     query = _INSTANCE_LOCKED if _lock(session) else _INSTANCE
-    instance = session.scalars(query, {"instance_id": task.instance_id}).one()
+    instance, lane_roles_token = session.execute(query, {"instance_id": task.instance_id}).one()
+    lane_roles.note_token(session, instance.process_version_id, lane_roles_token)
     version = load_version(session, instance.process_version_id)
     meta = version.task_meta(task.process_key, task.element_id)
     try:

@@ -7,8 +7,8 @@ from sqlalchemy import event, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from service.db import utcnow
-from service.models import AuditEvent, HumanTask, ProcessInstance, TaskOffer
-from service.operations import audit, instances, step_writes, tasks
+from service.models import AuditEvent, HumanTask, ProcessInstance, TaskOffer, User
+from service.operations import audit, instances, lane_roles, step_writes, tasks
 
 
 @pytest.fixture
@@ -145,3 +145,56 @@ def test_a_step_s_events_are_written_with_its_update(session, people):
     assert rows[-1].details["task_id"] != first.id and isinstance(rows[-1].details, dict)
     assert rows[-1].at.tzinfo is not None
     assert audit.verify_stream(session, f"instance:{instance.id}") == []
+
+
+def test_a_lane_mapping_edited_elsewhere_counts_for_the_next_step(app, session, people, create_user):
+    admin = create_user("padmin", roles=["process_admin"])
+    session.commit()
+    first = instances.start_instance(session, actor=people["officer"], process_key="three_lanes")
+    session.commit()
+    tasks.complete(session, actor=people["officer"], task_id=_open_task(session, first.id).id, data={"lane": 0})
+    session.commit()  # this process now holds the version's mapping: Unit_Head -> unit_head
+    assert _open_task(session, first.id).role_key == "unit_head"
+
+    # Another worker's request (its own session and transaction) points the lane at another role.
+    with app.extensions["vinhdanh"].session_factory() as other:
+        lane_roles.update_mappings(other, actor=other.get(User, admin.id), process_key="three_lanes", version=1,
+                                   values=[{"kind": "lane", "name": "Unit_Head", "role_key": "superior_head"}])
+        other.commit()
+
+    second = instances.start_instance(session, actor=people["officer"], process_key="three_lanes")
+    session.commit()
+    tasks.complete(session, actor=people["officer"], task_id=_open_task(session, second.id).id, data={"lane": 0})
+    session.commit()
+    assert _open_task(session, second.id).role_key == "superior_head"
+
+
+def _count_requests(client, headers: dict, statements) -> dict[str, list[str]]:
+    """Statements of one start and of its first completion through the API."""
+    sent = {}
+    for _ in range(2):  # the second round runs on warm caches, as a server does
+        statements.clear()
+        reply = client.post("/api/v1/process-instances", json={"process_key": "three_lanes"}, headers=headers)
+        assert reply.status_code == 201, reply.get_json()
+        sent["start"] = list(statements)
+        task_id = reply.get_json()["tasks"][0]["id"]
+        statements.clear()
+        reply = client.post(f"/api/v1/tasks/{task_id}/complete", json={"data": {"lane": 0}}, headers=headers)
+        assert reply.status_code == 200, reply.get_json()
+        sent["complete"] = list(statements)
+    return sent
+
+
+def test_statements_per_start_and_completion_are_pinned(client, login, session, people, statements):
+    """Issue 15: each statement costs CPU on both sides; one more on the hot path must be a decision.
+
+    SQLite: BEGIN IMMEDIATE, the user, (start: the version, the unit, the instance INSERT | completion:
+    the task, the instance), the versioned UPDATE, the audit rows, (completion: the task closed, its
+    offers withdrawn), the new task, its offer, its notifications. PostgreSQL folds the audit rows into
+    the UPDATE, the closed task with its offers and the new task with its offer and notifications.
+    """
+    sent = _count_requests(client, login("officer"), statements)
+    expected = {"sqlite": {"start": 10, "complete": 11}, "postgresql": {"start": 6, "complete": 6}}
+    dialect = session.get_bind().dialect.name
+    assert {name: len(found) for name, found in sent.items()} == expected[dialect], sent
+    assert not any("lane_role_mappings" in statement for found in sent.values() for statement in found)

@@ -12,6 +12,7 @@ from service.db import utcnow
 from service.models import HumanTask, Notification, NotificationPreference, User
 from service.notifications import events
 from tests.api.test_core_flow import upload
+from tests.engine.test_elements_common import USERS, Api, build_org, fixture_names
 
 
 @pytest.fixture
@@ -92,3 +93,22 @@ def test_the_sweep_tells_due_soon_once_and_overdue_once_a_day(client, login, org
     session.expire_all()
     third = day + timedelta(days=2)
     assert events.sweep_deadlines(session, now=later, cutoff=later, day=third) == {"due_soon": 0, "overdue": 0}
+
+
+def test_a_step_opening_many_tasks_notifies_exactly_their_inboxes(client, login, create_org_unit, create_user,
+                                                                   deploy, session):
+    # One step opens nine tasks (lanes, roles, org_unit_from, assignee, candidate groups and users):
+    # their notifications are written by one statement, which must reach whom each inbox reaches.
+    build_org(create_org_unit, create_user)
+    api = Api(client, login)
+    deploy(*fixture_names("assignment.bpmn"))
+    started = api.start("el_assignment", {"target_unit": "OTHER", "second_user": "head",
+                                          "deadline": "2031-05-06T08:00:00+07:00"})
+    element_of = {task["id"]: task["element_id"] for task in started["tasks"]}
+    notified: dict[str, set[str]] = {}
+    for username, _kind, _state, task_id in _rows(session, "task_offered"):
+        notified.setdefault(username, set()).add(element_of[task_id])
+    for username in USERS:
+        inbox = {task["element_id"] for task in api.inbox(user=username, instance_id=started["id"])}
+        assert notified.get(username, set()) == inbox, username
+    assert len(_rows(session, "task_offered")) == sum(map(len, notified.values()))  # once per task and user
