@@ -7,15 +7,22 @@ from sqlalchemy import select
 
 from ...errors import DomainError
 from ...i18n import msg
-from ...models import Nominee
-from ...nomination import consolidation, dashboard, public_notice, rounds, seed
+from ...models import Dossier, Nominee
+from ...nomination import award_history, config, consolidation, dashboard, public_notice, rounds, seed
 from ...nomination import permissions as nomination_permissions
+from ...nomination.documents.labels import award_labels
+from ...nomination.nominees import match_keys
 from ...operations import documents, task_views
 from ..access import login_required
 from ..context import calendar, current_user, db, today
 from ..messages import notify
 
 bp = Blueprint("rounds", __name__, template_folder="templates")
+RANKING_PER_PAGE = 100
+# Where each consolidated outcome stands against the quotas; the outcomes after the chairman's decision
+# (approved, excluded, awarded, …) were all proposed within the quota first.
+QUOTA_POSITION = {"proposed_to_city": "within", consolidation.TIED: "tied", "cut_by_quota": "over",
+                  "duplicate": "unranked"}
 
 
 @bp.get("/rounds")
@@ -35,6 +42,51 @@ def show(round_id: int):
     board = dashboard.round_dashboard(db(), actor=current_user(), round_id=round_id, today=today(),
                                       calendar=calendar())
     return render_template("rounds/show.html", board=board)
+
+
+@bp.get("/rounds/<int:round_id>/ranking")
+@login_required
+def ranking(round_id: int):
+    """Every consolidated nominee in the domain's ranked order, against the quotas, flagged when the same
+    person is nominated twice in the round or the register already has the same achievement awarded."""
+    session, user = db(), current_user()
+    round_ = rounds.get_round(session, round_id)
+    if not nomination_permissions.can_see_round_details(user, round_):
+        abort(404)
+    nominees = consolidation.ranked_list(session, round_)
+    units = {row.id: (row.org_unit_id, row.unit_name) for row in session.execute(
+        select(Dossier.id, Dossier.org_unit_id, Dossier.unit_name).where(Dossier.round_id == round_.id))}
+    # The flags are computed over the whole list, before filtering: a twin may sit in another unit.
+    keys = {nominee.id: {key for key, _ in match_keys(nominee.kind, name=nominee.name, identifier=nominee.identifier,
+                                                      date_of_birth=nominee.date_of_birth,
+                                                      identity=nominee.identity_key)} for nominee in nominees}
+    holders: dict[str, list[Nominee]] = {}
+    for nominee in nominees:
+        for key in keys[nominee.id]:
+            holders.setdefault(key, []).append(nominee)
+    twice: dict[int, list[str]] = {}  # nominee id → the units whose dossiers name the same person too
+    for nominee in nominees:
+        others = {units[other.dossier_id][1] or "" for key in keys[nominee.id] for other in holders[key]
+                  if other.id != nominee.id}
+        if others:
+            twice[nominee.id] = sorted(others)
+    unit_id = request.args.get("unit", type=int)
+    award_form = (request.args.get("award_form") or "").strip()[:64]
+    shown = [nominee for nominee in nominees
+             if (unit_id is None or units[nominee.dossier_id][0] == unit_id)
+             and (not award_form or nominee.award_form == award_form)]
+    pages = max(1, -(-len(shown) // RANKING_PER_PAGE))
+    page = min(max(1, request.args.get("page", 1, type=int)), pages)
+    rows = shown[(page - 1) * RANKING_PER_PAGE:page * RANKING_PER_PAGE]
+    history = award_history.prior_awards(session, rows)
+    names = award_labels(session)
+    return render_template(
+        "rounds/ranking.html", round=round_, rows=rows, total=len(shown), page=page, pages=pages, units=units,
+        twice=twice, history=history, award_names=names, position=QUOTA_POSITION,
+        criteria=[item["field"] for item in config.param(session, "consolidation.ranking_key", on=round_.opens_on)],
+        unit_options=sorted({units[nominee.dossier_id] for nominee in nominees}, key=lambda unit: unit[1] or ""),
+        form_options=sorted({nominee.award_form for nominee in nominees}, key=lambda code: names.get(code, code)),
+        filters={"unit": unit_id, "award_form": award_form or None})
 
 
 @bp.get("/registrations/report")
