@@ -83,3 +83,24 @@ def test_the_ranking_page_lists_the_domain_order_with_quota_positions_and_flags(
         other = world.client.application.test_client()
         _sign_in(other, outsider, PASSWORD)
         assert other.get(url).status_code == 404
+
+
+def test_a_long_ranking_is_paged_in_order_and_keeps_its_filters(world, monkeypatch):
+    from service.web.rounds import views
+
+    world.open_round(total_quota=10)
+    submit_and_review(world, STC, [collective("Sở Tài chính", subject="STC", dx=90.0),
+                                   individual("Nguyễn Văn An", key="K-A"), individual("Lê Văn Bình", key="K-B")])
+    submit_and_review(world, SYT, [collective("Sở Y tế", subject="SYT", dx=80.0)])
+    close_and_consolidate(world)
+    monkeypatch.setattr(views, "RANKING_PER_PAGE", 2)
+    client = world.client.application.test_client()
+    _sign_in(client, "lead_reviewer", PASSWORD)
+    url = f"/rounds/{world.round_id}/ranking"
+    pages = [[nominee for nominee, _, _ in _rows(client, f"{url}?page={number}")] for number in (1, 2)]
+    api = world.get("lead_reviewer", f"/api/v1/rounds/{world.round_id}/ranking")["items"]
+    assert pages[0] + pages[1] == [item["nominee_id"] for item in api] and len(pages[0]) == 2
+    stc = world.session.scalar(select(OrgUnit.id).where(OrgUnit.code == "STC"))
+    first = client.get(f"{url}?unit={stc}").data.decode()
+    assert f'href="/rounds/{world.round_id}/ranking?page=2&amp;unit={stc}"' in first
+    assert len(_rows(client, f"{url}?unit={stc}&page=2")) == 1

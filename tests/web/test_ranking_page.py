@@ -12,7 +12,7 @@ from service.models import AwardRecord, AwardRound, Dossier, Nominee, OrgUnit, U
 from service.nomination import consolidation
 from service.nomination.nominees import identity_key
 
-from .browser import screenshot
+from .browser import axe_check, screenshot
 
 REVIEWER = "reviewer_skhcn"
 CODE = "CDS_2021_2030_RANKING_PAGE"
@@ -69,4 +69,5 @@ def test_the_ranking_page_at_both_layouts(page_as, live_server):
     assert rows.count() == len(PEOPLE)
     assert page.locator("tr[data-position=tied]").count() == 2
     assert page.locator(".same-person-flag").count() == 2 and page.locator(".prior-award-flag").count() == 1
+    assert axe_check(page) == []
     screenshot(page, "round-ranking", full_page=True)
