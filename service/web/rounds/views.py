@@ -11,7 +11,7 @@ from ...models import Dossier, Nominee
 from ...nomination import award_history, config, consolidation, dashboard, public_notice, rounds, seed
 from ...nomination import permissions as nomination_permissions
 from ...nomination.documents.labels import award_labels
-from ...nomination.nominees import match_keys
+from ...nomination.nominees import same_person
 from ...operations import documents, task_views
 from ..access import login_required
 from ..context import calendar, current_user, db, today
@@ -56,20 +56,9 @@ def ranking(round_id: int):
     nominees = consolidation.ranked_list(session, round_)
     units = {row.id: (row.org_unit_id, row.unit_name) for row in session.execute(
         select(Dossier.id, Dossier.org_unit_id, Dossier.unit_name).where(Dossier.round_id == round_.id))}
-    # The flags are computed over the whole list, before filtering: a twin may sit in another unit.
-    keys = {nominee.id: {key for key, _ in match_keys(nominee.kind, name=nominee.name, identifier=nominee.identifier,
-                                                      date_of_birth=nominee.date_of_birth,
-                                                      identity=nominee.identity_key)} for nominee in nominees}
-    holders: dict[str, list[Nominee]] = {}
-    for nominee in nominees:
-        for key in keys[nominee.id]:
-            holders.setdefault(key, []).append(nominee)
-    twice: dict[int, list[str]] = {}  # nominee id → the units whose dossiers name the same person too
-    for nominee in nominees:
-        others = {units[other.dossier_id][1] or "" for key in keys[nominee.id] for other in holders[key]
-                  if other.id != nominee.id}
-        if others:
-            twice[nominee.id] = sorted(others)
+    # The same-person flag is computed over the whole list, before filtering: a twin may sit in another unit.
+    twice = {nominee_id: sorted({units[other.dossier_id][1] or "" for other in others})
+             for nominee_id, others in same_person(nominees).items()}
     unit_id = request.args.get("unit", type=int)
     award_form = (request.args.get("award_form") or "").strip()[:64]
     shown = [nominee for nominee in nominees
@@ -83,7 +72,8 @@ def ranking(round_id: int):
     return render_template(
         "rounds/ranking.html", round=round_, rows=rows, total=len(shown), page=page, pages=pages, units=units,
         twice=twice, history=history, award_names=names, position=QUOTA_POSITION,
-        criteria=[item["field"] for item in config.param(session, "consolidation.ranking_key", on=round_.opens_on)],
+        criteria=[item["field"] for item in config.param(session, "consolidation.ranking_key",
+                                                             on=round_.opens_on, default=[])],
         unit_options=sorted({units[nominee.dossier_id] for nominee in nominees}, key=lambda unit: unit[1] or ""),
         form_options=sorted({nominee.award_form for nominee in nominees}, key=lambda code: names.get(code, code)),
         filters={"unit": unit_id, "award_form": award_form or None})
