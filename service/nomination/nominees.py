@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -61,6 +62,24 @@ def match_keys(kind: str, *, name: str, identifier: str | None = None, date_of_b
             keys[f"individual:{normalise_name(name)}|{date_of_birth.isoformat()}"] = "name_and_birth"
     keys.setdefault(identity, "identity")
     return tuple(keys.items())
+
+
+def same_person(nominees: Sequence[Nominee]) -> dict[int, list[Nominee]]:
+    """Per nominee id: the other nominees of the list that are the same person or collective (by `match_keys`),
+    for those that have any."""
+    keys = {nominee.id: {key for key, _ in match_keys(nominee.kind, name=nominee.name, identifier=nominee.identifier,
+                                                      date_of_birth=nominee.date_of_birth,
+                                                      identity=nominee.identity_key)} for nominee in nominees}
+    holders: dict[str, list[Nominee]] = {}
+    for nominee in nominees:
+        for key in keys[nominee.id]:
+            holders.setdefault(key, []).append(nominee)
+    out: dict[int, list[Nominee]] = {}
+    for nominee in nominees:
+        others = {other.id: other for key in keys[nominee.id] for other in holders[key] if other.id != nominee.id}
+        if others:
+            out[nominee.id] = sorted(others.values(), key=lambda other: other.id)
+    return out
 
 
 def default_achievement_key(round_: AwardRound) -> str:

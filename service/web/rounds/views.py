@@ -7,9 +7,16 @@ from sqlalchemy import select
 
 from ...errors import DomainError
 from ...i18n import msg
+<<<<<<< HEAD
 from ...models import Nominee
 from ...nomination import consolidation, dashboard, dossiers, public_notice, rounds, seed
+=======
+from ...models import Dossier, Nominee
+from ...nomination import award_history, config, consolidation, dashboard, public_notice, rounds, seed
+>>>>>>> ranking
 from ...nomination import permissions as nomination_permissions
+from ...nomination.documents.labels import award_labels
+from ...nomination.nominees import same_person
 from ...operations import documents, task_views
 from ...pdf.states import CONVERTED
 from ..access import login_required
@@ -17,6 +24,11 @@ from ..context import calendar, current_user, db, today
 from ..messages import notify
 
 bp = Blueprint("rounds", __name__, template_folder="templates")
+RANKING_PER_PAGE = 100
+# Where each consolidated outcome stands against the quotas; the outcomes after the chairman's decision
+# (approved, excluded, awarded, …) were all proposed within the quota first.
+QUOTA_POSITION = {"proposed_to_city": "within", consolidation.TIED: "tied", "cut_by_quota": "over",
+                  "duplicate": "unranked"}
 
 
 @bp.get("/rounds")
@@ -57,6 +69,41 @@ def close(round_id: int):
     else:
         notify(msg("Đã kết thúc nhận hồ sơ; danh sách được tổng hợp, xếp hạng."), "success")
     return redirect(url_for(".show", round_id=round_id))
+
+
+@bp.get("/rounds/<int:round_id>/ranking")
+@login_required
+def ranking(round_id: int):
+    """Every consolidated nominee in the domain's ranked order, against the quotas, flagged when the same
+    person is nominated twice in the round or the register already has the same achievement awarded."""
+    session, user = db(), current_user()
+    round_ = rounds.get_round(session, round_id)
+    if not nomination_permissions.can_see_round_details(user, round_):
+        abort(404)
+    nominees = consolidation.ranked_list(session, round_)
+    units = {row.id: (row.org_unit_id, row.unit_name) for row in session.execute(
+        select(Dossier.id, Dossier.org_unit_id, Dossier.unit_name).where(Dossier.round_id == round_.id))}
+    # The same-person flag is computed over the whole list, before filtering: a twin may sit in another unit.
+    twice = {nominee_id: sorted({units[other.dossier_id][1] or "" for other in others})
+             for nominee_id, others in same_person(nominees).items()}
+    unit_id = request.args.get("unit", type=int)
+    award_form = (request.args.get("award_form") or "").strip()[:64]
+    shown = [nominee for nominee in nominees
+             if (unit_id is None or units[nominee.dossier_id][0] == unit_id)
+             and (not award_form or nominee.award_form == award_form)]
+    pages = max(1, -(-len(shown) // RANKING_PER_PAGE))
+    page = min(max(1, request.args.get("page", 1, type=int)), pages)
+    rows = shown[(page - 1) * RANKING_PER_PAGE:page * RANKING_PER_PAGE]
+    history = award_history.prior_awards(session, rows)
+    names = award_labels(session)
+    return render_template(
+        "rounds/ranking.html", round=round_, rows=rows, total=len(shown), page=page, pages=pages, units=units,
+        twice=twice, history=history, award_names=names, position=QUOTA_POSITION,
+        criteria=[item["field"] for item in config.param(session, "consolidation.ranking_key",
+                                                             on=round_.opens_on, default=[])],
+        unit_options=sorted({units[nominee.dossier_id] for nominee in nominees}, key=lambda unit: unit[1] or ""),
+        form_options=sorted({nominee.award_form for nominee in nominees}, key=lambda code: names.get(code, code)),
+        filters={"unit": unit_id, "award_form": award_form or None})
 
 
 @bp.get("/registrations/report")
