@@ -7,13 +7,8 @@ from sqlalchemy import select
 
 from ...errors import DomainError
 from ...i18n import msg
-<<<<<<< HEAD
-from ...models import Nominee
-from ...nomination import consolidation, dashboard, dossiers, public_notice, rounds, seed
-=======
 from ...models import Dossier, Nominee
-from ...nomination import award_history, config, consolidation, dashboard, public_notice, rounds, seed
->>>>>>> ranking
+from ...nomination import award_history, config, consolidation, dashboard, dossiers, public_notice, rounds, seed
 from ...nomination import permissions as nomination_permissions
 from ...nomination.documents.labels import award_labels
 from ...nomination.nominees import same_person
