@@ -38,6 +38,10 @@ log = logging.getLogger(__name__)
 DEFAULT_TIMEOUT = 120.0  # seconds for one document; a 1,000-nominee decision takes a few
 STARTUP_TIMEOUT = 90.0
 UNO_PYTHONS = ("/usr/bin/python3", "python3")
+# Conversions are background work beside the web workers on the same cores: LibreOffice (and the slot's
+# rendering thread) run at this niceness, so an officer's request gets the CPU first and the converters take
+# whatever it leaves. The queue's throughput is unchanged while the cores have idle time to give.
+CONVERTER_NICE = 10
 
 
 class ConverterCrashed(RuntimeError):
@@ -79,8 +83,9 @@ def _server_path() -> str:
 
 def _die_with_parent() -> None:
     """In the child before exec: SIGTERM when the thread that started it ends (unoserver passes it on to
-    LibreOffice), so a killed worker leaves no LibreOffice behind."""
+    LibreOffice), so a killed worker leaves no LibreOffice behind; and the converters' lower priority."""
     ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    os.nice(CONVERTER_NICE)
 
 
 def _free_port() -> int:
