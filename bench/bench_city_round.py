@@ -15,6 +15,8 @@ same .docx files alone in one batch in this run (goal ≤ 1.5×), and the whole 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -24,7 +26,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, select, text, update
+from sqlalchemy import create_engine, select, text, update
 
 from service.pdf import uno
 
@@ -32,6 +34,7 @@ from .city_round_walk import Walk, prepare_database, serve, start_server, stop_s
 
 CITY_UNITS, CITY_NOMINEES = 110, 14
 GOAL_RATIO, GOAL_CITY_SECONDS = 1.5, 600.0
+DRAIN_LIMIT = 1800.0
 
 
 def wait_for_pdfs(walk: Walk, round_id: int, limit: float = 3600) -> tuple[dict, float]:
@@ -80,9 +83,21 @@ def busy_seconds(rows: list) -> float:
     return total + current_end - current_start
 
 
-def libreoffice_batch(documents: list[bytes]) -> float:
-    """Seconds per document for `soffice --convert-to pdf` over all files in one run (profile warmed first),
-    at the converters' priority like the service's LibreOffices."""
+def processes_cpu(pids: list[int]) -> float:
+    """CPU seconds used so far by these processes and the children they have reaped."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def libreoffice_batch(documents: list[bytes]) -> tuple[float, float]:
+    """(wall, CPU) seconds per document for `soffice --convert-to pdf` over all files in one run (profile
+    warmed first), at the converters' priority like the service's LibreOffices."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     with tempfile.TemporaryDirectory(prefix="vinhdanh-lo-batch-") as work:
         folder, out = Path(work) / "in", Path(work) / "out"
@@ -95,13 +110,15 @@ def libreoffice_batch(documents: list[bytes]) -> float:
                    f"-env:UserInstallation={(Path(work) / 'profile').as_uri()}", "--headless", "--norestore",
                    "--convert-to", "pdf", "--outdir", str(out)]
         subprocess.run([*command, str(paths[0])], capture_output=True, check=True)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
         subprocess.run([*command, *map(str, paths)], capture_output=True, check=True)
         seconds = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu_seconds = after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime
         made = len(list(out.glob("*.pdf")))
     if made != len(documents):
         raise SystemExit(f"LibreOffice's batch made {made} of {len(documents)} PDFs")
-    return seconds / len(documents)
+    return seconds / len(documents), cpu_seconds / len(documents)
 
 
 class TimedBackend:
@@ -130,6 +147,7 @@ class Drain:
     round_trips: list[float]  # LibreOffice through unoserver, per document
     end_to_end: list[float]  # pdf_seconds: render + LibreOffice + signing, per document
     identical: int  # documents whose .docx rendered again is byte-identical to the round's
+    cpu: float  # CPU seconds: this process (claim, render, store) + unoserver + its LibreOffice
 
     @property
     def per_document(self) -> float:
@@ -147,8 +165,8 @@ def sample_ids(rows: list, size: int) -> list[int]:
 def drain(url: str, expected: dict[int, bytes], slots: int) -> Drain:
     """Put `ids` back to "generated" (without their .docx, so the converter renders them as in the round) and
     time this process's ConversionService (the service's code: claim, render, convert, sign, store) until
-    every one is stored again (`expected`: each document's .docx from the round). Its LibreOffices are started and warmed on one document first, as the
-    batch's profile is."""
+    every one is stored again (`expected`: each document's .docx from the round). Its LibreOffices are started
+    and warmed on one document first, as the batch's profile is."""
     from service.db import make_engine, make_session_factory, utcnow
     from service.models import GeneratedDocument
     from service.pdf.service import ConversionService, default_backend
@@ -178,15 +196,17 @@ def drain(url: str, expected: dict[int, bytes], slots: int) -> Drain:
                         .values(pdf_status="generated", pdf_attempts=0, content=None, sha256=None, pdf_content=None,
                                 pdf_seconds=None, converted_at=None, pdf_claimed_at=None))
         session.commit()
-    started = utcnow()
+    def converters_cpu() -> float:
+        return processes_cpu([pid for timed in backends if timed.backend.process is not None
+                              for pid in (timed.backend.process.pid, *timed.backend.office_pids())])
+
+    started, cpu = utcnow(), time.process_time() + converters_cpu()
     service.wake()
-    query = select(GeneratedDocument.id).where(GeneratedDocument.id.in_(ids),
-                                               GeneratedDocument.pdf_status.in_(("generated", "converting")))
-    while True:
-        time.sleep(0.05)
-        with factory() as session:
-            if session.scalar(select(func.count()).select_from(query.subquery())) == 0:
-                break
+    # wake() has cleared `idle`; it is set again once every slot found the queue empty (no polling here, so
+    # this process's CPU time is the converters').
+    if not service.idle.wait(DRAIN_LIMIT):
+        raise SystemExit(f"the sample was not converted again within {DRAIN_LIMIT:.0f} s")
+    cpu = time.process_time() + converters_cpu() - cpu
     service.stop()
     with factory() as session:
         rows = session.execute(select(GeneratedDocument.id, GeneratedDocument.converted_at,
@@ -200,7 +220,7 @@ def drain(url: str, expected: dict[int, bytes], slots: int) -> Drain:
     return Drain(slots=slots, documents=len(ids), wall=wall,
                  round_trips=[second for timed in backends for second in timed.seconds],
                  end_to_end=[row.pdf_seconds for row in rows],
-                 identical=sum(row.content == expected[row.id] for row in rows))
+                 identical=sum(row.content == expected[row.id] for row in rows), cpu=cpu)
 
 
 def report(args, walk: Walk, path: float, progress: dict, tail: float, rows: list, url: str) -> None:
@@ -225,20 +245,26 @@ def report(args, walk: Walk, path: float, progress: dict, tail: float, rows: lis
     sample = list(expected.values())
     print(f"  the same {len(ids)} documents converted again, nothing else of this bench running "
           f"(LibreOffice at nice {uno.CONVERTER_NICE} in both):", flush=True)
+    before = libreoffice_batch(sample)
     service = drain(url, expected, slots)
-    batch = libreoffice_batch(sample)
     single = drain(url, expected, 1) if slots != 1 else service
+    after = libreoffice_batch(sample)
+    batch_wall, batch_cpu = (before[0] + after[0]) / 2, (before[1] + after[1]) / 2
     for run in (service, single) if single is not service else (service,):
+        trip, claimed = statistics.median(run.round_trips), statistics.median(run.end_to_end)
         print(f"    service, {run.slots} slot(s): {run.per_document:8.3f} s per document = wall {run.wall:.1f} s / "
-              f"{run.documents} (claim, render .docx, LibreOffice via unoserver, store); per document: LibreOffice "
-              f"round trip median {statistics.median(run.round_trips):.3f} s, claim → stored median "
-              f"{statistics.median(run.end_to_end):.3f} s; .docx rendered again byte-identical "
-              f"{run.identical}/{run.documents}")
-    print(f"    LibreOffice alone, one batch:  {batch:8.3f} s per document = wall / {len(ids)} "
-          f"(one soffice --convert-to over the stored .docx files, profile warmed)")
-    print(f"    ratio service / batch:          {service.per_document / batch:8.2f}×  with the service's "
-          f"{service.slots} slot(s) (goal ≤ {GOAL_RATIO}×); {single.per_document / batch:.2f}× with one slot "
+              f"{run.documents} (claim, render .docx, LibreOffice via unoserver, store); CPU "
+              f"{run.cpu / run.documents:.3f} s per document (this process + unoserver + LibreOffice); per document: "
+              f"LibreOffice round trip median {trip:.3f} s, claim → stored median {claimed:.3f} s; .docx rendered "
+              f"again byte-identical {run.identical}/{run.documents}")
+    print(f"    LibreOffice alone, one batch:  {batch_wall:8.3f} s per document = wall / {len(ids)}, mean of a run "
+          f"before ({before[0]:.3f}) and after ({after[0]:.3f}) the service's; CPU {batch_cpu:.3f} s per document "
+          f"(one soffice --convert-to over the round's .docx files, profile warmed)")
+    print(f"    ratio service / batch, wall:    {service.per_document / batch_wall:8.2f}×  with the service's "
+          f"{service.slots} slot(s) (goal ≤ {GOAL_RATIO}×); {single.per_document / batch_wall:.2f}× with one slot "
           f"(one LibreOffice, like the batch)")
+    print(f"    ratio service / batch, CPU:     {service.cpu / service.documents / batch_cpu:8.2f}×  (the service "
+          f"renders each .docx too; CPU time is the figure a loaded machine does not distort)")
     city = CITY_UNITS * CITY_NOMINEES
     city_documents = progress["total"] / nominees * city
     city_path = path / nominees * city

@@ -42,6 +42,7 @@ UNO_PYTHONS = ("/usr/bin/python3", "python3")
 # rendering thread) run at this niceness, so an officer's request gets the CPU first and the converters take
 # whatever it leaves. The queue's throughput is unchanged while the cores have idle time to give.
 CONVERTER_NICE = 10
+SERVER_MODULE = "vinhdanh_uno_server"  # uno_server.py, beside unoserver in the server's own PYTHONPATH
 
 
 class ConverterCrashed(RuntimeError):
@@ -78,6 +79,7 @@ def _server_path() -> str:
     (isolated / "unoserver").symlink_to(package)
     for metadata in package.parent.glob("unoserver-*.dist-info"):
         (isolated / metadata.name).symlink_to(metadata)
+    (isolated / f"{SERVER_MODULE}.py").symlink_to(Path(__file__).with_name("uno_server.py"))
     return str(isolated)
 
 
@@ -126,14 +128,15 @@ class UnoProcess:
             raise PdfConversionError(msg("Thiếu LibreOffice hoặc python3-uno"))
         self.port, uno_port = _free_port(), _free_port()
         self._profile = Path(tempfile.mkdtemp(prefix=f"vinhdanh-lo-{self.name}-"))
-        command = [python, "-m", "unoserver.server", "--interface", "127.0.0.1", "--port", str(self.port),
+        command = [python, "-m", SERVER_MODULE, "--interface", "127.0.0.1", "--port", str(self.port),
                    "--uno-interface", "127.0.0.1", "--uno-port", str(uno_port), "--executable", executable,
                    "--user-installation", str(self._profile / "profile"),
                    "--libreoffice-pid-file", str(self._profile / "soffice.pid"),
                    "--conversion-timeout", str(int(self.timeout)), "--quiet"]
         env = {**os.environ, "PYTHONPATH": _server_path()}
         # Its own process group: killing the group takes LibreOffice with it.
-        self.process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL,  # noqa: S603 - fixed argv
+        self.process = subprocess.Popen(command, env=env, cwd=env["PYTHONPATH"],  # noqa: S603 - fixed argv
+                                        stdin=subprocess.DEVNULL,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                         start_new_session=True, preexec_fn=_die_with_parent)
         self.starts += 1
