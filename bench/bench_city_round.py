@@ -4,9 +4,10 @@ The service runs as `make run` serves it (threaded HTTP server, timer loop, the 
 long-lived LibreOffice per slot) on a temporary SQLite database with the demo data plus `--units` new wards.
 `--clients` sessions walk the wards' dossiers at once (draft → council minutes → head → superior → submit →
 accepted by the lead agency), then the round goes to the Chairman's decision. Printed: path time per nominee,
-409s seen, documents by state, the service's conversion time per document against LibreOffice converting the
-same .docx files alone in one batch in this run (goal ≤ 1.5×), and the whole city estimated from this run
-(110 wards × 14 nominees, every document and its PDF; goal ≤ 10 minutes).
+409s seen, documents by state, the PDFs' throughput beside the path; then a sample of the round's documents
+converted again, with nothing else of the bench running, by the service's own converter code and by LibreOffice
+alone in one batch (wall and CPU seconds per document, the ratio: goal ≤ 1.5×); and the whole city (110 wards ×
+14 nominees, every document and its PDF; goal ≤ 10 minutes), estimated from this run or, at that size, measured.
 
     .venv/bin/python -m bench.bench_city_round [--units 12] [--nominees 9] [--clients 4]
     .venv/bin/python -m bench.bench_city_round --units 110 --nominees 14     # the whole city, measured

@@ -1,6 +1,7 @@
 """One long-lived LibreOffice, driven through unoserver, for many conversions.
 
-unoserver (PyPI) runs LibreOffice with a UNO listener and serves conversions over XML-RPC. Its server
+unoserver (PyPI) runs LibreOffice with a UNO listener and serves conversions over XML-RPC; the server is
+started through `uno_server.py`, which converts .docx bytes to PDF in memory with light loading options. It
 imports `uno`, which only Debian's own Python has (package python3-uno), so the server runs under that
 interpreter, seeing nothing of this virtualenv but the unoserver package; this process is only its
 XML-RPC client. Each `UnoProcess` has its own ports and LibreOffice profile, so several run side by side.
