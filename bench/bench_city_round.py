@@ -4,9 +4,10 @@ The service runs as `make run` serves it (threaded HTTP server, timer loop, the 
 long-lived LibreOffice per slot) on a temporary SQLite database with the demo data plus `--units` new wards.
 `--clients` sessions walk the wards' dossiers at once (draft → council minutes → head → superior → submit →
 accepted by the lead agency), then the round goes to the Chairman's decision. Printed: path time per nominee,
-409s seen, documents by state, the service's conversion time per document against LibreOffice converting the
-same .docx files alone in one batch in this run (goal ≤ 1.5×), and the whole city estimated from this run
-(110 wards × 14 nominees, every document and its PDF; goal ≤ 10 minutes).
+409s seen, documents by state, the PDFs' throughput beside the path; then a sample of the round's documents
+converted again, with nothing else of the bench running, by the service's own converter code and by LibreOffice
+alone in one batch (wall and CPU seconds per document, the ratio: goal ≤ 1.5×); and the whole city (110 wards ×
+14 nominees, every document and its PDF; goal ≤ 10 minutes), estimated from this run or, at that size, measured.
 
     .venv/bin/python -m bench.bench_city_round [--units 12] [--nominees 9] [--clients 4]
     .venv/bin/python -m bench.bench_city_round --units 110 --nominees 14     # the whole city, measured
@@ -15,20 +16,26 @@ same .docx files alone in one batch in this run (goal ≤ 1.5×), and the whole 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text, update
+
+from service.pdf import uno
 
 from .city_round_walk import Walk, prepare_database, serve, start_server, stop_server, walk_round
 
 CITY_UNITS, CITY_NOMINEES = 110, 14
 GOAL_RATIO, GOAL_CITY_SECONDS = 1.5, 600.0
+DRAIN_LIMIT = 1800.0
 
 
 def wait_for_pdfs(walk: Walk, round_id: int, limit: float = 3600) -> tuple[dict, float]:
@@ -77,8 +84,21 @@ def busy_seconds(rows: list) -> float:
     return total + current_end - current_start
 
 
-def libreoffice_batch(documents: list[bytes]) -> float:
-    """Seconds per document for `soffice --convert-to pdf` over all files in one run (profile warmed first)."""
+def processes_cpu(pids: list[int]) -> float:
+    """CPU seconds used so far by these processes and the children they have reaped."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(value) for value in fields[11:15])  # utime, stime, cutime, cstime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def libreoffice_batch(documents: list[bytes]) -> tuple[float, float]:
+    """(wall, CPU) seconds per document for `soffice --convert-to pdf` over all files in one run (profile
+    warmed first), at the converters' priority like the service's LibreOffices."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     with tempfile.TemporaryDirectory(prefix="vinhdanh-lo-batch-") as work:
         folder, out = Path(work) / "in", Path(work) / "out"
@@ -87,45 +107,176 @@ def libreoffice_batch(documents: list[bytes]) -> float:
         for index, content in enumerate(documents):
             paths.append(folder / f"d{index:05d}.docx")
             paths[-1].write_bytes(content)
-        command = [soffice, f"-env:UserInstallation={(Path(work) / 'profile').as_uri()}", "--headless",
-                   "--norestore", "--convert-to", "pdf", "--outdir", str(out)]
+        command = ["nice", "-n", str(uno.CONVERTER_NICE), soffice,
+                   f"-env:UserInstallation={(Path(work) / 'profile').as_uri()}", "--headless", "--norestore",
+                   "--convert-to", "pdf", "--outdir", str(out)]
         subprocess.run([*command, str(paths[0])], capture_output=True, check=True)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
         subprocess.run([*command, *map(str, paths)], capture_output=True, check=True)
         seconds = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu_seconds = after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime
         made = len(list(out.glob("*.pdf")))
     if made != len(documents):
         raise SystemExit(f"LibreOffice's batch made {made} of {len(documents)} PDFs")
-    return seconds / len(documents)
+    return seconds / len(documents), cpu_seconds / len(documents)
 
 
-def report(args, walk: Walk, path: float, progress: dict, tail: float, rows: list) -> None:
+class TimedBackend:
+    """The service's converter, with the seconds of each LibreOffice round trip (unoserver) kept aside."""
+
+    def __init__(self, backend):
+        self.backend, self.seconds = backend, []
+
+    def convert(self, docx: bytes) -> bytes:
+        started = time.perf_counter()
+        pdf = self.backend.convert(docx)
+        self.seconds.append(time.perf_counter() - started)
+        return pdf
+
+    def __getattr__(self, name: str):
+        return getattr(self.backend, name)
+
+
+@dataclass
+class Drain:
+    """The service converting a backlog of the round's documents alone (nothing else of this bench running)."""
+
+    slots: int
+    documents: int
+    wall: float  # first claim possible → last PDF stored
+    round_trips: list[float]  # LibreOffice through unoserver, per document
+    end_to_end: list[float]  # pdf_seconds: render + LibreOffice + signing, per document
+    identical: int  # documents whose .docx rendered again is byte-identical to the round's
+    cpu: float  # CPU seconds: this process (claim, render, store) + unoserver + its LibreOffice
+
+    @property
+    def per_document(self) -> float:
+        return self.wall / self.documents
+
+
+def sample_ids(rows: list, size: int) -> list[int]:
+    """`size` documents spread evenly over the round's (every kind appears in proportion)."""
+    if len(rows) <= size:
+        return [row.id for row in rows]
+    step = len(rows) / size
+    return [rows[int(index * step)].id for index in range(size)]
+
+
+def drain(url: str, expected: dict[int, bytes], slots: int) -> Drain:
+    """Put `ids` back to "generated" (without their .docx, so the converter renders them as in the round) and
+    time this process's ConversionService (the service's code: claim, render, convert, sign, store) until
+    every one is stored again (`expected`: each document's .docx from the round). Its LibreOffices are started
+    and warmed on one document first, as the batch's profile is."""
+    from service.db import make_engine, make_session_factory, utcnow
+    from service.models import GeneratedDocument
+    from service.pdf.service import ConversionService, default_backend
+
+    ids = list(expected)
+    engine = make_engine(url)
+    factory = make_session_factory(engine)
+    with factory() as session:
+        warm_docx = session.scalar(select(GeneratedDocument.content).where(GeneratedDocument.id == ids[0]))
+    backends: list[TimedBackend] = []
+
+    def backend(index: int) -> TimedBackend:
+        timed = TimedBackend(default_backend(index))
+        timed.backend.convert(warm_docx)
+        backends.append(timed)
+        return timed
+
+    service = ConversionService(factory, slots=slots, backend_factory=backend, name="bench-drain")
+    service.start()
+    deadline = time.monotonic() + 300
+    while len(backends) < slots or not service.idle.is_set():
+        if time.monotonic() > deadline:
+            raise SystemExit("the converters did not start")
+        time.sleep(0.1)
+    with factory() as session:
+        session.execute(update(GeneratedDocument).where(GeneratedDocument.id.in_(ids))
+                        .values(pdf_status="generated", pdf_attempts=0, content=None, sha256=None, pdf_content=None,
+                                pdf_seconds=None, converted_at=None, pdf_claimed_at=None))
+        session.commit()
+    def converters_cpu() -> float:
+        return processes_cpu([pid for timed in backends if timed.backend.process is not None
+                              for pid in (timed.backend.process.pid, *timed.backend.office_pids())])
+
+    started, cpu = utcnow(), time.process_time() + converters_cpu()
+    service.wake()
+    # wake() has cleared `idle`; it is set again once every slot found the queue empty (no polling here, so
+    # this process's CPU time is the converters').
+    if not service.idle.wait(DRAIN_LIMIT):
+        raise SystemExit(f"the sample was not converted again within {DRAIN_LIMIT:.0f} s")
+    cpu = time.process_time() + converters_cpu() - cpu
+    service.stop()
+    with factory() as session:
+        rows = session.execute(select(GeneratedDocument.id, GeneratedDocument.converted_at,
+                                      GeneratedDocument.pdf_seconds, GeneratedDocument.pdf_status,
+                                      GeneratedDocument.content).where(GeneratedDocument.id.in_(ids))).all()
+    engine.dispose()
+    failed = [row for row in rows if row.pdf_status != "converted"]
+    if failed:
+        raise SystemExit(f"{len(failed)} of the sample did not convert again")
+    wall = (max(row.converted_at for row in rows) - started).total_seconds()
+    return Drain(slots=slots, documents=len(ids), wall=wall,
+                 round_trips=[second for timed in backends for second in timed.seconds],
+                 end_to_end=[row.pdf_seconds for row in rows],
+                 identical=sum(row.content == expected[row.id] for row in rows), cpu=cpu)
+
+
+def report(args, walk: Walk, path: float, progress: dict, tail: float, rows: list, url: str) -> None:
+    from service.pdf.service import default_slots
+
     nominees = args.units * args.nominees
-    conversion = [row.pdf_seconds for row in rows if row.pdf_seconds is not None]
-    end_to_end = [_seconds(row.converted_at) - _seconds(row.pdf_claimed_at) for row in rows]
-    batch = libreoffice_batch([row.content for row in rows])
     busy = busy_seconds(rows)
-    service = statistics.fmean(conversion)
+    in_run = [row.pdf_seconds for row in rows if row.pdf_seconds is not None]
+    slots = args.converters or default_slots()
     print(f"Đợt: {args.units} đơn vị × {args.nominees} đối tượng = {nominees} đối tượng, {args.clients} người dùng "
-          f"đồng thời / concurrent officers, {args.converters or 'default'} converter slot(s)")
+          f"đồng thời / concurrent officers, {slots} converter slot(s)", flush=True)
     print(f"  path (open → Chairman's decision)  {path:8.1f} s   {path / nominees * 1000:7.1f} ms per nominee")
     print(f"  409 answers seen (retried)         {walk.conflicts:8d}   of {walk.requests} requests")
     print(f"  documents                          {progress['total']:8d}   {progress['label']}   "
           f"states {progress['states']}")
     print(f"  last PDF after the decision        {tail:8.1f} s")
-    print(f"  service: LibreOffice conversion    {service:8.3f} s per document (median "
-          f"{statistics.median(conversion):.3f}); with rendering and storing {statistics.fmean(end_to_end):.3f} s")
-    print(f"  service: throughput while busy     {busy / len(rows):8.3f} s per document ({len(rows)} in {busy:.1f} s)")
-    print(f"  LibreOffice alone, one batch       {batch:8.3f} s per document (same {len(rows)} files, this run)")
-    print(f"  ratio service / batch              {service / batch:8.2f}×   (goal ≤ {GOAL_RATIO}×; throughput "
-          f"ratio {busy / len(rows) / batch:.2f}×)")
+    print(f"  in the round, beside the path: throughput {busy / len(rows):.3f} s per document (wall while any was "
+          f"converting / {len(rows)}); each document {statistics.median(in_run):.3f} s median claim → stored "
+          f"(render + LibreOffice + sign, slots sharing the cores with the web workers)", flush=True)
+    ids = sample_ids(rows, args.compare)
+    expected = {row.id: row.content for row in rows if row.id in set(ids)}
+    sample = list(expected.values())
+    print(f"  the same {len(ids)} documents converted again, nothing else of this bench running "
+          f"(LibreOffice at nice {uno.CONVERTER_NICE} in both):", flush=True)
+    before = libreoffice_batch(sample)
+    service = drain(url, expected, slots)
+    single = drain(url, expected, 1) if slots != 1 else service
+    after = libreoffice_batch(sample)
+    batch_wall, batch_cpu = (before[0] + after[0]) / 2, (before[1] + after[1]) / 2
+    for run in (service, single) if single is not service else (service,):
+        trip, claimed = statistics.median(run.round_trips), statistics.median(run.end_to_end)
+        print(f"    service, {run.slots} slot(s): {run.per_document:8.3f} s per document = wall {run.wall:.1f} s / "
+              f"{run.documents} (claim, render .docx, LibreOffice via unoserver, store); CPU "
+              f"{run.cpu / run.documents:.3f} s per document (this process + unoserver + LibreOffice); per document: "
+              f"LibreOffice round trip median {trip:.3f} s, claim → stored median {claimed:.3f} s; .docx rendered "
+              f"again byte-identical {run.identical}/{run.documents}")
+    print(f"    LibreOffice alone, one batch:  {batch_wall:8.3f} s per document = wall / {len(ids)}, mean of a run "
+          f"before ({before[0]:.3f}) and after ({after[0]:.3f}) the service's; CPU {batch_cpu:.3f} s per document "
+          f"(one soffice --convert-to over the round's .docx files, profile warmed)")
+    print(f"    ratio service / batch, wall:    {service.per_document / batch_wall:8.2f}×  with the service's "
+          f"{service.slots} slot(s) (goal ≤ {GOAL_RATIO}×); {single.per_document / batch_wall:.2f}× with one slot "
+          f"(one LibreOffice, like the batch)")
+    print(f"    ratio service / batch, CPU:     {service.cpu / service.documents / batch_cpu:8.2f}×  (the service "
+          f"renders each .docx too; CPU time is the figure a loaded machine does not distort)")
     city = CITY_UNITS * CITY_NOMINEES
+    city_documents = progress["total"] / nominees * city
     city_path = path / nominees * city
-    city_pdfs = busy / len(rows) * progress["total"] / nominees * city
+    city_pdfs = busy / len(rows) * city_documents
     estimate = max(city_path + tail, city_pdfs)
-    print(f"  whole city ({CITY_UNITS} × {CITY_NOMINEES} = {city} nominees, ≈ "
-          f"{round(progress['total'] / nominees * city)} documents): path {city_path:.0f} s, PDFs {city_pdfs:.0f} s "
-          f"→ ≈ {estimate:.0f} s = {estimate / 60:.1f} min (goal ≤ {GOAL_CITY_SECONDS / 60:.0f} min)")
+    measured = "measured: " if nominees >= city else "estimated from this run: "
+    print(f"  whole city ({CITY_UNITS} × {CITY_NOMINEES} = {city} nominees, ≈ {round(city_documents)} documents), "
+          f"{measured}path {city_path:.0f} s, PDFs beside it {city_pdfs:.0f} s → ≈ {estimate:.0f} s = "
+          f"{estimate / 60:.1f} min (goal ≤ {GOAL_CITY_SECONDS / 60:.0f} min)")
+    if nominees >= city:
+        print(f"  this run, open → last PDF: {path + tail:.0f} s = {(path + tail) / 60:.1f} min")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -139,8 +290,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--clients", type=int, default=4, help="officers' sessions working at once")
     parser.add_argument("--converters", type=int, default=None,
                         help="converter slots (PDF_CONVERTERS; default: the service's own, one per core)")
+    parser.add_argument("--compare", type=int, default=120,
+                        help="documents converted again by the service and by LibreOffice's batch, for the ratio")
     args = parser.parse_args(argv)
-    from service.nomination.demo_round import PASSWORD
+    from service.demo.round import PASSWORD
 
     url = f"sqlite:///{tempfile.mkdtemp(prefix='vinhdanh-city-round-')}/city.db"
     print(f"chuẩn bị dữ liệu / preparing {url} …", flush=True)
@@ -152,7 +305,7 @@ def main(argv: list[str] | None = None) -> None:
         progress, tail = wait_for_pdfs(walk, round_id)
     finally:
         stop_server(process)
-    report(args, walk, path, progress, tail, document_rows(url))
+    report(args, walk, path, progress, tail, document_rows(url), url)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
+from service.demo.round import COUNCIL
+
 from .client import ApiClient
 from .server import _healthy, free_port
 
@@ -34,11 +36,11 @@ def prepare_database(url: str, units: int) -> None:
     """Demo data (with the public notice shortened to seconds) plus `units` wards, each with an officer and a
     head, and a 2025 DX score above the eligibility threshold."""
     from argon2 import PasswordHasher
-    from service.nomination.demo_round import PASSWORD, _prepare_database
     from sqlalchemy import select
 
     from service.db import make_engine, make_session_factory
     from service.demo import DEMO_DX_SCORES
+    from service.demo.round import PASSWORD, _prepare_database
     from service.models import User
     from service.nomination import dx_scores
     from service.operations import admin
@@ -166,8 +168,11 @@ def walk_dossier(walk: Walk, client: ApiClient, round_id: int, index: int, nomin
     instance = dossier["instance_id"]
     walk.act(client, officer, instance, "draft", {"nominees": nominees_of(index, nominees)})
     walk.act(client, officer, instance, "council_minutes", {
-        "meeting_date": f"{YEAR}-11-20", "council_members_total": 9, "council_members_present": 8,
-        "nominees": [{"votes_for": 8}] * nominees})
+        "meeting_date": f"{YEAR}-11-20", "meeting_start": "08:00", "meeting_end": "10:30",
+        "council_chair": COUNCIL[0][0], "council_chair_position": COUNCIL[0][1],
+        "council_secretary": COUNCIL[-1][0], "council_secretary_position": "Thư ký Hội đồng",
+        "council_attendees": [{"name": name, "position": position} for name, position in COUNCIL],
+        "council_members_total": 9, "council_members_present": 8, "nominees": [{"votes_for": 8}] * nominees})
     walk.act(client, head, instance, "head_sign", {"decision": "approve"})
     walk.act(client, "superior_city", instance, "superior_confirm", {"decision": "approve"})
     walk.act(client, officer, instance, "submit", {})

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import collections
+import functools
 import hashlib
 import io
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
+from jinja2 import Template
 from jinja2.sandbox import SandboxedEnvironment
 
 from service.documents.text_width import text_width_twips
@@ -63,18 +68,70 @@ class RenderedDocument:
     sha256: str
 
 
+class _CompiledTemplates(SandboxedEnvironment):
+    """Jinja's sandboxed environment that compiles each distinct source once.
+
+    docxtpl hands every part of a template (body, headers, footers, properties) to `from_string` at every
+    render; compiling the body is about a quarter of a document's rendering time. A template version's
+    parts are the same text every time, so the compiled template is looked up by its source (a new
+    version is a new source). Bounded: template uploads are rare, but a process lives long.
+    """
+
+    def __init__(self) -> None:
+        # Autoescape: names such as "Công ty A&B" must not break the XML.
+        super().__init__(autoescape=True)
+        self._compiled: collections.OrderedDict[str, Template] = collections.OrderedDict()
+        self._lock = threading.Lock()
+
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Template:
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        with self._lock:
+            compiled = self._compiled.get(source)
+            if compiled is not None:
+                self._compiled.move_to_end(source)
+                return compiled
+        compiled = super().from_string(source)
+        with self._lock:
+            self._compiled[source] = compiled
+            while len(self._compiled) > COMPILED_SOURCES:
+                self._compiled.popitem(last=False)
+        return compiled
+
+
+COMPILED_SOURCES = 256  # parts of ~30 template versions (9 kinds × body, header, footer, properties)
+_JINJA = _CompiledTemplates()
+
+
+@functools.lru_cache(maxsize=COMPILED_SOURCES)
+def _patched(source: str) -> str:
+    return DocxTemplate.patch_xml(None, source)  # a pure function of its text: docxtpl's regex clean-up
+
+
+class _Template(DocxTemplate):
+    """docxtpl's template whose clean-up of each part's XML (a dozen regular expressions over the whole
+    part) is done once per distinct part, like the compilation."""
+
+    def patch_xml(self, src_xml: str) -> str:
+        return _patched(src_xml)
+
+
 def render(template_bytes: bytes, context: dict[str, Any], *, environment: SandboxedEnvironment | None = None,
            template: DocxTemplate | None = None) -> bytes:
     """Fill a docxtpl template with ``context`` and return the .docx bytes.
 
     The template's Jinja runs sandboxed: an uploaded template is data written by an administrator, and
     `{{ ''.__class__.__mro__ }}` must not lead it to Python internals. `environment`/`template`: the
-    template check's recording sandbox and the DocxTemplate it watches.
+    template check's recording sandbox and the DocxTemplate it watches (compiled afresh, so that the check
+    sees every name a render looks up); otherwise the shared environment with its compiled parts.
     """
-    template = template or DocxTemplate(io.BytesIO(template_bytes))
-    # Autoescape: names such as "Công ty A&B" must not break the XML.
-    template.render(keep_together_in(context), environment or SandboxedEnvironment(autoescape=True), autoescape=True)
-    _size_rules(template.docx)
+    if environment is None:
+        template = template or _Template(io.BytesIO(template_bytes))
+        environment = _JINJA
+    else:
+        template = template or DocxTemplate(io.BytesIO(template_bytes))
+    template.render(keep_together_in(context), environment, autoescape=True)
+    _size_rules(template.docx, _styles_of(template_bytes, template.docx))
     output = io.BytesIO()
     template.save(output)
     return output.getvalue()
@@ -108,7 +165,71 @@ def document_filename(kind: DocumentKind, symbol: str) -> str:
 # --- rules under header elements ---------------------------------------------------------------------
 
 
-def _size_rules(document: Any) -> None:
+@dataclass(frozen=True)
+class _Styles:
+    """A template's paragraph styles as the rules need them: names by id, and (size in pt, bold) by name.
+
+    docxtpl never touches styles.xml, so a rendered document has its template's styles: they are read once
+    per template version instead of walking python-docx's style objects for every paragraph of every document.
+    """
+
+    names: dict[str, str]
+    fonts: dict[str, tuple[float, bool]]
+
+    @classmethod
+    def read(cls, document: Any) -> _Styles:
+        names, fonts = {}, {}
+        for style in document.styles:
+            names[style.style_id] = style.name
+            if style.type == WD_STYLE_TYPE.PARAGRAPH:
+                fonts[style.name] = _font_of(style)
+        return cls(names=names, fonts=fonts)
+
+    def name(self, paragraph: Any) -> str:
+        ppr = paragraph.find(qn("w:pPr"))
+        style = ppr.find(qn("w:pStyle")) if ppr is not None else None
+        if style is None:
+            return "Normal"
+        style_id = style.get(qn("w:val"))
+        return self.names.get(style_id, style_id)
+
+    def font(self, name: str) -> tuple[float, bool]:
+        return self.fonts.get(name, (DEFAULT_FONT_PT, False))
+
+
+def _font_of(style: Any) -> tuple[float, bool]:
+    """Size and weight of a paragraph style, inherited from its base styles where it sets none."""
+    size, bold = None, None
+    while style is not None and (size is None or bold is None):
+        size = size if size is not None else style.font.size
+        bold = bold if bold is not None else style.font.bold
+        style = style.base_style
+    return (size.pt if size is not None else DEFAULT_FONT_PT), bool(bold)
+
+
+DEFAULT_FONT_PT = 14.0  # Decree 30's body text
+STYLE_CACHE_SIZE = 64  # template versions whose styles a process keeps
+_styles: collections.OrderedDict[str, _Styles] = collections.OrderedDict()
+_styles_lock = threading.Lock()
+
+
+def _styles_of(template_bytes: bytes, document: Any) -> _Styles:
+    """The template's styles, read from `document` (rendered from it) the first time the template is seen."""
+    key = hashlib.sha256(template_bytes).hexdigest()
+    with _styles_lock:
+        known = _styles.get(key)
+        if known is not None:
+            _styles.move_to_end(key)
+            return known
+    known = _Styles.read(document)
+    with _styles_lock:
+        _styles[key] = known
+        while len(_styles) > STYLE_CACHE_SIZE:
+            _styles.popitem(last=False)
+    return known
+
+
+def _size_rules(document: Any, styles: _Styles) -> None:
     # Only the header and the title carry rules, so looking at the first paragraphs of the body and of
     # the header table is enough; the long lists after them are never walked (keeps 1,000-row decisions fast).
     body = document.element.body
@@ -128,12 +249,12 @@ def _size_rules(document: Any) -> None:
         # lines, not the parent agency's; the motto, not the national title).
         above: list[Any] = []
         for paragraph in paragraphs:
-            style = _style_name(document, paragraph)
+            style = styles.name(paragraph)
             if style in RULE_SHARES:
-                _set_rule_indent(document, paragraph, above, width, RULE_SHARES[style])
+                _set_rule_indent(styles, paragraph, above, width, RULE_SHARES[style])
                 above = []
             elif _text(paragraph):
-                if above and _style_name(document, above[-1]) != style:
+                if above and styles.name(above[-1]) != style:
                     above = []
                 above.append(paragraph)
 
@@ -142,31 +263,11 @@ def _text(paragraph: Any) -> str:
     return "".join(t.text or "" for t in paragraph.iter(qn("w:t")))
 
 
-def _style_name(document: Any, paragraph: Any) -> str:
-    ppr = paragraph.find(qn("w:pPr"))
-    style = ppr.find(qn("w:pStyle")) if ppr is not None else None
-    if style is None:
-        return "Normal"
-    style_id = style.get(qn("w:val"))
-    cache = document.__dict__.setdefault("_vd_style_names", {s.style_id: s.name for s in document.styles})
-    return cache.get(style_id, style_id)
-
-
-def _style_font(document: Any, name: str) -> tuple[float, bool]:
-    style = document.styles[name]
-    size, bold = None, None
-    while style is not None and (size is None or bold is None):
-        size = size if size is not None else style.font.size
-        bold = bold if bold is not None else style.font.bold
-        style = style.base_style
-    return (size.pt if size is not None else 14.0), bool(bold)
-
-
-def _set_rule_indent(document: Any, rule: Any, above: list[Any], width: int, share: float) -> None:
+def _set_rule_indent(styles: _Styles, rule: Any, above: list[Any], width: int, share: float) -> None:
     # The longest of the lines just above the rule (an agency name may be two paragraphs).
     longest = 0
     for paragraph in above:
-        size, bold = _style_font(document, _style_name(document, paragraph))
+        size, bold = styles.font(styles.name(paragraph))
         longest = max(longest, min(width, text_width_twips(_text(paragraph), size, bold=bold)))
     if not longest:
         return

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import collections
+import contextlib
 import logging
 import os
 import socket
@@ -183,6 +184,7 @@ class ConversionService:
     # --- the slots -------------------------------------------------------------------------------
 
     def _run_slot(self, index: int) -> None:
+        _lower_priority()
         backend = self.backends[index] = self.backend_factory(index)
         try:
             self._prepare(backend)
@@ -223,6 +225,13 @@ class ConversionService:
                 self.idle.set()
             self._condition.wait(timeout)
             self._resting.discard(index)
+
+
+def _lower_priority() -> None:
+    """This slot thread renders at the converters' niceness (Linux: a thread id is a PRIO_PROCESS target)."""
+    with contextlib.suppress(OSError, AttributeError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(),
+                       max(os.getpriority(os.PRIO_PROCESS, 0), uno.CONVERTER_NICE))
 
 
 def embedded_converter(app) -> ConversionService | None:

@@ -1,6 +1,7 @@
 """One long-lived LibreOffice, driven through unoserver, for many conversions.
 
-unoserver (PyPI) runs LibreOffice with a UNO listener and serves conversions over XML-RPC. Its server
+unoserver (PyPI) runs LibreOffice with a UNO listener and serves conversions over XML-RPC; the server is
+started through `uno_server.py`, which converts .docx bytes to PDF in memory with light loading options. It
 imports `uno`, which only Debian's own Python has (package python3-uno), so the server runs under that
 interpreter, seeing nothing of this virtualenv but the unoserver package; this process is only its
 XML-RPC client. Each `UnoProcess` has its own ports and LibreOffice profile, so several run side by side.
@@ -38,6 +39,11 @@ log = logging.getLogger(__name__)
 DEFAULT_TIMEOUT = 120.0  # seconds for one document; a 1,000-nominee decision takes a few
 STARTUP_TIMEOUT = 90.0
 UNO_PYTHONS = ("/usr/bin/python3", "python3")
+# Conversions are background work beside the web workers on the same cores: LibreOffice (and the slot's
+# rendering thread) run at this niceness, so an officer's request gets the CPU first and the converters take
+# whatever it leaves. The queue's throughput is unchanged while the cores have idle time to give.
+CONVERTER_NICE = 10
+SERVER_MODULE = "vinhdanh_uno_server"  # uno_server.py, beside unoserver in the server's own PYTHONPATH
 
 
 class ConverterCrashed(RuntimeError):
@@ -74,13 +80,15 @@ def _server_path() -> str:
     (isolated / "unoserver").symlink_to(package)
     for metadata in package.parent.glob("unoserver-*.dist-info"):
         (isolated / metadata.name).symlink_to(metadata)
+    (isolated / f"{SERVER_MODULE}.py").symlink_to(Path(__file__).with_name("uno_server.py"))
     return str(isolated)
 
 
 def _die_with_parent() -> None:
     """In the child before exec: SIGTERM when the thread that started it ends (unoserver passes it on to
-    LibreOffice), so a killed worker leaves no LibreOffice behind."""
+    LibreOffice), so a killed worker leaves no LibreOffice behind; and the converters' lower priority."""
     ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    os.nice(CONVERTER_NICE)
 
 
 def _free_port() -> int:
@@ -121,14 +129,15 @@ class UnoProcess:
             raise PdfConversionError(msg("Thiếu LibreOffice hoặc python3-uno"))
         self.port, uno_port = _free_port(), _free_port()
         self._profile = Path(tempfile.mkdtemp(prefix=f"vinhdanh-lo-{self.name}-"))
-        command = [python, "-m", "unoserver.server", "--interface", "127.0.0.1", "--port", str(self.port),
+        command = [python, "-m", SERVER_MODULE, "--interface", "127.0.0.1", "--port", str(self.port),
                    "--uno-interface", "127.0.0.1", "--uno-port", str(uno_port), "--executable", executable,
                    "--user-installation", str(self._profile / "profile"),
                    "--libreoffice-pid-file", str(self._profile / "soffice.pid"),
                    "--conversion-timeout", str(int(self.timeout)), "--quiet"]
         env = {**os.environ, "PYTHONPATH": _server_path()}
         # Its own process group: killing the group takes LibreOffice with it.
-        self.process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL,  # noqa: S603 - fixed argv
+        self.process = subprocess.Popen(command, env=env, cwd=env["PYTHONPATH"],  # noqa: S603 - fixed argv
+                                        stdin=subprocess.DEVNULL,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                         start_new_session=True, preexec_fn=_die_with_parent)
         self.starts += 1
