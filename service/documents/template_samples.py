@@ -11,15 +11,17 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
-from service.documents import (
-    DocumentKind,
-    build_award_decision_context,
+from service.documents.decision_context import build_award_decision_context
+from service.documents.rendering import DocumentKind
+from service.documents.report_contexts import (
     build_collective_report_context,
-    build_consolidated_submission_context,
     build_council_minutes_context,
     build_guidance_context,
-    build_home_affairs_submission_context,
     build_individual_report_context,
+)
+from service.documents.submission_contexts import (
+    build_consolidated_submission_context,
+    build_home_affairs_submission_context,
     build_state_submission_context,
     build_unit_submission_context,
 )
