@@ -1,7 +1,9 @@
-// Every page: htmx, the CSRF header on every non-GET htmx request, htmx error messages, the site CSS.
+// Every page: htmx, the CSRF header on every non-GET htmx request, htmx error messages, the phone menu, the site
+// CSS.
 import htmx from 'htmx.org';
 import './css/app.css';
 import { installCsrfHeader } from './lib/csrf.js';
+import { installNavMenu } from './lib/nav-menu.js';
 import { installRequestErrors } from './lib/request-errors.js';
 
 window.htmx = htmx; // extensions and hx-on handlers look for the global
@@ -14,3 +16,4 @@ htmx.config.responseHandling = [
 ];
 installCsrfHeader(document);
 installRequestErrors(document);
+installNavMenu(document);

@@ -6,9 +6,11 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -76,16 +78,22 @@ def _empty_tables(engine) -> None:
                 connection.execute(text(f"DELETE FROM {name}"))
 
 
-@pytest.fixture
-def app(engine):
-    settings = Settings(database_url=str(engine.url), secret_key="test-secret", token_max_age=3600)
-    app = create_app(settings, engine=engine)
+def app_for_tests(engine, **settings: Any) -> Iterator[Flask]:
+    """The app on the test database with its roles, the tables emptied afterwards; `settings` add to the test
+    settings (a module's own `app` fixture yields from it, e.g. with an OIDC provider)."""
+    app = create_app(Settings(database_url=str(engine.url), secret_key="test-secret", token_max_age=3600,
+                              **settings), engine=engine)
     app.config["TESTING"] = True
     with app.extensions["vinhdanh"].session_factory() as session:
         ensure_roles(session)
         session.commit()
     yield app
     _empty_tables(engine)
+
+
+@pytest.fixture
+def app(engine):
+    yield from app_for_tests(engine)
 
 
 @pytest.fixture

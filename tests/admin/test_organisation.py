@@ -39,6 +39,11 @@ def test_tree_and_user_lifecycle(world, client, session):
     assert created.status_code == 302
     shown = client.get("/admin/organisation").data.decode()
     password = re.search(r"Mật khẩu đầu tiên: (\S+?)<", shown).group(1)
+    # The users table and the user's page share the lock and password-reset forms (small buttons in the table).
+    row = shown[shown.index('data-user="newbie"'):]
+    row = row[:row.index("</tr>")]
+    assert 'action="/admin/organisation/users/newbie/active"' in row and "btn btn--small btn--danger" in row
+    assert 'action="/admin/organisation/users/newbie/password"' in row
     user = session.scalar(select(User).where(User.username == "newbie"))
     assert user.org_unit.code == "WARD" and user.role_keys() == {"unit_officer"}
     other = client.application.test_client()
@@ -49,6 +54,9 @@ def test_tree_and_user_lifecycle(world, client, session):
                        data={"csrf_token": token, "active": "0"}).status_code == 302
     session.expire_all()
     assert session.scalar(select(User).where(User.username == "newbie")).active is False
+    detail = client.get("/admin/organisation/users/newbie").data.decode()
+    assert 'value="1" class="btn btn--secondary">Mở khóa<' in detail
+    assert 'action="/admin/organisation/users/newbie/password"' in detail and "Đặt lại mật khẩu" in detail
     assert client.post("/admin/organisation/users/newbie/password", data={"csrf_token": token}).status_code == 302
     actions = [e.action for e in session.scalars(select(AuditEvent).where(AuditEvent.actor == "sysadmin"))]
     assert actions.count("user.created") == 1 and actions.count("user.updated") == 2

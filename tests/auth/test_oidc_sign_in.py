@@ -12,12 +12,11 @@ import requests
 from sqlalchemy import select
 
 from service.app import create_app
-from service.bootstrap import ensure_roles
 from service.config import OidcSettings, Settings
 from service.models import AuditEvent, User
 from service.operations import admin
 
-from ..conftest import _empty_tables
+from ..conftest import app_for_tests
 from .oidc_provider import CLIENT_ID, CLIENT_SECRET, start_provider
 
 
@@ -32,15 +31,8 @@ def provider():
 def app(engine, provider):
     """The app with the provider configured (overrides the suite's `app` for this module)."""
     provider.identity, provider.tamper = {}, set()
-    settings = Settings(database_url=str(engine.url), secret_key="test-secret", token_max_age=3600,
-                        oidc=OidcSettings(issuer=provider.url, client_id=CLIENT_ID, client_secret=CLIENT_SECRET))
-    app = create_app(settings, engine=engine)
-    app.config["TESTING"] = True
-    with app.extensions["vinhdanh"].session_factory() as session:
-        ensure_roles(session)
-        session.commit()
-    yield app
-    _empty_tables(engine)
+    oidc = OidcSettings(issuer=provider.url, client_id=CLIENT_ID, client_secret=CLIENT_SECRET)
+    yield from app_for_tests(engine, oidc=oidc)
 
 
 @pytest.fixture

@@ -6,7 +6,9 @@ service/operations/admin.py, which audits them."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 
 from flask import Blueprint, redirect, render_template, request, url_for
 from sqlalchemy import select
@@ -14,7 +16,7 @@ from sqlalchemy import select
 from ...errors import Conflict, NotFound, ValidationFailed
 from ...http import current_user, db
 from ...http.locale import request_locale
-from ...i18n import msg, translate, translate_tree
+from ...i18n import Message, msg, translate, translate_tree
 from ...models import ROLE_SCOPES, Dossier, OrgUnit, User
 from ...nomination import reference_import
 from ...operations import admin
@@ -137,6 +139,27 @@ def unit(code: str):
     return _unit_page(code)
 
 
+def _dated_unit_change(code: str, typed: dict, day_field: str, field: str, change: Callable[[dict], Any],
+                       done: Callable[[Any, date | None], Message]):
+    """Rename and merge: `change(values)` from the day typed in `day_field` (dd/mm/yyyy), then `done(result,
+    day)` as the notice and back to the unit; refused, the unit page again with the errors beside the fields (the
+    service's `effective_from` is the form's `day_field`; an error of no field goes beside `field`)."""
+    day = parse_day(typed[day_field])
+    if typed[day_field] and day is None:
+        errors = translate_tree({day_field: [msg("Ngày không hợp lệ; viết theo dạng dd/mm/yyyy.")]},
+                                request_locale())
+        return _unit_page(code, errors, typed, 422)
+    try:
+        result = change({**typed, "effective_from": day})
+    except (ValidationFailed, Conflict) as exc:
+        db().rollback()
+        errors = {(day_field if key == "effective_from" else key): value
+                  for key, value in _errors_of(exc, field).items()}
+        return _unit_page(code, errors, typed, 422)
+    notify(done(result, day))
+    return redirect(url_for("admin_organisation.unit", code=code))
+
+
 @bp.post("/units/<code>/rename")
 @login_required
 def rename_unit(code: str):
@@ -146,20 +169,11 @@ def rename_unit(code: str):
     form = request.form
     typed = {"name": form.get("name", "").strip()[:255], "abbreviation": form.get("abbreviation", "").strip()[:32],
              "rename_from": form.get("effective_from", "").strip()[:10], "reason": form.get("reason", "")[:2000]}
-    day = parse_day(typed["rename_from"])
-    if typed["rename_from"] and day is None:
-        errors = translate_tree({"rename_from": [msg("Ngày không hợp lệ; viết theo dạng dd/mm/yyyy.")]},
-                                request_locale())
-        return _unit_page(code, errors, typed, 422)
-    try:
-        admin.rename_org_unit(session, actor=user, code=code, values={**typed, "effective_from": day})
-    except (ValidationFailed, Conflict) as exc:
-        session.rollback()
-        errors = {("rename_from" if key == "effective_from" else key): value
-                  for key, value in _errors_of(exc, "name").items()}
-        return _unit_page(code, errors, typed, 422)
-    notify(msg("Đã đổi tên đơn vị thành {name} từ ngày {day:%d/%m/%Y}.", name=typed["name"], day=day))
-    return redirect(url_for("admin_organisation.unit", code=code))
+    return _dated_unit_change(
+        code, typed, "rename_from", "name",
+        lambda values: admin.rename_org_unit(session, actor=user, code=code, values=values),
+        lambda _unit, day: msg("Đã đổi tên đơn vị thành {name} từ ngày {day:%d/%m/%Y}.", name=typed["name"],
+                               day=day))
 
 
 @bp.post("/units/<code>/merge")
@@ -172,22 +186,15 @@ def merge_unit(code: str):
     typed = {"successor_code": form.get("successor_code", "").strip()[:64],
              "merge_from": form.get("effective_from", "").strip()[:10], "move_users": form.get("move_users") == "1",
              "move_children": form.get("move_children") == "1"}
-    day = parse_day(typed["merge_from"])
-    if typed["merge_from"] and day is None:
-        errors = translate_tree({"merge_from": [msg("Ngày không hợp lệ; viết theo dạng dd/mm/yyyy.")]},
-                                request_locale())
-        return _unit_page(code, errors, typed, 422)
-    try:
-        merged = admin.merge_org_unit(session, actor=user, code=code, values={**typed, "effective_from": day})
-    except (ValidationFailed, Conflict) as exc:
-        session.rollback()
-        errors = {("merge_from" if key == "effective_from" else key): value
-                  for key, value in _errors_of(exc, "successor_code").items()}
-        return _unit_page(code, errors, typed, 422)
-    successor = session.get(OrgUnit, merged.successor_id)
-    notify(msg("Đã sáp nhập {unit} vào {successor} từ ngày {day:%d/%m/%Y}.", unit=merged.name,
-               successor=successor.name, day=day))
-    return redirect(url_for("admin_organisation.unit", code=code))
+
+    def merged_notice(merged: OrgUnit, day: date | None) -> Message:
+        successor = session.get(OrgUnit, merged.successor_id)
+        return msg("Đã sáp nhập {unit} vào {successor} từ ngày {day:%d/%m/%Y}.", unit=merged.name,
+                   successor=successor.name, day=day)
+
+    return _dated_unit_change(
+        code, typed, "merge_from", "successor_code",
+        lambda values: admin.merge_org_unit(session, actor=user, code=code, values=values), merged_notice)
 
 
 @bp.post("/users")

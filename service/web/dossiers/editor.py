@@ -231,29 +231,32 @@ def add_nominee(dossier_id: int):
     return refused or _save(dossier, kind, None)
 
 
+def _editable_nominee(dossier_id: int, nominee_id: int):
+    """`_editable`'s dossier with one of its nominees of a kind this editor handles (another kind: 404), or its
+    refusal (then no nominee)."""
+    dossier, refused = _editable(dossier_id)
+    if refused:
+        return dossier, None, refused
+    nominee = _nominee_of(dossier, nominee_id)
+    if nominee.kind not in EDITOR_KINDS:
+        abort(404)
+    return dossier, nominee, None
+
+
 @bp.get("/dossiers/<int:dossier_id>/nominees/<int:nominee_id>")
 @login_required
 def edit_nominee(dossier_id: int, nominee_id: int):
     """A nominee's form with its values and its prior awards from the register."""
-    dossier, refused = _editable(dossier_id)
-    if refused:
-        return refused
-    nominee = _nominee_of(dossier, nominee_id)
-    if nominee.kind not in EDITOR_KINDS:
-        abort(404)
-    return _editor(dossier, nominee.kind, _form_of(nominee), nominee=nominee)
+    dossier, nominee, refused = _editable_nominee(dossier_id, nominee_id)
+    return refused or _editor(dossier, nominee.kind, _form_of(nominee), nominee=nominee)
 
 
 @bp.post("/dossiers/<int:dossier_id>/nominees/<int:nominee_id>")
 @login_required
 def update_nominee(dossier_id: int, nominee_id: int):
-    dossier, refused = _editable(dossier_id)
-    if refused:
-        return refused
-    nominee = _nominee_of(dossier, nominee_id)
-    if nominee.kind not in EDITOR_KINDS:
-        abort(404)
-    return _save(dossier, nominee.kind, nominee)
+    """Save the nominee's changed values; on a refusal the form again with each error beside its field."""
+    dossier, nominee, refused = _editable_nominee(dossier_id, nominee_id)
+    return refused or _save(dossier, nominee.kind, nominee)
 
 
 @bp.post("/dossiers/<int:dossier_id>/nominees/<int:nominee_id>/remove")
