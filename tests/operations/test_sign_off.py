@@ -24,8 +24,8 @@ def test_sign_off_form_gives_buttons_and_reason_field():
     assert found.field == "decision" and found.reason_field == "return_reason"
     assert [(a.value, a.kind, a.needs_reason) for a in found.actions] == [
         ("approve", "approve", False), ("return", "return", True)]
-    # What is left of the form is its heading only.
-    assert [c["type"] for c in found.rest.schema["components"]] == ["text"]
+    # What is left of the form is its heading and the read-only nominees table (it submits nothing).
+    assert [c["type"] for c in found.rest.schema["components"]] == ["text", "table"]
 
 
 def test_formdata_enum_with_reject_and_non_sign_off_forms():

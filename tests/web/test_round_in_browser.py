@@ -1,6 +1,6 @@
 """A whole award round in Chromium, every step on the pages as the demo users, with the notices at each hand-off.
 
-Setup (not a step of the walk): the lead agency opens a round of its own for this test (the 2027 round, so the
+Setup: the lead reviewer opens a round of its own for this test on the round's page (the 2027 round, so the
 demo round other tests use stays open), and a dated parameter shortens the public notice to a minute —
 shortened, never skipped — removed again at the end.
 
@@ -23,9 +23,8 @@ from datetime import timedelta
 
 from sqlalchemy import delete, select
 
-from service.db import utcnow
-from service.models import AwardRound, LegalParameter, User
-from service.nomination import config, rounds
+from service.models import AwardRound, LegalParameter
+from service.nomination import config
 
 from .browser import screenshot
 from .walk import (
@@ -52,17 +51,26 @@ RETURN_REASON = "Bổ sung biên bản họp xét có chữ ký của Thư ký"
 NOTICE_SOURCE = "tests/web/test_round_in_browser.py: công khai rút ngắn để kiểm thử"
 
 
-def _open_own_round(live_server) -> int:
+def _open_own_round(page_as, live_server) -> int:
+    """The lead reviewer opens the planned 2027 round on its page (deadline in 30 days, no quotas)."""
     with live_server.session() as session:
-        reviewer = session.scalar(select(User).where(User.username == REVIEWER))
         round_ = session.scalar(select(AwardRound).where(AwardRound.code == ROUND))
         assert round_.status == "planned", "this test runs once per live server"
-        rounds.open_round(session, actor=reviewer, round_id=round_.id,
-                          values={"deadline": utcnow() + timedelta(days=30), "total_quota": None, "quotas": []})
+        round_id = round_.id
         session.add(LegalParameter(key="public_notice.duration", value="PT60S", valid_from=config.today(),
                                    source=NOTICE_SOURCE))
         session.commit()
-        return round_.id
+    lead = page_as(REVIEWER)
+    lead.goto("/rounds")
+    lead.locator(f"a[href='/rounds/{round_id}/open']").click()
+    lead.fill("#deadline", (config.today() + timedelta(days=30)).strftime("%d/%m/%Y"))
+    screenshot(lead, "round-open")
+    lead.get_by_role("button", name="Mở đợt").click()
+    lead.wait_for_url(re.compile(rf"/rounds/{round_id}$"))
+    assert "Đã mở đợt khen thưởng" in lead.inner_text("body")
+    with live_server.session() as session:
+        assert session.get(AwardRound, round_id).status == "open"
+    return round_id
 
 
 def _remove_short_notice(live_server) -> None:
@@ -77,8 +85,8 @@ def _counts(page) -> dict[str, int]:
 
 
 def test_a_round_from_the_dossier_to_the_chairmans_decision(page_as, page, live_server, tmp_path):
-    round_id = _open_own_round(live_server)
     try:
+        round_id = _open_own_round(page_as, live_server)
         _walk(page_as, page, round_id, tmp_path)
     finally:
         _remove_short_notice(live_server)

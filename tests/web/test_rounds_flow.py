@@ -96,6 +96,9 @@ def test_dossier_dashboard_notice_and_public_comment(page_as, page, live_server,
     # The unit head is told, opens the task and signs (Duyệt); the superior is told and confirms.
     assert_notified(head, head_unread, "Thủ trưởng đơn vị ký tờ trình")
     open_task(head, subject, "Thủ trưởng đơn vị ký tờ trình")
+    # The head signs seeing the dossier's nominees (read-only; the step submits only the decision).
+    shown = head.locator("[data-task-form] table", has_text=GOOD["name"]).inner_text()
+    assert PERSON["name"] in shown
     screenshot(head, "dossier-head-sign", full_page=True)
     decide(head, "Duyệt", expect="Đã duyệt hồ sơ")
     assert_notified(superior, superior_unread, "Cấp trên trực tiếp xác nhận báo cáo thành tích")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from marshmallow import ValidationError as SchemaError
 from sqlalchemy import select
 
+<<<<<<< HEAD
 from ...errors import DomainError
 from ...i18n import msg
 from ...models import Dossier, Nominee
@@ -12,10 +14,20 @@ from ...nomination import award_history, config, consolidation, dashboard, dossi
 from ...nomination import permissions as nomination_permissions
 from ...nomination.documents.labels import award_labels
 from ...nomination.nominees import same_person
+=======
+from ...api.nomination_rounds import RoundOpenIn
+from ...errors import DomainError, ValidationFailed
+from ...i18n import msg, translate
+from ...models import AwardRound, Nominee, User
+from ...nomination import config, consolidation, dashboard, dossiers, movements, processes, public_notice, rounds, seed
+from ...nomination import permissions as nomination_permissions
+from ...nomination.registrations import expected_units
+>>>>>>> roundopen
 from ...operations import documents, task_views
 from ...pdf.states import CONVERTED
 from ..access import login_required
-from ..context import calendar, current_user, db, today
+from ..context import calendar, current_user, db, locale, today
+from ..dossiers import days
 from ..messages import notify
 
 bp = Blueprint("rounds", __name__, template_folder="templates")
@@ -29,11 +41,13 @@ QUOTA_POSITION = {"proposed_to_city": "within", consolidation.TIED: "tied", "cut
 @bp.get("/rounds")
 @login_required
 def index():
-    """The rounds whose details the user may read."""
-    user = current_user()
-    rows, _ = rounds.list_rounds(db(), limit=200)
-    return render_template("rounds/index.html",
-                           rows=[r for r in rows if nomination_permissions.can_see_round_details(user, r)])
+    """The rounds whose details the user may read, and the planned ones the user may open."""
+    session, user = db(), current_user()
+    rows, _ = rounds.list_rounds(session, limit=200)
+    openable = {r.id for r in rows if _may_open(session, user, r)}
+    return render_template("rounds/index.html", openable=openable,
+                           rows=[r for r in rows if r.id in openable
+                                 or nomination_permissions.can_see_round_details(user, r)])
 
 
 @bp.get("/rounds/<int:round_id>")
@@ -44,7 +58,93 @@ def show(round_id: int):
     board = dashboard.round_dashboard(db(), actor=user, round_id=round_id, today=today(), calendar=calendar())
     may_close = board.round.status == "open" and nomination_permissions.can_manage_round(
         user, board.round.lead_org_unit_id)
-    return render_template("rounds/show.html", board=board, may_close=may_close)
+    return render_template("rounds/show.html", board=board, may_close=may_close,
+                           may_open=_may_open(db(), user, board.round))
+
+
+QUOTA_ROWS = 5
+
+
+def _may_open(session, user: User, round_: AwardRound) -> bool:
+    """A planned round, and the user manages it for the lead agency of today: the predicate `open_round`
+    applies (a planned round has no lead yet, so it is resolved for the opening day as the operation does)."""
+    if round_.status != "planned":
+        return False
+    try:
+        lead = movements.lead_for(session, round_.movement, config.today())
+    except DomainError:
+        return False
+    return nomination_permissions.can_manage_round(user, lead.id)
+
+
+def _open_form(round_: AwardRound, form: dict, errors: dict | None = None, status: int = 200):
+    rows = list(form["quotas"]) + [{"org_unit_code": "", "quota": ""}] * (QUOTA_ROWS - len(form["quotas"]))
+    units = expected_units(db(), year=round_.year)
+    return render_template("rounds/open.html", round=round_, form={**form, "quotas": rows}, units=units,
+                           errors=errors or {}), status
+
+
+def _typed_open() -> dict:
+    codes, quotas = request.form.getlist("org_unit_code"), request.form.getlist("quota")
+    rows = [{"org_unit_code": code.strip(), "quota": quota.strip()} for code, quota in zip(codes, quotas, strict=False)]
+    return {"deadline": request.form.get("deadline", "").strip(), "total_quota": request.form.get("total_quota",
+            "").strip(), "quotas": [row for row in rows if row["org_unit_code"] or row["quota"]]}
+
+
+def _open_payload(form: dict) -> dict:
+    """What was typed, as the API's schema loads it: the day is the end of that Vietnamese day."""
+    day = days.parse_day(form["deadline"])
+    return {"deadline": processes.end_of_day(day).isoformat() if day else (form["deadline"] or None),
+            "total_quota": form["total_quota"] or None,
+            "quotas": [{"org_unit_code": row["org_unit_code"], "quota": row["quota"]} for row in form["quotas"]]}
+
+
+def _open_errors(messages: dict) -> dict[str, list[str]]:
+    """The schema's refusals beside the page's fields (`quota-2` is the third row), in the page's language."""
+    hints = {"deadline": msg("Ngày không hợp lệ; viết theo dạng dd/mm/yyyy."),
+             "total_quota": msg("Nhập một số nguyên không âm."), "quota": msg("Nhập một số nguyên không âm."),
+             "org_unit_code": msg("Chọn đơn vị.")}
+    out: dict[str, list[str]] = {}
+    for field, detail in messages.items():
+        if field == "quotas" and isinstance(detail, dict):
+            for index, row in detail.items():
+                for name in (row if isinstance(row, dict) else {"quota": row}):
+                    out[f"{name}-{index}"] = [translate(hints.get(name, msg("Giá trị không hợp lệ.")), locale())]
+        else:
+            out[field] = [translate(hints.get(field, msg("Giá trị không hợp lệ.")), locale())]
+    return out
+
+
+@bp.route("/rounds/<int:round_id>/open", methods=["GET", "POST"])
+@login_required
+def open_round(round_id: int):
+    """Mở đợt: the lead agency gives a planned round its deadline and quotas (404 for anyone else, as the
+    operation refuses them); a refusal shows each error beside its field with what was typed kept."""
+    session, user = db(), current_user()
+    round_ = rounds.get_round(session, round_id)
+    if not _may_open(session, user, round_):
+        abort(404)
+    if request.method == "GET":
+        return _open_form(round_, {"deadline": days.shown(rounds.default_deadline(session, round_).date()),
+                                   "total_quota": "", "quotas": []})
+    form = _typed_open()
+    try:
+        rounds.open_round(session, actor=user, round_id=round_.id, values=RoundOpenIn().load(_open_payload(form)))
+    except SchemaError as exc:
+        session.rollback()
+        return _open_form(round_, form, _open_errors(exc.messages if isinstance(exc.messages, dict) else {}), 422)
+    except ValidationFailed as exc:
+        session.rollback()
+        fields = (exc.details or {}).get("fields") or {}
+        errors = {name: [translate(text, locale()) for text in texts] for name, texts in fields.items()}
+        return _open_form(rounds.get_round(session, round_id), form, errors or {"form": [translate(exc.message,
+                                                                                                  locale())]}, 422)
+    except DomainError as exc:
+        session.rollback()
+        notify(exc.message, "error")
+        return _open_form(rounds.get_round(session, round_id), form, status=409)
+    notify(msg("Đã mở đợt khen thưởng; các đơn vị được nộp hồ sơ đến hạn."), "success")
+    return redirect(url_for(".show", round_id=round_id))
 
 
 @bp.post("/rounds/<int:round_id>/close")
