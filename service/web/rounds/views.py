@@ -6,23 +6,26 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from marshmallow import ValidationError as SchemaError
 from sqlalchemy import select
 
-<<<<<<< HEAD
-from ...errors import DomainError
-from ...i18n import msg
-from ...models import Dossier, Nominee
-from ...nomination import award_history, config, consolidation, dashboard, dossiers, public_notice, rounds, seed
-from ...nomination import permissions as nomination_permissions
-from ...nomination.documents.labels import award_labels
-from ...nomination.nominees import same_person
-=======
 from ...api.nomination_rounds import RoundOpenIn
 from ...errors import DomainError, ValidationFailed
 from ...i18n import msg, translate
-from ...models import AwardRound, Nominee, User
-from ...nomination import config, consolidation, dashboard, dossiers, movements, processes, public_notice, rounds, seed
+from ...models import AwardRound, Dossier, Nominee, User
+from ...nomination import (
+    award_history,
+    config,
+    consolidation,
+    dashboard,
+    dossiers,
+    movements,
+    processes,
+    public_notice,
+    rounds,
+    seed,
+)
 from ...nomination import permissions as nomination_permissions
+from ...nomination.documents.labels import award_labels
+from ...nomination.nominees import same_person
 from ...nomination.registrations import expected_units
->>>>>>> roundopen
 from ...operations import documents, task_views
 from ...pdf.states import CONVERTED
 from ..access import login_required
