@@ -179,7 +179,7 @@ LEGITIMATE_GROWTH = {
     "extend_a_big_list": "items = list(range(100000))\nfor i in range(300):\n    items.extend([i])",
     "append_to_a_big_list": "items = [0] * 500000\nfor i in range(10000):\n    items.append(i)",
     "split_a_text": "text = 'word ' * 20000\nparts = len(text.split(' ')) + len(text.split())",
-    "join_lines": "text = '\\n'.join(str(i) for i in range(100000))",
+    "join_lines": "text = '\\n'.join(str(i) for i in range(30000))",
     "upper_a_big_text": "big = 'x' * 10**6\nfor i in range(20):\n    n = len(big.upper())",
     "dict_of_rows": "d = {}\nfor i in range(50000):\n    d[str(i)] = {'n': i}",
 }
