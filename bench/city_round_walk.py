@@ -217,8 +217,12 @@ def walk_round(walk: Walk, units: int, nominees: int, clients: int) -> tuple[int
     rounds = walk.call(client, "GET", f"/api/v1/rounds?movement={MOVEMENT}&year={YEAR}", "reviewer_skhcn")["items"]
     planned = next(item for item in rounds if item["kind"] == "annual")
     started = time.perf_counter()
-    opened = walk.call(client, "POST", f"/api/v1/rounds/{planned['id']}/open", "reviewer_skhcn", {
-        "deadline": (utcnow() + timedelta(days=14)).isoformat(), "total_quota": units * nominees})
+    if planned["status"] == "planned":
+        opened = walk.call(client, "POST", f"/api/v1/rounds/{planned['id']}/open", "reviewer_skhcn", {
+            "deadline": (utcnow() + timedelta(days=14)).isoformat(), "total_quota": units * nominees})
+    else:  # the demo data opens it (so that `make run` accepts dossiers at once): only the quota is set here
+        opened = walk.call(client, "PUT", f"/api/v1/rounds/{planned['id']}/quotas", "reviewer_skhcn",
+                           {"total_quota": units * nominees, "quotas": []})
     round_id, instance = opened["id"], opened["instance_id"]
     walk_dossiers(walk, round_id, units, nominees, clients)
     walk.call(client, "POST", f"/api/v1/rounds/{round_id}/close", "reviewer_skhcn", {"reason": "Đã nhận đủ hồ sơ"})

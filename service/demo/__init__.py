@@ -105,8 +105,11 @@ def load_demo(session: Session) -> None:
 
 def open_demo_round(session: Session) -> None:
     """Open the 2026 round as the lead agency's reviewer, deadline DEMO_ROUND_WORKING_DAYS working days ahead."""
-    from ..nomination import config, processes, rounds
+    from ..nomination import config, processes, rounds, wiring
 
+    # Opening starts the round's process, whose first steps write the guidance document: the domain's
+    # handlers must be registered even when the demo data is loaded outside the app and the CLI (benches).
+    wiring.install()
     round_ = session.scalar(select(AwardRound).where(AwardRound.code == DEMO_ROUND))
     if round_ is None or round_.status != "planned":
         return
