@@ -57,11 +57,11 @@ def first_paint(url: str, runs: int) -> dict[str, list[float]]:
     """Navigation start → modeler ready (diagram imported and drawn, panel mounted)."""
     from playwright.sync_api import sync_playwright
 
-    from bench.server import gunicorn
+    from bench.server import make_run
     from tests.web.browser import login
 
     cold, warm = [], []
-    with gunicorn(url, workers=1, threads=4) as served, sync_playwright() as playwright:
+    with make_run(url, workers=1, threads=4) as served, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
         base = f"http://127.0.0.1:{served.port}"
         for _ in range(runs):

@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.server import gunicorn
+from bench.server import make_run
 from service import migrate
 from service.bootstrap import bootstrap
 from service.db import make_engine, make_session_factory
@@ -35,13 +35,27 @@ NAVIGATION_TIMING = """() => {
 }"""
 
 
-def prepare(url: str) -> None:
+def prepare(url: str, task_of: str | None = None) -> str | None:
+    """Demo data; with `task_of`, that demo user also starts the demo approval: the id of its open task."""
+    from sqlalchemy import select
+
+    from service.models import User
+    from service.nomination import wiring
+    from service.operations import instances
+
     migrate.upgrade(url)
     engine = make_engine(url)
+    task_id = None
     with make_session_factory(engine)() as session:
         bootstrap(session, admin_password=None, demo_data=True)
+        if task_of:
+            wiring.install()
+            user = session.scalar(select(User).where(User.username == task_of))
+            outcome = instances.start(session, actor=user, process_key="demo_approval")
+            task_id = str(outcome.open_tasks[0].id)
         session.commit()
     engine.dispose()
+    return task_id
 
 
 def open_page(context, base_url: str, path: str):
@@ -79,12 +93,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--path", default=TEST_PAGE)
     parser.add_argument("--user", help="sign in as this demo user first")
+    parser.add_argument("--task-of", help="this demo user starts the demo approval; the page is its open task's "
+                                          "(the real task page: --task-of officer_stc)")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
     url = f"sqlite:///{tempfile.mkdtemp(prefix='vinhdanh-bench-page-')}/bench.db"
-    prepare(url)
-    with gunicorn(url, workers=1, threads=4) as served, sync_playwright() as playwright:
+    task_id = prepare(url, args.task_of)
+    if task_id:
+        args.path, args.user = f"/tasks/{task_id}", args.user or args.task_of
+    with make_run(url, workers=1, threads=4) as served, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
         result = measure(browser, f"http://127.0.0.1:{served.port}", args.path, args.user, args.runs)
         browser.close()

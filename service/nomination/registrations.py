@@ -76,6 +76,8 @@ def create_registration(session: Session, *, actor: User, movement_code: str, ye
                                            org_unit_code=unit.code, data={
                                                "registration_id": registration.id, "movement_code": movement.code,
                                                "year": year, "unit_org_unit_code": unit.code,
+                                               # the inbox's subject column: which unit's registration
+                                               "unit_name": unit.name,
                                                "lead_org_unit_code": lead.code,
                                                "deadline": registration.deadline.isoformat()})
     registration.instance_id = instance.id if instance else None

@@ -18,5 +18,8 @@ def install(app: Flask) -> None:
     app.register_blueprint(bp)
     navigation.register(app, NavItem("rounds.index", "Đợt khen thưởng", order=50,
                                      visible=lambda user: bool(ROUND_READERS & user.role_keys())))
+    navigation.register(app, NavItem("rounds.registrations_page", "Đăng ký thi đua", order=35,
+                                     visible=lambda user: user.org_unit is not None
+                                     and "unit_officer" in user.role_keys()))
     navigation.register(app, NavItem("rounds.registrations_report", "Đăng ký thi đua", order=55,
                                      visible=lambda user: bool(ROUND_READERS & user.role_keys())))

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from marshmallow import ValidationError as SchemaError
 from sqlalchemy import select
 
+from ...api.nomination_registrations import RegistrationIn
 from ...api.nomination_rounds import RoundOpenIn
 from ...errors import DomainError, ValidationFailed
 from ...i18n import msg, translate
@@ -19,6 +20,7 @@ from ...nomination import (
     movements,
     processes,
     public_notice,
+    registrations,
     rounds,
     seed,
 )
@@ -280,3 +282,49 @@ def resolve_tie(round_id: int, tie_index: int):
         session.commit()
         notify(msg("Đã quyết định trường hợp bằng điểm."))
     return redirect(url_for(".show", round_id=round_id) + "#ties")
+
+
+def _may_register(user) -> bool:
+    return user.org_unit is not None and "unit_officer" in user.role_keys()
+
+
+@bp.route("/registrations", methods=["GET", "POST"])
+@login_required
+def registrations_page():
+    """Đăng ký thi đua for a unit officer: the unit's registrations and a new one for a year of the movement.
+
+    Registering starts the registration process; the officer lands on its first step (titles and targets),
+    which the unit head signs and the lead agency acknowledges through their task pages."""
+    session, user = db(), current_user()
+    if not _may_register(user):
+        abort(404)
+    movement = movements.get_movement(session, seed.MOVEMENT["code"])
+    typed, errors, status = {"year": str(today().year + 1)}, {}, 200
+    if request.method == "POST":
+        typed = {"year": request.form.get("year", "").strip()[:8]}
+        try:
+            values = RegistrationIn().load({"movement_code": movement.code, "year": typed["year"]})
+            registration = registrations.create_registration(session, actor=user, movement_code=movement.code,
+                                                             year=values["year"], values={})
+        except SchemaError:
+            session.rollback()
+            errors, status = {"year": [msg("Năm phải là số từ 2000 đến 2100.")]}, 422
+        except ValidationFailed as exc:
+            session.rollback()
+            fields = (exc.details or {}).get("fields") or {}
+            errors = {"year": [translate(exc.message, locale()), *fields.get("year", [])]}
+            status = 422
+        except DomainError as exc:
+            session.rollback()
+            errors, status = {"year": [translate(exc.message, locale())]}, 409
+        else:
+            notify(msg("Đã lập đăng ký thi đua; điền danh hiệu, chỉ tiêu đăng ký rồi gửi Thủ trưởng đơn vị ký."),
+                   "success")
+            steps = task_views.open_of_instance(session, registration.instance_id) \
+                if registration.instance_id else []
+            if steps:
+                return redirect(url_for("tasks.show", task_id=steps[0].id))
+            return redirect(url_for(".registrations_page"))
+    rows, _total = registrations.list_registrations(session, actor=user, movement_code=movement.code, limit=100)
+    return render_template("rounds/registration_new.html", movement=movement, rows=rows, typed=typed,
+                           errors=errors), status
