@@ -45,7 +45,7 @@ def test_a_unit_registers_and_the_lead_agency_acknowledges(page_as, live_server)
     decide(head, "Duyệt", expect="Đã duyệt hồ sơ")
 
     open_task(lead, UNIT, "Cơ quan chủ trì tiếp nhận đăng ký")
-    decide(lead, "Tiếp nhận đăng ký")
+    decide(lead, "Duyệt", expect="Đã duyệt hồ sơ")  # the form's "Tiếp nhận đăng ký", shown as the standard word
 
     officer.goto("/registrations")
     row = officer.locator("tbody tr", has_text=str(YEAR))
