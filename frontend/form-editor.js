@@ -6,7 +6,7 @@ import { Form } from '@bpmn-io/form-js-viewer';
 import '@bpmn-io/form-js-editor/dist/assets/form-js-editor.css';
 import '@bpmn-io/form-js-viewer/dist/assets/form-js.css';
 import './css/dmn-editor.css';
-import { formEditorTranslateModule } from './editors/translate.js';
+import { formEditorTranslateModule, translateFormEditorChrome } from './editors/translate.js';
 import { translateModule as formJsTranslateModule } from './lib/form-js-vi.js';
 
 const TEXTS = {
@@ -43,6 +43,7 @@ async function mount(root) {
   };
   try {
     await editor.importSchema(schema);
+    translateFormEditorChrome(root.querySelector('[data-canvas]'));
     await refresh();
   } catch (error) {
     console.error(error);

@@ -106,3 +106,40 @@ export function formEditorTranslateModule(doc = document) {
     vdTranslatingPropertiesProvider: ['type', TranslatingPropertiesProvider],
   };
 }
+
+// Texts form-js's editor writes straight into its palette and empty canvas, with no translate hook: rewritten
+// in the DOM (and again whenever the editor re-renders them). Values typed by the admin are never touched.
+const FORM_EDITOR_CHROME_VI = {
+  Components: 'Thành phần',
+  Input: 'Nhập liệu',
+  Selection: 'Lựa chọn',
+  Presentation: 'Trình bày',
+  Containers: 'Nhóm',
+  Action: 'Thao tác',
+  Select: 'Chọn',
+  'No components found.': 'Không tìm thấy thành phần nào.',
+  'Drag and drop components here.': 'Kéo và thả thành phần vào đây.',
+  'Drag and drop components here to start designing.': 'Kéo và thả thành phần vào đây để bắt đầu thiết kế.',
+};
+const CHROME_TEXT = '.fjs-palette-header, .fjs-palette-group-title, .fjs-palette-no-entries, '
+  + '.fjs-empty-component-text, .fjs-empty-editor-card span, .fjs-empty-editor-card div, .fjs-select-display';
+
+export function translateFormEditorChrome(container, doc = document) {
+  if (doc.documentElement.lang === 'en') return;
+  const apply = () => {
+    container.querySelectorAll(CHROME_TEXT).forEach((element) => {
+      // The text node itself is rewritten (never replaced), so the editor's own reference to it stays valid.
+      const text = element.childNodes.length === 1 && element.firstChild.nodeType === 3 ? element.firstChild : null;
+      if (text && FORM_EDITOR_CHROME_VI[text.nodeValue.trim()]) text.nodeValue = FORM_EDITOR_CHROME_VI[text.nodeValue.trim()];
+      if (element.title && FORM_EDITOR_CHROME_VI[element.title]) element.title = FORM_EDITOR_CHROME_VI[element.title];
+    });
+    container.querySelectorAll('.fjs-palette-search').forEach((input) => {
+      if (input.placeholder === 'Search components') input.placeholder = 'Tìm thành phần';
+    });
+    container.querySelectorAll('.fjs-palette-search-clear').forEach((button) => {
+      if (button.title === 'Clear content') button.title = 'Xóa nội dung tìm';
+    });
+  };
+  apply();
+  new MutationObserver(apply).observe(container, { childList: true, subtree: true });
+}

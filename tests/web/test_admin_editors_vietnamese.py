@@ -51,6 +51,10 @@ def test_the_form_editor_in_vietnamese_then_english(page_as, live_server):
     page.wait_for_selector("[data-form-editor][data-ready='true']")
     palette = page.locator(".fjs-palette")
     assert "Ô nhập chữ" in palette.inner_text() and "Danh sách chọn" in palette.inner_text()
+    # the palette's own heading, groups and search box, which form-js writes without a translate hook
+    assert palette.locator(".fjs-palette-header").inner_text() == "Thành phần"
+    assert "Nhập liệu" in palette.inner_text() and "Input" not in palette.inner_text()
+    assert palette.locator(".fjs-palette-search").get_attribute("placeholder") == "Tìm thành phần"
     page.locator(".fjs-editor-container .fjs-element").nth(1).click()
     panel = page.locator(".fjs-properties-panel")
     panel.get_by_text("Thông tin chung", exact=True).click()
@@ -63,6 +67,7 @@ def test_the_form_editor_in_vietnamese_then_english(page_as, live_server):
     _english(page)
     page.wait_for_selector("[data-form-editor][data-ready='true']")
     assert "Text field" in page.locator(".fjs-palette").inner_text()
+    assert page.locator(".fjs-palette-header").inner_text() == "Components"
     page.locator(".fjs-editor-container .fjs-element").nth(1).click()
     page.locator(".fjs-properties-panel").get_by_text("General", exact=True).wait_for()
     _vietnamese(page)
