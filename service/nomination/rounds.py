@@ -4,11 +4,12 @@ and the read side. Opening starts the `award_round` process when it is deployed.
 from __future__ import annotations
 
 from collections import deque
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..calendar.working_days import VIETNAM_TZ
 from ..db import utcnow
 from ..errors import Conflict, InvalidState, NotFound, PermissionDenied, ValidationFailed
 from ..i18n import msg
@@ -91,9 +92,14 @@ def open_round(session: Session, *, actor: User, round_id: int, values: dict) ->
         raise PermissionDenied(msg("Chỉ cơ quan chủ trì phong trào được mở đợt."))
     if round_.status != "planned":
         raise Conflict(msg("Đợt khen thưởng đã được mở."), code="round_not_planned")
+    deadline = values.get("deadline")
+    if deadline is not None and _vietnam_date(deadline) < opens_on:
+        # A deadline before the opening day would close the round before any unit could submit.
+        raise ValidationFailed(msg("Hạn nộp hồ sơ không được trước ngày mở đợt ({day}).", day=f"{opens_on:%d/%m/%Y}"),
+                               details={"fields": {"deadline": [msg("Hạn nộp hồ sơ không được trước ngày mở đợt.")]}})
     round_.opens_on = opens_on
     round_.lead_org_unit_id = lead.id
-    round_.deadline = values.get("deadline") or default_deadline(session, round_)
+    round_.deadline = deadline or default_deadline(session, round_)
     if values.get("award_form"):
         round_.award_form = values["award_form"]
     round_.guidance = values.get("guidance")
@@ -171,3 +177,9 @@ def instance_data(session: Session, round_: AwardRound) -> dict:
 
 def quota_map(round_: AwardRound) -> dict[int, int]:
     return {quota.org_unit_id: quota.quota for quota in round_.quotas}
+
+
+def _vietnam_date(moment: datetime) -> date:
+    """The calendar day of `moment` in Vietnam (a naive value is UTC, as the database keeps it)."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(VIETNAM_TZ).date()

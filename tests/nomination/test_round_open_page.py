@@ -75,3 +75,20 @@ def test_the_reviewer_opens_the_round_and_others_get_not_found(client, session, 
     assert round_.deadline == processes.end_of_day(day)
     assert _opened_events(session) == 1
     assert client.get(f"/rounds/{planned.id}/open").status_code == 404
+
+
+def test_a_deadline_before_the_opening_day_is_refused_and_changes_nothing(client, session, domain):
+    planned = domain.planned_round(2026)
+    _sign_in(client, "reviewer")
+    page = client.get(f"/rounds/{planned.id}/open")
+    yesterday = (config.today() - timedelta(days=1)).strftime("%d/%m/%Y")
+    refused = client.post(f"/rounds/{planned.id}/open", data={
+        "csrf_token": _form_token(page.data), "deadline": yesterday, "total_quota": "", "org_unit_code": [""],
+        "quota": [""]})
+    assert refused.status_code == 422
+    text = refused.get_data(as_text=True)
+    assert 'id="deadline-error"' in text and "Hạn nộp hồ sơ không được trước ngày mở đợt." in text
+    assert f'value="{yesterday}"' in text
+    session.expire_all()
+    assert session.get(AwardRound, planned.id).status == "planned"
+    assert _opened_events(session) == 0
