@@ -56,6 +56,11 @@ def can_manage_round(user: User, lead_org_unit_id: int | None) -> bool:
     return can_administer(user) or is_lead_of(user, lead_org_unit_id)
 
 
+def can_register(user: User) -> bool:
+    """A unit's emulation officer registers the unit for a movement year."""
+    return user.org_unit is not None and "unit_officer" in user.role_keys()
+
+
 def can_start_dossier(user: User, org_unit_id: int) -> bool:
     return "unit_officer" in user.role_keys() and user.org_unit_id == org_unit_id
 

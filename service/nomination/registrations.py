@@ -54,7 +54,7 @@ def create_registration(session: Session, *, actor: User, movement_code: str, ye
     """The actor's unit registers for a movement year (one registration per unit and year)."""
     movement = movements.get_movement(session, movement_code)
     unit = actor.org_unit
-    if unit is None or "unit_officer" not in actor.role_keys():
+    if not permissions.can_register(actor):
         raise PermissionDenied(msg("Chỉ cán bộ thi đua của đơn vị được đăng ký."))
     if not movement.start_year <= year <= movement.end_year:
         raise ValidationFailed(msg("Năm ngoài thời gian của phong trào."),

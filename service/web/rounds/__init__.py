@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from ...nomination.permissions import can_register
 from .. import navigation
 from ..navigation import NavItem
 from .views import bp
@@ -19,7 +20,6 @@ def install(app: Flask) -> None:
     navigation.register(app, NavItem("rounds.index", "Đợt khen thưởng", order=50,
                                      visible=lambda user: bool(ROUND_READERS & user.role_keys())))
     navigation.register(app, NavItem("rounds.registrations_page", "Đăng ký thi đua", order=35,
-                                     visible=lambda user: user.org_unit is not None
-                                     and "unit_officer" in user.role_keys()))
+                                     visible=can_register))
     navigation.register(app, NavItem("rounds.registrations_report", "Đăng ký thi đua", order=55,
                                      visible=lambda user: bool(ROUND_READERS & user.role_keys())))

@@ -284,10 +284,6 @@ def resolve_tie(round_id: int, tie_index: int):
     return redirect(url_for(".show", round_id=round_id) + "#ties")
 
 
-def _may_register(user) -> bool:
-    return user.org_unit is not None and "unit_officer" in user.role_keys()
-
-
 @bp.route("/registrations", methods=["GET", "POST"])
 @login_required
 def registrations_page():
@@ -296,7 +292,7 @@ def registrations_page():
     Registering starts the registration process; the officer lands on its first step (titles and targets),
     which the unit head signs and the lead agency acknowledges through their task pages."""
     session, user = db(), current_user()
-    if not _may_register(user):
+    if not nomination_permissions.can_register(user):
         abort(404)
     movement = movements.get_movement(session, seed.MOVEMENT["code"])
     typed, errors, status = {"year": str(today().year + 1)}, {}, 200
