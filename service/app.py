@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 
 from flask import Blueprint, Flask, jsonify
@@ -36,6 +37,24 @@ from .operations.auth import TokenSigner
 from .pdf.service import ConversionService, embedded_converter
 
 
+class App(Flask):
+    """Flask, asking once per function whether it is a coroutine (Flask asks on every call, for every
+    hook of every request)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._sync: dict = {}
+
+    def ensure_sync(self, func):
+        try:
+            return self._sync[func]
+        except (KeyError, TypeError):  # TypeError: an unhashable callable, never cached
+            wrapped = super().ensure_sync(func)
+            with contextlib.suppress(TypeError):
+                self._sync[func] = wrapped
+            return wrapped
+
+
 @dataclass
 class Services:
     engine: Engine
@@ -48,7 +67,7 @@ class Services:
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> Flask:
     settings = settings or Settings.from_env()
-    app = Flask(__name__)
+    app = App(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_content_length
     app.config["SECRET_KEY"] = settings.secret_key
     engine = engine or make_engine(settings.database_url)

@@ -49,6 +49,31 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+class DriverStatement:
+    """A fixed Core statement compiled once per dialect and sent as the driver's own SQL.
+
+    For the few statements every request runs: `Connection.execute` looks the statement up in the
+    compiled cache and builds typed result rows each time (tens of microseconds); here the SQL text
+    is kept and the rows come back as the driver returns them (no result type processing: SQLite's
+    timestamps are strings). Parameters must already be driver values (ints, strings). The
+    statement still goes through the Connection, so its events and transaction are the usual ones.
+    """
+
+    def __init__(self, statement) -> None:
+        self.statement = statement
+        self._compiled: dict[str, tuple[str, tuple[str, ...] | None]] = {}
+
+    def execute(self, connection, parameters: dict):
+        dialect = connection.dialect
+        entry = self._compiled.get(dialect.name)
+        if entry is None:
+            compiled = self.statement.compile(dialect=dialect)
+            names = tuple(compiled.positiontup) if compiled.positional else None
+            entry = self._compiled[dialect.name] = (str(compiled), names)
+        sql, names = entry
+        return connection.exec_driver_sql(sql, tuple(parameters[name] for name in names) if names else parameters)
+
+
 # A pooled server connection idle longer than this is checked before use (the server may have
 # restarted or dropped it); one in steady use is not, which saves a round trip per request.
 PING_AFTER_IDLE_SECONDS = 10.0

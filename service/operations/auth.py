@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -10,7 +11,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, make_transient_to_detached
 
-from ..db import utcnow
+from ..db import DriverStatement, utcnow
 from ..errors import AuthenticationFailed, TooManyRequests, ValidationFailed
 from ..i18n import msg
 from ..models import Role, SignInThrottle, User, user_roles
@@ -96,25 +97,46 @@ def authenticate(session: Session, *, username: str, password: str) -> User:
 
 
 class TokenSigner:
+    # Tokens whose signature was checked, with what they carry: a client sends the same token on
+    # every request, and checking the HMAC again each time costs more than the rest of auth.
+    MAX_VERIFIED = 8192
+
     def __init__(self, secret_key: str, max_age: int):
         self._serializer = URLSafeTimedSerializer(secret_key, salt="vinhdanh-api-token")
         self.max_age = max_age
         self.principals = PrincipalCache()
+        self._verified: dict[str, tuple[object, object, int]] = {}
 
     def issue(self, user: User) -> str:
         return self._serializer.dumps({"uid": user.id, "gen": user.token_generation})
 
     def user_for(self, session: Session, token: str) -> User:
+        uid, generation = self._claims(token)
+        user = self.principals.load(session, uid)
+        if user is None or not user.active or user.token_generation != generation:
+            raise AuthenticationFailed(msg("Mã truy cập không hợp lệ."))
+        return user
+
+    def _claims(self, token: str) -> tuple[object, object]:
+        """(uid, generation) of a valid, unexpired token; AuthenticationFailed otherwise."""
+        verified = self._verified.get(token)
+        # The age rule is itsdangerous's own (whole seconds; a time stamp in the future is refused).
+        if verified is not None and 0 <= int(time.time()) - verified[2] <= self.max_age:
+            return verified[0], verified[1]
         try:
-            payload = self._serializer.loads(token, max_age=self.max_age)
+            payload, issued = self._serializer.loads(token, max_age=self.max_age, return_timestamp=True)
         except SignatureExpired:
+            self._verified.pop(token, None)
             raise AuthenticationFailed(msg("Phiên đăng nhập đã hết hạn.")) from None
         except BadSignature:
             raise AuthenticationFailed(msg("Mã truy cập không hợp lệ.")) from None
-        user = self.principals.load(session, payload.get("uid"))
-        if user is None or not user.active or user.token_generation != payload.get("gen"):
+        if not isinstance(payload, dict):
             raise AuthenticationFailed(msg("Mã truy cập không hợp lệ."))
-        return user
+        if len(self._verified) >= self.MAX_VERIFIED:
+            self._verified.clear()
+        claims = (payload.get("uid"), payload.get("gen"), int(issued.timestamp()))
+        self._verified[token] = claims
+        return claims[0], claims[1]
 
 
 _users, _roles = User.__table__, Role.__table__
@@ -127,6 +149,7 @@ _PRINCIPAL = (
     .where(_users.c.id == bindparam("uid"))
     .order_by(_roles.c.id)
 )
+_PRINCIPAL_ROWS = DriverStatement(_PRINCIPAL)
 
 
 class PrincipalCache:
@@ -146,14 +169,24 @@ class PrincipalCache:
     def load(self, session: Session, user_id) -> User | None:
         if not isinstance(user_id, int):
             return None
-        rows = tuple(tuple(row) for row in session.connection().execute(_PRINCIPAL, {"uid": user_id}))
+        connection = session.connection()
+        # The rows as the driver gives them are what is compared (cheap); the typed rows are read
+        # only to build a new object, and that object is kept only if the rows did not change
+        # in between (another transaction may commit between two reads on PostgreSQL).
+        rows = tuple(map(tuple, _PRINCIPAL_ROWS.execute(connection, {"uid": user_id})))
         if not rows:
             return None
         built = self._built.get(user_id)
         if built is None or built[0] != rows:
+            typed = tuple(map(tuple, connection.execute(_PRINCIPAL, {"uid": user_id})))
+            if not typed:
+                return None
+            user = _detached_user(typed)
+            if tuple(map(tuple, _PRINCIPAL_ROWS.execute(connection, {"uid": user_id}))) != rows:
+                return session.merge(user, load=False)
             if len(self._built) >= self.MAX_ENTRIES:
                 self._built.clear()
-            built = (rows, _detached_user(rows))
+            built = (rows, user)
             self._built[user_id] = built
         return session.merge(built[1], load=False)
 

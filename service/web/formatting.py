@@ -48,6 +48,15 @@ class SecureWhenHttpsSessions(SecureCookieSessionInterface):
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
 
+    def get_signing_serializer(self, app: Flask):
+        # Flask builds a new serializer on every request, cookie or not; it only depends on the keys.
+        keys = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        cached = app.extensions.get("vinhdanh_session_serializer")
+        if cached is None or cached[0] != keys:
+            cached = (keys, super().get_signing_serializer(app))
+            app.extensions["vinhdanh_session_serializer"] = cached
+        return cached[1]
+
 
 def _finalize(value):
     """Catalogue messages printed by a template come out in the page's language."""
