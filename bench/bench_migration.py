@@ -1,6 +1,6 @@
 """A background migration of 1,000 instances, and what it does to completions meanwhile (PostgreSQL).
 
-`make run`'s server (gunicorn, each worker with its timer loop, which also runs migration jobs) serves a
+`make run`'s server (Granian, each worker with its timer loop, which also runs migration jobs) serves a
 database holding 1,000 instances of three_lanes version 1 waiting at t1, and more instances of version 2
 whose t1 tasks the benchmark completes. First one client completes tasks one after another with nothing
 else running (idle); then a job migrating all 1,000 instances to version 2 is queued, as the page's

@@ -1,9 +1,9 @@
 """Benchmark: DOMContentLoaded of a page in Debian's Chromium through Playwright (target: the task page ≤ 300 ms).
 
-The service runs under gunicorn on a fresh SQLite database with the demo data. By default the page is the
-browser tests' task-form page (tests/web/static/task_form.html: the site chrome, app.js, task-form.js and the
-shipped sign-off form), which measures what the JS islands cost; with --path (and --user to sign in first) any
-real page, e.g. `--path /tasks/<id> --user officer_stc`.
+The service runs under `make run`'s server (Granian) on a fresh SQLite database with the demo data. By default
+the page is the browser tests' task-form page (tests/web/static/task_form.html: the site chrome, app.js,
+task-form.js and the shipped sign-off form), which measures what the JS islands cost; with --path (and --user to
+sign in first) any real page, e.g. `--path /tasks/<id> --user officer_stc`.
 
 Run from the repository root after `make assets`:
     .venv/bin/python bench/bench_page_load.py [--runs 15] [--path /inbox --user officer_stc]

@@ -1,7 +1,7 @@
 """Latency over HTTP on SQLite with one server worker: instance start, task completion, inbox query.
 
 A fresh SQLite file is migrated and seeded (bench.seeding), served by the server `make run` starts
-(`run.py`: gunicorn, one gthread worker process on SQLite, with its timer loop and PDF converter),
+(`run.py`: Granian, one WSGI worker process on SQLite, with its timer loop and PDF converter),
 and one keep-alive client measures each call from sending the request to reading the whole
 response (one request at a time, like SpiffArena's one-worker figure).
 """

@@ -1,4 +1,4 @@
-"""Serve the real application as `make run` does (`python run.py`: gunicorn with threaded workers, the timer
+"""Serve the real application as `make run` does (`python run.py`: Granian WSGI workers x threads, the timer
 loop and the PDF converter) on 127.0.0.1 and a free port; always stopped afterwards."""
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ BOOT_SETTLE_TIMEOUT = 60.0
 class Served:
     port: int
     description: str
-    pid: int  # run.py, the gunicorn master; its workers are its children (bench.cpu reads their CPU time)
+    pid: int  # run.py, the server's main process; its workers are its children (bench.cpu reads their CPU time)
 
 
 def free_port() -> int:
@@ -102,8 +102,8 @@ def _description(log) -> str:
     log.seek(0)
     for text in log.read().decode(errors="replace").splitlines():
         if "serving on" in text:
-            return "make run's server: gunicorn gthread, " + text.split(" with ", 1)[-1]
-    return "make run's server (gunicorn gthread)"
+            return "make run's server: Granian WSGI, " + text.split(" with ", 1)[-1]
+    return "make run's server (Granian WSGI)"
 
 
 def _stop(process: subprocess.Popen) -> None:

@@ -27,7 +27,7 @@ UNITS = 4
 CLIENTS = 8
 RACE_EVERY = 10
 STEPS = ("t1", "t2", "t3")
-# (WEB_WORKERS, WEB_THREADS) of `make run`'s gthread server; 2 x 4 is its default on two cores.
+# (WEB_WORKERS, WEB_THREADS) of `make run`'s server; 2 x 4 is its default on two cores.
 FULL_CONFIGS = ((2, 4), (1, 8), (3, 2), (4, 2))
 QUICK_CONFIGS = ((2, 4),)
 

@@ -49,7 +49,7 @@ def serve_command() -> None:
 
 
 def serve() -> None:
-    """Migrate and seed, then serve through gunicorn; each worker runs the timer loop and the PDF converter."""
+    """Migrate and seed, then serve through Granian; each worker runs the timer loop and the PDF converter."""
     from . import serving
 
     _configure_logging()

@@ -102,7 +102,8 @@ class Settings:
     token_max_age: int = 8 * 3600
     max_content_length: int = 20 * 1024 * 1024
     timer_interval: float = 1.0
-    # `make run`'s gunicorn: worker processes x threads each (SQLite: one process, its writes serialize anyway).
+    # `make run`'s server (Granian): worker processes x Python threads each (SQLite: one process, its
+    # writes serialize anyway).
     web_workers: int = 1
     web_threads: int = 4
     # PDF conversion of generated documents in a background thread after commit (off: the worker loop does it).

@@ -1,140 +1,114 @@
-"""`make run`'s HTTP server: gunicorn with threaded workers, each with the timer loop and the PDF converter.
+"""`make run`'s HTTP server: Granian's WSGI workers, each with the timer loop and the PDF converter.
 
 Flask's development server is for debugging; this is the server the benchmarks measure, so a
-request through `make run` costs what `bench/` reports. Each worker process loads the application
-itself (no preloading: threads do not survive a fork) and then starts its own timer loop — several
-loops are safe, as with several `worker` commands: each timer fires once — and wakes the PDF
-converter `create_app` set up, so documents left pending by a previous run are converted.
+request through `make run` costs what `bench/` reports. Granian reads and writes HTTP in Rust
+(hyper), outside the interpreter lock, and hands each request to a pool of Python threads: a
+request costs a third of what a Python HTTP server's parsing and thread hand-offs cost here.
+
+Each worker process loads the application itself (`worker_app`, a factory: nothing is loaded in
+the parent, so no thread has to survive a fork) and then starts its own timer loop — several loops
+are safe, as with several `worker` commands: each timer fires once — and wakes the PDF converter
+`create_app` set up, so documents left pending by a previous run are converted. When the worker
+stops, they stop with it.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from multiprocessing import util as mp_util
 
 from flask import Flask
-from gunicorn.app.base import BaseApplication
-from gunicorn.http.message import Request
-from gunicorn.http.parser import RequestParser
-from gunicorn.http2 import negotiation
-from gunicorn.workers.gthread import ThreadWorker
+from granian import Granian
+from granian.constants import Interfaces
+from granian.http import HTTP1Settings
 
 from .config import Settings
 
 log = logging.getLogger(__name__)
 
-# A step that renders documents can take seconds; a worker is only killed when truly stuck.
-WORKER_TIMEOUT = 120
-KEEP_ALIVE = 30
+TARGET = "service.serving:worker_app"
 # The hard bounds on what one request may make a worker hold before the application sees it: the
 # request line, and everything after it up to the blank line. They are well above the application's
 # own limits (service/api/input_guard.py: 8,000-character URLs, 16 KB of headers), so anything between
-# gets the application's answer (JSON under /api, a page elsewhere); beyond them, gunicorn's bare 414/431.
+# gets the application's answer (JSON under /api, a page elsewhere); beyond them the server refuses
+# (a bare 431) without reading on.
 MAX_REQUEST_LINE = 64 * 1024
 MAX_REQUEST_HEAD = 64 * 1024
+# And at most this many header fields (hyper's own bound, which Granian keeps): a browser sends ~20.
+MAX_REQUEST_FIELDS = 100
+# A connection that sends no complete head within this time is closed (slow clients hold no thread:
+# Granian reads heads asynchronously, outside the Python threads).
+HEADER_READ_TIMEOUT_MS = 30_000
+# On SIGINT/SIGTERM a worker finishes its requests (a step that renders documents can take seconds)
+# and is killed after this long.
+WORKER_KILL_TIMEOUT = 60
 
 
-class BoundedRequest(Request):
-    """gunicorn's request, with the line and the head bounded by this module's hard limits.
-
-    gunicorn caps `limit_request_line` at 8,190 (its HTML refusal, before the application's JSON 414)
-    and reads an unlimited line when it is 0: here it is 0 and the bound is MAX_REQUEST_LINE."""
-
-    def parse(self, unreader):
-        # gunicorn sizes the head's buffer from the per-field limits (fields x field size, megabytes);
-        # the whole head is bounded instead, so one field may be long or many fields short.
-        self.max_buffer_headers = MAX_REQUEST_HEAD
-        return super().parse(unreader)
-
-    def read_line(self, unreader, buf, limit=0):
-        return super().read_line(unreader, buf, limit or MAX_REQUEST_LINE)
-
-
-class BoundedRequestParser(RequestParser):
-    mesg_class = BoundedRequest
-
-
-class BoundedThreadWorker(ThreadWorker):
-    """gunicorn's threaded worker, parsing plain HTTP/1 connections with BoundedRequest."""
-
-    def handle(self, conn):
-        # A connection gets its parser on its first request (TConn.init keeps one already set); TLS
-        # and HTTP/2 connections, which `make run` does not serve, keep gunicorn's own.
-        if conn.parser is None and not self.cfg.is_ssl \
-                and not negotiation.prior_knowledge_allowed(self.cfg, conn.client):
-            conn.parser = BoundedRequestParser(self.cfg, conn.sock, conn.client)
-        return super().handle(conn)
-
-
-def gunicorn_options(settings: Settings) -> dict:
-    """The gunicorn settings `make run` serves with (threaded workers; keep-alive works with them)."""
+def server_options(settings: Settings) -> dict:
+    """The Granian settings `make run` serves with: worker processes x Python threads each, keep-alive."""
     return {
-        "bind": f"{settings.host}:{settings.port}",
+        "address": settings.host,
+        "port": settings.port,
+        "interface": Interfaces.WSGI,
         "workers": settings.web_workers,
-        "worker_class": BoundedThreadWorker,
-        "threads": settings.web_threads,
-        "timeout": WORKER_TIMEOUT,
-        "keepalive": KEEP_ALIVE,
-        # Gunicorn's own refusals are bare HTML: its limits are lifted for the application's to answer
-        # first (JSON under /api), and BoundedRequest holds the hard bounds instead.
-        "limit_request_line": 0,  # unlimited here; MAX_REQUEST_LINE in BoundedRequest
-        "limit_request_field_size": MAX_REQUEST_HEAD,
-        "limit_request_fields": 32768,  # gunicorn's maximum; the head's size is the bound
-        "post_worker_init": _start_background,
-        "worker_exit": _stop_background,
-        # No runtime control socket: it lives at one path per user, which two servers on a host would share.
-        "control_socket_disable": True,
+        "blocking_threads": settings.web_threads,
+        "http1_settings": HTTP1Settings(
+            keep_alive=True,
+            header_read_timeout=HEADER_READ_TIMEOUT_MS,
+            max_buffer_size=MAX_REQUEST_LINE + MAX_REQUEST_HEAD,
+        ),
+        "websockets": False,
+        "factory": True,
+        "respawn_failed_workers": True,  # a worker that dies (out of memory, a crash) is replaced
+        "workers_kill_timeout": WORKER_KILL_TIMEOUT,
+        "log_access": False,
+        # The service's own logging (service/cli.py); Granian's records go through the same root logger.
+        "log_dictconfig": {"version": 1, "disable_existing_loggers": False},
     }
 
 
-class Server(BaseApplication):
-    """gunicorn, configured in code and serving `create_app(settings)` in every worker."""
+def worker_app() -> Flask:
+    """In a freshly started worker process: the application, its timer loop and its PDF converter."""
+    from .app import create_app
+    from .cli import _configure_logging
 
-    def __init__(self, settings: Settings, options: dict | None = None):
-        self.settings = settings
-        self.options = {**gunicorn_options(settings), **(options or {})}
-        super().__init__()
-
-    def load_config(self) -> None:
-        for key, value in self.options.items():
-            self.cfg.set(key, value)
-
-    def load(self) -> Flask:
-        from .app import create_app
-
-        return create_app(self.settings)
+    _configure_logging()
+    app = create_app(Settings.from_env())
+    stop = _start_background(app)
+    # Run when the worker process ends normally (multiprocessing's exit hooks, fork or spawn alike).
+    mp_util.Finalize(app, stop, exitpriority=10)
+    return app
 
 
-def _start_background(worker) -> None:
-    """In a freshly booted worker: start its timer loop and look at the PDF queue once."""
+def _start_background(app: Flask):
+    """Start the worker's timer loop and notification sender and look at the PDF queue once; the stop."""
     from .worker import TimerLoop, start_notifications
 
-    services = worker.wsgi.extensions["vinhdanh"]
+    services = app.extensions["vinhdanh"]
     loop = TimerLoop(services.session_factory, services.settings.timer_interval)
     loop.start()
-    worker.vinhdanh_timer_loop = loop
-    worker.vinhdanh_stop = threading.Event()
-    start_notifications(services.session_factory, worker.vinhdanh_stop, services.settings.smtp)
+    stop_event = threading.Event()
+    start_notifications(services.session_factory, stop_event, services.settings.smtp)
     if services.pdf_converter is not None:
         services.pdf_converter.wake()  # documents still pending from before this start
 
-
-def _stop_background(_arbiter, worker) -> None:
-    """When a worker exits: let the timer pass and the conversion in progress finish."""
-    loop = getattr(worker, "vinhdanh_timer_loop", None)
-    if loop is not None:
+    def stop() -> None:
+        """Let the timer pass and the conversion in progress finish."""
         loop.stop()
-    stop = getattr(worker, "vinhdanh_stop", None)
-    if stop is not None:
-        stop.set()
-    wsgi = getattr(worker, "wsgi", None)
-    services = wsgi.extensions["vinhdanh"] if wsgi is not None else None
-    if services is not None and services.pdf_converter is not None:
-        services.pdf_converter.stop()
+        stop_event.set()
+        if services.pdf_converter is not None:
+            services.pdf_converter.stop()
+
+    return stop
+
+
+def build_server(settings: Settings) -> Granian:
+    return Granian(TARGET, **server_options(settings))
 
 
 def serve(settings: Settings) -> None:
-    """Serve until SIGINT/SIGTERM (gunicorn's master handles the signals and stops the workers)."""
+    """Serve until SIGINT/SIGTERM (Granian's main process handles the signals and stops the workers)."""
     log.info("serving on http://%s:%s with %d worker(s) x %d thread(s)", settings.host, settings.port,
              settings.web_workers, settings.web_threads)
-    Server(settings).run()
+    build_server(settings).serve()

@@ -1,4 +1,4 @@
-"""`make run`'s server (`python run.py`): gunicorn with threaded workers, serving the API and firing timers."""
+"""`make run`'s server (`python run.py`): Granian's WSGI workers, serving the API and firing timers."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+from granian.constants import Interfaces
+
 from service.config import Settings
-from service.serving import BoundedThreadWorker, Server, gunicorn_options
+from service.serving import MAX_REQUEST_HEAD, MAX_REQUEST_LINE, TARGET, build_server, server_options
 from tests.conftest import PASSWORD
 from tests.engine.test_timers_firing import BUNDLE, actions, wait_for
 
@@ -46,16 +48,17 @@ def _answers(port: int) -> bool:
         return False
 
 
-def test_options_are_threaded_gunicorn_workers_from_the_settings():
+def test_options_are_wsgi_workers_and_threads_from_the_settings():
     settings = Settings(host="127.0.0.1", port=5123, web_workers=3, web_threads=6)
-    options = gunicorn_options(settings)
-    assert (options["bind"], options["workers"], options["worker_class"], options["threads"]) == (
-        "127.0.0.1:5123", 3, BoundedThreadWorker, 6)
-    server = Server(settings)  # gunicorn validates every option here
-    assert server.cfg.worker_class is BoundedThreadWorker and server.cfg.threads == 6
+    options = server_options(settings)
+    assert (options["address"], options["port"], options["interface"], options["workers"],
+            options["blocking_threads"]) == ("127.0.0.1", 5123, Interfaces.WSGI, 3, 6)
+    assert options["http1_settings"].max_buffer_size == MAX_REQUEST_LINE + MAX_REQUEST_HEAD
+    server = build_server(settings)  # Granian checks its options here
+    assert (server.target, server.factory, server.workers, server.blocking_threads) == (TARGET, True, 3, 6)
 
 
-def test_run_py_serves_through_gunicorn_fires_timers_and_stops_on_sigint(session, create_org_unit, create_user,
+def test_run_py_serves_through_granian_fires_timers_and_stops_on_sigint(session, create_org_unit, create_user,
                                                                            deploy, database_url):
     create_org_unit("DEPT")
     create_user("officer", "DEPT", ["unit_officer"])
@@ -84,5 +87,5 @@ def test_run_py_serves_through_gunicorn_fires_timers_and_stops_on_sigint(session
                 process.wait(timeout=10)
         log.seek(0)
         output = log.read().decode(errors="replace")
-    assert "Using worker: BoundedThreadWorker" in output
+    assert "Starting granian" in output and "Granian shutdown completed" in output
     assert "production deployment" not in output and "development server" not in output.lower()

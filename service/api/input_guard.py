@@ -5,7 +5,7 @@ that does not exist), NUL characters, lone surrogates, NaN and JSON nested deepe
 (400), API bodies that are not JSON or multipart (415), over-long URLs (414) and headers (431), bodies
 over the limit however they are sent (413). Database errors a value can still provoke (PostgreSQL's
 range and length checks, SQLite's integer size) are client errors, never 500s. (405 with `Allow` is
-service/http's; service/serving.py has gunicorn pass lines and headers on to these checks, up to its hard bounds.)
+service/http's; service/serving.py has the server pass lines and headers on to these checks, up to its hard bounds.)
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """A sliding-window limit on public, unauthenticated actions, kept in the database so it holds across
-every gunicorn worker and process."""
+every server worker and process."""
 
 from __future__ import annotations
 

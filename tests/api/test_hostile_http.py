@@ -1,6 +1,6 @@
-"""Through `make run`'s gunicorn: over-long URLs and headers get the application's answer (JSON 414/431
-under /api, its HTML page elsewhere), and requests beyond the server's hard bounds are refused without
-the worker holding them (service/serving.py)."""
+"""Through `make run`'s server (Granian): over-long URLs and headers get the application's answer (JSON
+414/431 under /api, its HTML page elsewhere), requests beyond the server's hard bounds are refused without
+the application seeing them, and bodies over the limit are refused without being read (service/serving.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from service.api.input_guard import MAX_HEADERS, MAX_URL
-from service.serving import MAX_REQUEST_HEAD, MAX_REQUEST_LINE
+from service.serving import MAX_REQUEST_FIELDS, MAX_REQUEST_HEAD, MAX_REQUEST_LINE
 from tests.engine.test_timers_firing import wait_for
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -98,18 +98,41 @@ def test_an_over_long_page_url_is_the_applications_html_414(port):
 
 def test_over_long_headers_are_the_json_431_one_long_field_or_many_short_ones(port):
     one_field = f"X-Padding: {'a' * (MAX_HEADERS + 1)}\r\n"
-    many_fields = "".join(f"X-P{index}: {'a' * 20}\r\n" for index in range(MAX_HEADERS // 20))
+    fields = MAX_REQUEST_FIELDS - 10  # within the server's count bound, together over the application's size
+    many_fields = "".join(f"X-P{index}: {'a' * (MAX_HEADERS // fields + 1)}\r\n" for index in range(fields))
     for headers in (one_field, many_fields):
         assert json_error(get(port, "/api/v1/process-instances", headers)) == (431, "headers_too_large")
     status, response_headers, _ = get(port, "/", one_field)
     assert status == 431 and response_headers["content-type"].startswith("text/html")
 
 
+def test_more_header_fields_than_the_server_takes_are_refused_by_the_server(port):
+    many_fields = "".join(f"X-P{index}: a\r\n" for index in range(MAX_REQUEST_FIELDS + 1))
+    status, headers, body = get(port, "/api/v1/process-instances", many_fields)
+    assert status == 431 and "content-type" not in headers and body == b""
+    assert get(port, "/healthz")[0] == 200
+
+
 def test_beyond_the_hard_bounds_the_server_refuses_without_reading_on_and_keeps_answering(port):
     # A line or a head a megabyte long is not buffered: refused once the bound is passed.
     line = get(port, "/api/v1/process-instances?q=" + "a" * (MAX_REQUEST_LINE * 16))
     head = get(port, "/api/v1/process-instances", f"X-Padding: {'a' * (MAX_REQUEST_HEAD * 16)}\r\n")
-    # gunicorn's own bare page: the application never saw them.
-    for (status, headers, _), expected in ((line, 414), (head, 431)):
-        assert status == expected and headers["content-type"].startswith("text/html")
+    # The server's own bare refusal: the application (which answers JSON under /api) never saw them.
+    for status, headers, body in (line, head):
+        assert status == 431 and "content-type" not in headers and body == b""
     assert get(port, "/healthz")[0] == 200
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_sent(port):
+    # A gigabyte announced: the answer comes back at once, without waiting for (or reading) the body.
+    raw = (b"POST /api/v1/auth/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+           b"Content-Length: 1000000000\r\nConnection: close\r\n\r\n" + b'{"username": "')
+    assert json_error(exchange(port, raw)) == (413, "too_large")
+
+
+def test_a_chunked_body_over_the_limit_is_the_json_413(port):
+    piece = b"a" * 65536
+    chunks = b"".join(b"%x\r\n%s\r\n" % (len(piece), piece) for _ in range(400))  # 26 MB, over the 20 MB limit
+    raw = (b"POST /api/v1/auth/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+           b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + chunks + b"0\r\n\r\n")
+    assert json_error(exchange(port, raw)) == (413, "too_large")
