@@ -49,29 +49,87 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class DriverStatement:
-    """A fixed Core statement compiled once per dialect and sent as the driver's own SQL.
+class FastStatement:
+    """A fixed Core statement, compiled once per dialect and run on the connection's DBAPI cursor.
 
-    For the few statements every request runs: `Connection.execute` looks the statement up in the
-    compiled cache and builds typed result rows each time (tens of microseconds); here the SQL text
-    is kept and the rows come back as the driver returns them (no result type processing: SQLite's
-    timestamps are strings). Parameters must already be driver values (ints, strings). The
-    statement still goes through the Connection, so its events and transaction are the usual ones.
+    For the few statements every request runs. `Connection.execute` sets up an execution context and
+    a result (with its column metadata) for each call: ~25 us a statement, as much as SQLite takes to
+    run it. Here the compiled SQL, the order of its parameters and their type conversions (the same
+    bind processors SQLAlchemy applies: UTC timestamps, JSON, booleans) are kept per dialect, and the
+    statement goes straight to the driver, in the connection's transaction. Listeners of the
+    engine's cursor events still see it (statement counters, tracing); a driver error comes out as
+    SQLAlchemy's, as from `execute`. Every parameter the statement names must be given.
     """
 
     def __init__(self, statement) -> None:
         self.statement = statement
-        self._compiled: dict[str, tuple[str, tuple[str, ...] | None]] = {}
+        self._prepared: dict[str, tuple] = {}
 
-    def execute(self, connection, parameters: dict):
+    def _prepare(self, dialect) -> tuple:
+        compiled = self.statement.compile(dialect=dialect)
+        if any(bind.expanding for bind in compiled.binds.values()):
+            raise ValueError("a FastStatement cannot take a list parameter (IN): its SQL would change per call")
+        names = tuple(compiled.positiontup) if compiled.positional else tuple(compiled.binds)
+        # The processors SQLAlchemy itself caches per type and dialect (TypeDecorators included), and
+        # the values of the statement's own literals (anonymous parameters the caller never names).
+        binds = {name: compiled.binds[name].type._cached_bind_processor(dialect) for name in set(names)}
+        fixed = {name: compiled.binds[name].effective_value for name in set(names) if not compiled.binds[name].required}
+        results = None
+        if hasattr(self.statement, "selected_columns"):
+            results = tuple(column.type._cached_result_processor(dialect, None)
+                            for column in self.statement.selected_columns)
+        prepared = (str(compiled), names, compiled.positional, binds, fixed, results)
+        self._prepared[dialect.name] = prepared
+        return prepared
+
+    def _run(self, connection, parameters):
         dialect = connection.dialect
-        entry = self._compiled.get(dialect.name)
-        if entry is None:
-            compiled = self.statement.compile(dialect=dialect)
-            names = tuple(compiled.positiontup) if compiled.positional else None
-            entry = self._compiled[dialect.name] = (str(compiled), names)
-        sql, names = entry
-        return connection.exec_driver_sql(sql, tuple(parameters[name] for name in names) if names else parameters)
+        sql, names, positional, binds, fixed, results = self._prepared.get(dialect.name) or self._prepare(dialect)
+        many = isinstance(parameters, list)
+
+        def convert(values: dict):
+            converted = {}
+            for name, process in binds.items():
+                value = values[name] if name not in fixed else values.get(name, fixed[name])
+                converted[name] = process(value) if process is not None and value is not None else value
+            return tuple(converted[name] for name in names) if positional else converted
+
+        arguments = [convert(values) for values in parameters] if many else convert(parameters)
+        cursor = connection.connection.cursor()
+        dispatch = connection.dispatch
+        if dispatch.before_cursor_execute:
+            dispatch.before_cursor_execute(connection, cursor, sql, arguments, None, many)
+        try:
+            if many:
+                cursor.executemany(sql, arguments)
+            else:
+                cursor.execute(sql, arguments)
+        except dialect.loaded_dbapi.Error as error:
+            cursor.close()
+            raise exc.DBAPIError.instance(sql, arguments, error, dialect.loaded_dbapi.Error) from error
+        if dispatch.after_cursor_execute:
+            dispatch.after_cursor_execute(connection, cursor, sql, arguments, None, many)
+        return cursor, results
+
+    def execute(self, connection, parameters: dict | list[dict]) -> int:
+        """Run the statement (a list of parameter sets: once each); the number of rows it touched."""
+        cursor, _ = self._run(connection, parameters)
+        try:
+            return cursor.rowcount
+        finally:
+            cursor.close()
+
+    def rows(self, connection, parameters: dict, *, typed: bool = True) -> list[tuple]:
+        """The rows of a SELECT, converted as SQLAlchemy would (`typed=False`: as the driver gives them)."""
+        cursor, results = self._run(connection, parameters)
+        try:
+            rows = cursor.fetchall()
+        finally:
+            cursor.close()
+        if not typed or results is None or not any(results):
+            return [tuple(row) for row in rows]
+        return [tuple(value if process is None or value is None else process(value)
+                      for process, value in zip(results, row, strict=True)) for row in rows]
 
 
 # A pooled server connection idle longer than this is checked before use (the server may have

@@ -32,7 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from ..db import utcnow
+from ..db import FastStatement, utcnow
 from ..models import (
     Dossier,
     HumanTask,
@@ -127,7 +127,8 @@ _new_task = select(bindparam("task_id", type_=_t.c.id.type).label("id"),
                    bindparam("task_assignee_id", type_=_t.c.assignee_id.type).label("assignee_id")).subquery("task")
 _new_offer = select(*[bindparam(f"offer_{key}", type_=_o.c[key].type).label(key) for key in
                       ("task_id", "role_key", "org_unit_id", "user_id", "available")]).subquery("offer")
-_OFFERED_ONE = _insert_for("task_offered", true(), tasks=_new_task, offers=_new_offer, offer_condition=true())
+_OFFERED_ONE = FastStatement(
+    _insert_for("task_offered", true(), tasks=_new_task, offers=_new_offer, offer_condition=true()))
 _open_due = and_(_t.c.state == "open", _t.c.due_at.is_not(None))
 _DUE_SOON = _insert_for("task_due", and_(_open_due, _t.c.due_at > bindparam("now_due"),
                                          _t.c.due_at <= bindparam("cutoff")), extra_condition=True)
@@ -143,7 +144,7 @@ def tasks_offered(session: Session, task_ids: list[str], now: datetime | None = 
 
 def task_offered(session: Session, task: dict, offer: dict, now: datetime) -> None:
     """Tell everyone a new task with one offer reaches, from the values of the rows just inserted."""
-    session.connection().execute(_OFFERED_ONE, {
+    _OFFERED_ONE.execute(session.connection(), {
         "task_id": task["id"], "task_assignee_id": task["assignee_id"], "offer_task_id": task["id"],
         "offer_role_key": offer["role_key"], "offer_org_unit_id": offer["org_unit_id"],
         "offer_user_id": offer["user_id"], "offer_available": offer["available"], "now": now})

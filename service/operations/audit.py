@@ -7,15 +7,17 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import event, insert, select
+from sqlalchemy import bindparam, event, insert, select
 from sqlalchemy.orm import Session
 
-from ..db import utcnow
+from ..db import FastStatement, utcnow
 from ..models import AuditEvent, ProcessInstance
 
 GENESIS = "0" * 64
 _PENDING = "vinhdanh_audit_pending"  # session.info: instance events not yet inserted
-_INSERT = insert(AuditEvent.__table__)
+_INSERT = FastStatement(insert(AuditEvent.__table__).values(
+    {column.key: bindparam(column.key, type_=column.type) for column in AuditEvent.__table__.columns
+     if column.key != "id"}))
 _MARKS = "vinhdanh_audit_marks"  # session.info: pending count when each open savepoint began
 
 
@@ -68,7 +70,7 @@ def write_pending(session: Session) -> None:
     """Insert the instance events recorded since the last write (one statement for all of them)."""
     rows = take_pending(session)
     if rows:
-        session.connection().execute(_INSERT, rows)
+        _INSERT.execute(session.connection(), rows)
 
 
 # Events recorded outside an engine step (claim, reassign, terminate...) move their instance's chain

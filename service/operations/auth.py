@@ -11,7 +11,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, make_transient_to_detached
 
-from ..db import DriverStatement, utcnow
+from ..db import FastStatement, utcnow
 from ..errors import AuthenticationFailed, TooManyRequests, ValidationFailed
 from ..i18n import msg
 from ..models import Role, SignInThrottle, User, user_roles
@@ -149,7 +149,7 @@ _PRINCIPAL = (
     .where(_users.c.id == bindparam("uid"))
     .order_by(_roles.c.id)
 )
-_PRINCIPAL_ROWS = DriverStatement(_PRINCIPAL)
+_PRINCIPAL_ROWS = FastStatement(_PRINCIPAL)
 
 
 class PrincipalCache:
@@ -169,24 +169,14 @@ class PrincipalCache:
     def load(self, session: Session, user_id) -> User | None:
         if not isinstance(user_id, int):
             return None
-        connection = session.connection()
-        # The rows as the driver gives them are what is compared (cheap); the typed rows are read
-        # only to build a new object, and that object is kept only if the rows did not change
-        # in between (another transaction may commit between two reads on PostgreSQL).
-        rows = tuple(map(tuple, _PRINCIPAL_ROWS.execute(connection, {"uid": user_id})))
+        rows = tuple(_PRINCIPAL_ROWS.rows(session.connection(), {"uid": user_id}))
         if not rows:
             return None
         built = self._built.get(user_id)
         if built is None or built[0] != rows:
-            typed = tuple(map(tuple, connection.execute(_PRINCIPAL, {"uid": user_id})))
-            if not typed:
-                return None
-            user = _detached_user(typed)
-            if tuple(map(tuple, _PRINCIPAL_ROWS.execute(connection, {"uid": user_id}))) != rows:
-                return session.merge(user, load=False)
             if len(self._built) >= self.MAX_ENTRIES:
                 self._built.clear()
-            built = (rows, user)
+            built = (rows, _detached_user(rows))
             self._built[user_id] = built
         return session.merge(built[1], load=False)
 

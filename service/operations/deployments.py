@@ -6,8 +6,8 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, defer
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import Session
 
 from ..engine.bundle.problems import ProblemCollector
 from ..engine.bundle.validation import file_kind, validate_bundle
@@ -188,17 +188,33 @@ def latest_versions(session: Session) -> list[ProcessVersion]:
     ))
 
 
-def get_version(session: Session, process_key: str, version: int | None = None, *,
-                without_content: bool = False) -> ProcessVersion:
-    """A deployed version (the latest without `version`); `without_content` leaves its parsed spec, task
-    metadata and forms unread until used (a start needs the row's small columns; the runtime keeps the
-    parsed content cached per version)."""
+def get_version(session: Session, process_key: str, version: int | None = None) -> ProcessVersion:
+    """A deployed version (the latest without `version`)."""
     query = select(ProcessVersion).where(ProcessVersion.process_key == process_key)
-    if without_content:
-        query = query.options(defer(ProcessVersion.spec), defer(ProcessVersion.task_metadata),
-                              defer(ProcessVersion.forms))
     query = query.where(ProcessVersion.version == version) if version else query.order_by(ProcessVersion.version.desc())
     found = session.scalar(query.limit(1))
+    if found is None:
+        raise NotFound(msg("Không tìm thấy quy trình {process_key!r}.", process_key=process_key))
+    return found
+
+
+_versions = ProcessVersion.__table__
+# What a start reads of a version: its small columns only (the runtime keeps the parsed content cached
+# per version), in statements built once: building a query per request costs more than running it.
+_HEAD_COLUMNS = (_versions.c.id, _versions.c.version, _versions.c.starter_roles, _versions.c.lane_roles_token)
+_LATEST_HEAD = (select(*_HEAD_COLUMNS).where(_versions.c.process_key == bindparam("process_key"))
+                .order_by(_versions.c.version.desc()).limit(1))
+_VERSION_HEAD = select(*_HEAD_COLUMNS).where(_versions.c.process_key == bindparam("process_key"),
+                                             _versions.c.version == bindparam("version"))
+
+
+def version_head(session: Session, process_key: str, version: int | None = None):
+    """The id, number, starter roles and lane-roles token of a deployed version (the latest without
+    `version`), as a row; NotFound when there is none."""
+    if version:
+        found = session.execute(_VERSION_HEAD, {"process_key": process_key, "version": version}).first()
+    else:
+        found = session.execute(_LATEST_HEAD, {"process_key": process_key}).first()
     if found is None:
         raise NotFound(msg("Không tìm thấy quy trình {process_key!r}.", process_key=process_key))
     return found

@@ -32,7 +32,7 @@ def start_instance(session: Session, *, actor: User, process_key: str, version: 
 def start(session: Session, *, actor: User, process_key: str, version: int | None = None,
           org_unit_code: str | None = None, data: dict | None = None) -> stepping.StepOutcome:
     """Start an instance and run it until it waits; the instance and the tasks it left open."""
-    process_version = deployments.get_version(session, process_key, version, without_content=True)
+    process_version = deployments.version_head(session, process_key, version)
     lane_roles.note_token(session, process_version.id, process_version.lane_roles_token)
     if org_unit_code:
         org_unit = session.scalar(select(OrgUnit).where(OrgUnit.code == org_unit_code))

@@ -21,6 +21,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.orm.util import identity_key
 
+from ..db import FastStatement
 from ..models import AuditEvent, HumanTask, MessageSubscription, ProcessInstance, TaskOffer, Timer
 from ..notifications import events as notifications
 from . import audit
@@ -39,14 +40,25 @@ _UPDATE_INSTANCE = update(_instances).where(
     _instances.c.id == bindparam("where_id"), _instances.c.lock_version == bindparam("where_version"))
 _CLOSE_TASK = update(_tasks).where(_tasks.c.id == bindparam("where_id")).values(
     state=bindparam("state"), completed_at=bindparam("completed_at"), completed_by_id=bindparam("completed_by_id"))
-_WITHDRAW_OFFERS = update(_offers).where(_offers.c.task_id == bindparam("where_id")).values(available=false())
-_INSERT_TASK = insert(_tasks)
-_INSERT_OFFER = insert(_offers)
+_WITHDRAW_OFFERS = FastStatement(
+    update(_offers).where(_offers.c.task_id == bindparam("where_id")).values(available=false()))
+
+
+def _insert_all(table, skip: tuple[str, ...] = ()) -> FastStatement:
+    """INSERT of every column (but `skip`), each from the parameter of its name."""
+    return FastStatement(insert(table).values(
+        {column.key: bindparam(column.key, type_=column.type) for column in table.columns if column.key not in skip}))
+
+
+_INSERT_TASK = _insert_all(_tasks)
+_INSERT_OFFER = _insert_all(_offers, skip=("id",))
 
 # PostgreSQL takes data-modifying statements in a WITH clause: there a closed task and its offers,
 # and a new task with its one offer (the usual step), each take one round trip instead of two.
 _closed = _CLOSE_TASK.returning(_tasks.c.id).cte("closed")
-_CLOSE_TASK_WITH_OFFERS = update(_offers).where(_offers.c.task_id.in_(select(_closed.c.id))).values(available=false())
+_CLOSE_TASK_WITH_OFFERS = FastStatement(
+    update(_offers).where(_offers.c.task_id.in_(select(_closed.c.id))).values(available=false()))
+_CLOSE_TASK = FastStatement(_CLOSE_TASK)
 _OFFER_COLUMNS = ("role_key", "org_unit_id", "user_id", "available", "created_at", "shared", "process_key")
 # The new task, its offer and the notifications of everyone it reaches: one statement. The
 # notifications' recipients are read from the rows the WITH clauses return (a statement does not
@@ -59,7 +71,7 @@ _offered = (insert(_offers).from_select(
     select(_inserted.c.id, *[bindparam(f"offer_{key}", type_=_offers.c[key].type) for key in _OFFER_COLUMNS]))
     .returning(_offers.c.task_id, _offers.c.role_key, _offers.c.org_unit_id, _offers.c.user_id, _offers.c.available)
     .cte("offered"))
-_INSERT_TASK_WITH_OFFER_AND_NOTIFICATIONS = notifications.offered_from(_inserted, _offered)
+_INSERT_TASK_WITH_OFFER_AND_NOTIFICATIONS = FastStatement(notifications.offered_from(_inserted, _offered))
 _INSERT_TIMER = insert(Timer.__table__)
 _INSERT_SUBSCRIPTION = insert(MessageSubscription.__table__)
 
@@ -92,13 +104,13 @@ def update_instance(session: Session, instance: ProcessInstance, values: dict[st
         parameters = {f"set_{key}": value for key, value in values.items()}
         for index, row in enumerate(events):
             parameters.update({f"event{index}_{key}": row[key] for key in _AUDIT_COLUMNS})
-        written = session.connection().execute(statement, parameters | {"where_id": instance.id,
-                                                                        "where_version": expected})
-        stale = written.rowcount != len(events)
+        written = statement.execute(session.connection(), parameters | {"where_id": instance.id,
+                                                                       "where_version": expected})
+        stale = written != len(events)
     else:
-        written = session.connection().execute(_UPDATE_INSTANCE, values | {"where_id": instance.id,
-                                                                            "where_version": expected})
-        stale = written.rowcount != 1
+        written = _update_instance(tuple(sorted(values))).execute(
+            session.connection(), values | {"where_id": instance.id, "where_version": expected})
+        stale = written != 1
     if stale:
         raise StaleDataError(f"process instance {instance.id} changed since version {expected} was read")
     for key, value in values.items():
@@ -114,7 +126,14 @@ def update_instance(session: Session, instance: ProcessInstance, values: dict[st
 
 
 @cache
-def _update_with_events(keys: tuple[str, ...], events: int):
+def _update_instance(keys: tuple[str, ...]) -> FastStatement:
+    """The versioned UPDATE of the instance's columns `keys` (each from the parameter of its name)."""
+    return FastStatement(_UPDATE_INSTANCE.values(
+        {key: bindparam(key, type_=_instances.c[key].type) for key in keys}))
+
+
+@cache
+def _update_with_events(keys: tuple[str, ...], events: int) -> FastStatement:
     """WITH updated AS (the versioned UPDATE ... RETURNING id) INSERT the events SELECTed FROM updated."""
     updated = (update(_instances)
                .where(_instances.c.id == bindparam("where_id"), _instances.c.lock_version == bindparam("where_version"))
@@ -125,8 +144,8 @@ def _update_with_events(keys: tuple[str, ...], events: int):
     rows = [select(*[bindparam(f"event{index}_{key}", type_=_audit.c[key].type) for key in _AUDIT_COLUMNS])
             .select_from(updated) for index in range(events)]
     source = rows[0] if events == 1 else union_all(*rows)
-    # SQLAlchemy keeps an INSERT's row count only when asked; it is the version check here.
-    return insert(_audit).from_select(list(_AUDIT_COLUMNS), source).execution_options(preserve_rowcount=True)
+    # The INSERT's row count is the version check here.
+    return FastStatement(insert(_audit).from_select(list(_AUDIT_COLUMNS), source))
 
 
 def close_tasks(session: Session, closing: Sequence[tuple[str, str, int | None]], at: datetime) -> None:
@@ -137,10 +156,10 @@ def close_tasks(session: Session, closing: Sequence[tuple[str, str, int | None]]
     rows = [{"where_id": task_id, "state": state, "completed_at": at, "completed_by_id": by}
             for task_id, state, by in closing]
     if len(rows) == 1 and _dml_in_with(session):
-        connection.execute(_CLOSE_TASK_WITH_OFFERS, rows[0])
+        _CLOSE_TASK_WITH_OFFERS.execute(connection, rows[0])
     else:
-        connection.execute(_CLOSE_TASK, rows)
-        connection.execute(_WITHDRAW_OFFERS, [{"where_id": task_id} for task_id, _, _ in closing])
+        _CLOSE_TASK.execute(connection, rows)
+        _WITHDRAW_OFFERS.execute(connection, [{"where_id": task_id} for task_id, _, _ in closing])
     for task_id, state, by in closing:
         loaded = session.identity_map.get(identity_key(HumanTask, task_id))
         if loaded is not None:
@@ -154,14 +173,14 @@ def insert_tasks(session: Session, tasks: list[dict[str, Any]], offers: list[dic
     connection = session.connection()
     if len(tasks) == 1 and len(offers) == 1 and _dml_in_with(session):
         [task], [offer] = tasks, offers
-        connection.execute(_INSERT_TASK_WITH_OFFER_AND_NOTIFICATIONS,
-                           {f"task_{key}": value for key, value in task.items()}
-                           | {f"offer_{key}": offer[key] for key in _OFFER_COLUMNS} | {"now": at})
+        _INSERT_TASK_WITH_OFFER_AND_NOTIFICATIONS.execute(
+            connection, {f"task_{key}": value for key, value in task.items()}
+            | {f"offer_{key}": offer[key] for key in _OFFER_COLUMNS} | {"now": at})
         return
     if tasks:
-        connection.execute(_INSERT_TASK, tasks)
+        _INSERT_TASK.execute(connection, tasks)
     if offers:
-        connection.execute(_INSERT_OFFER, offers)
+        _INSERT_OFFER.execute(connection, offers)
     if len(tasks) == 1 and len(offers) == 1:
         notifications.task_offered(session, tasks[0], offers[0], at)
     else:

@@ -4,7 +4,7 @@ a link to the task; failures back off and are retried; a claim left by a dead se
 from __future__ import annotations
 
 import socket
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email import message_from_bytes, policy
 
 import pytest
@@ -101,7 +101,10 @@ def test_digest_gathers_a_days_notifications_in_one_message(app, client, login, 
     _start(client, login)
     created = session.scalars(select(Notification.created_at).where(Notification.user_id == officer)).all()
     assert len(created) == 2
-    before_digest_time = sender.digest_cutoff(max(created) + timedelta(days=1)) - timedelta(minutes=1)
+    # The next day's digest time in Vietnam, whatever the hour the test runs at (digest_cutoff of "a day
+    # later" is None when that moment falls before 07:00 there).
+    next_day = max(created).astimezone(sender.VIETNAM_TZ).date() + timedelta(days=1)
+    before_digest_time = datetime.combine(next_day, sender.DIGEST_AT, tzinfo=sender.VIETNAM_TZ) - timedelta(minutes=1)
     assert sender.send_digests(_factory(app), smtp, before_digest_time) == 0
     next_morning = before_digest_time + timedelta(minutes=2)
     assert sender.send_digests(_factory(app), smtp, next_morning) == 1
