@@ -6,8 +6,10 @@ import functools
 from dataclasses import dataclass
 
 from sqlalchemy import Select, bindparam, select, union
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
+from ..db import FastStatement, attach_loaded
 from ..engine import runtime
 from ..errors import Conflict, InvalidState, NotFound, PermissionDenied, ValidationFailed
 from ..forms import FormDefinition, FormDefinitionError, merge_submission, validate_submission
@@ -150,31 +152,59 @@ def unclaim(session: Session, *, actor: User, task_id: str) -> HumanTask:
 
 
 # Built once: completing a task is the hottest request, and building a statement costs more than
-# sending it. Task row first, then the instance row: the order every writer takes them in. The unit
-# and the starter come in the instance's query (the response shows them); only its row is locked.
-# The task comes with its offers (who it reaches), one row per offer.
-_TASK = (select(HumanTask, TaskOffer.role_key, TaskOffer.org_unit_id, TaskOffer.user_id, OrgUnit.parent_id)
-         .outerjoin(TaskOffer, TaskOffer.task_id == HumanTask.id)
-         .outerjoin(OrgUnit, OrgUnit.id == TaskOffer.org_unit_id)
-         .where(HumanTask.id == bindparam("task_id")))
-_TASK_LOCKED = _TASK.with_for_update(of=HumanTask)
-# With the version's lane_roles_token: the step's new tasks then find the lane -> role mapping in
-# the process's cache (lane_roles.role_lookup) instead of reading it.
-_INSTANCE = (select(ProcessInstance, ProcessVersion.lane_roles_token)
-             .join(ProcessVersion, ProcessVersion.id == ProcessInstance.process_version_id)
-             .where(ProcessInstance.id == bindparam("instance_id"))
-             .options(joinedload(ProcessInstance.org_unit).load_only(OrgUnit.code),
-                      joinedload(ProcessInstance.started_by).load_only(User.username).lazyload(User.roles)))
-_INSTANCE_LOCKED = _INSTANCE.with_for_update(of=ProcessInstance)
+# sending it; both reads go to the driver (FastStatement) and their rows become the session's objects
+# (attach_loaded), as an ORM query would make them. Task row first, then the instance row: the order
+# every writer takes them in. The task comes with its offers (who it reaches), one row per offer.
+_tasks, _offers, _units = HumanTask.__table__, TaskOffer.__table__, OrgUnit.__table__
+_instances, _versions, _users = ProcessInstance.__table__, ProcessVersion.__table__, User.__table__
+_TASK_KEYS = tuple(column.key for column in _tasks.columns)
+_task_read = (select(*_tasks.columns, _offers.c.role_key, _offers.c.org_unit_id, _offers.c.user_id, _units.c.parent_id)
+              .select_from(_tasks.outerjoin(_offers, _offers.c.task_id == _tasks.c.id)
+                           .outerjoin(_units, _units.c.id == _offers.c.org_unit_id))
+              .where(_tasks.c.id == bindparam("task_id")))
+_TASK = FastStatement(_task_read)
+_TASK_LOCKED = FastStatement(_task_read.with_for_update(of=_tasks))
+# With the version's lane_roles_token (the step's new tasks then find the lane -> role mapping in the
+# process's cache, lane_roles.role_lookup, instead of reading it), and the unit's code and the
+# starter's name the response shows. Only the instance's row is locked.
+_INSTANCE_KEYS = tuple(column.key for column in _instances.columns)
+_instance_read = (select(*_instances.columns, _versions.c.lane_roles_token, _units.c.code, _users.c.username)
+                  .select_from(_instances.join(_versions, _versions.c.id == _instances.c.process_version_id)
+                               .outerjoin(_units, _units.c.id == _instances.c.org_unit_id)
+                               .outerjoin(_users, _users.c.id == _instances.c.started_by_id))
+                  .where(_instances.c.id == bindparam("instance_id")))
+_INSTANCE = FastStatement(_instance_read)
+_INSTANCE_LOCKED = FastStatement(_instance_read.with_for_update(of=_instances))
+
+
+def _instance_to_step(session: Session, instance_id: int) -> tuple[ProcessInstance, str | None]:
+    """The instance (row-locked where the database locks rows) with its unit's code and its starter's
+    name loaded, and its version's lane-roles token."""
+    [row] = (_INSTANCE_LOCKED if _lock(session) else _INSTANCE).rows(session.connection(),
+                                                                     {"instance_id": instance_id})
+    width = len(_INSTANCE_KEYS)
+    instance = attach_loaded(session, ProcessInstance, dict(zip(_INSTANCE_KEYS, row[:width], strict=True)))
+    token, unit_code, starter_name = row[width:]
+    # As `joinedload(...).load_only(code / username)` would: the related objects with those columns,
+    # the rest loaded on first use.
+    unit = attach_loaded(session, OrgUnit, {"id": instance.org_unit_id, "code": unit_code})
+    set_committed_value(instance, "org_unit", unit)
+    starter = None
+    if instance.started_by_id is not None:
+        starter = attach_loaded(session, User, {"id": instance.started_by_id, "username": starter_name})
+    set_committed_value(instance, "started_by", starter)
+    return instance, token
 
 
 def _task_to_act_on(session: Session, actor: User, task_id: str) -> HumanTask:
     """The open task the actor may act on, row-locked; otherwise the right refusal."""
-    rows = session.execute(_TASK_LOCKED if _lock(session) else _TASK, {"task_id": task_id}).all()
+    session.flush()  # as a query's autoflush would: rows changed earlier in this request count
+    rows = (_TASK_LOCKED if _lock(session) else _TASK).rows(session.connection(), {"task_id": task_id})
     if not rows:
         raise NotFound(TASK_NOT_FOUND)
-    task = rows[0][0]
-    offers = [tuple(row)[1:] for row in rows]
+    width = len(_TASK_KEYS)
+    task = attach_loaded(session, HumanTask, dict(zip(_TASK_KEYS, rows[0][:width], strict=True)))
+    offers = [row[width:] for row in rows]
     if can_act_on_task(session, actor, task, offers=offers):
         return task
     if not can_see_task(session, actor, task, offers=offers):
@@ -212,8 +242,7 @@ def complete(session: Session, *, actor: User, task_id: str, data: dict,
              expected_version: int | None = None, locale: str = "vi") -> stepping.StepOutcome:
     """Validate the data against the task's form, complete the task and advance the instance."""
     task = _task_to_act_on(session, actor, task_id)
-    query = _INSTANCE_LOCKED if _lock(session) else _INSTANCE
-    instance, lane_roles_token = session.execute(query, {"instance_id": task.instance_id}).one()
+    instance, lane_roles_token = _instance_to_step(session, task.instance_id)
     lane_roles.note_token(session, instance.process_version_id, lane_roles_token)
     version = load_version(session, instance.process_version_id)
     meta = version.task_meta(task.process_key, task.element_id)
