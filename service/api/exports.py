@@ -11,6 +11,7 @@ from ..exports.xlsx import XLSX_MIMETYPE, workbook
 from ..http import current_user, db
 from ..i18n import msg
 from ..nomination import awards, consolidation, dossiers, registers, registrations
+from ..nomination.documents.labels import award_labels
 from .nomination_dossiers import DossierOut
 from .nomination_registers import AwardRecordOut, RegisteredDocumentOut, _require_registers
 from .nomination_rounds import RankedOut, _round_for_details
@@ -43,10 +44,13 @@ def ranking(round_id: int):
 def awards_register():
     """The awards register (`?year=`, `?subject=`, `?round_id=`)."""
     _require_registers()
-    rows, _ = awards.list_awards(db(), year=request.args.get("year", type=int), subject=request.args.get("subject"),
+    session = db()
+    rows, _ = awards.list_awards(session, year=request.args.get("year", type=int), subject=request.args.get("subject"),
                                  round_id=request.args.get("round_id", type=int), limit=MAX_ROWS)
-    return xlsx_response(workbook("Sổ khen thưởng", lists.AWARDS, AwardRecordOut(many=True).dump(rows)),
-                         "so-khen-thuong.xlsx")
+    names = award_labels(session)  # the sheet names award forms as the register page does, in Vietnamese
+    items = [{**item, "award_form": str(names.get(item.get("award_form"), item.get("award_form") or ""))}
+             for item in AwardRecordOut(many=True).dump(rows)]
+    return xlsx_response(workbook("Sổ khen thưởng", lists.AWARDS, items), "so-khen-thuong.xlsx")
 
 
 @bp.get("/document-register.xlsx")

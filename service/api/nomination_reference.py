@@ -27,6 +27,7 @@ def uploaded_file() -> bytes:
 class ImportOut(Schema):
     created = fields.Integer()
     updated = fields.Integer()
+    renamed = fields.Integer()  # org units only: known units the file renamed (former names kept with their dates)
     warnings = fields.List(fields.Dict())
 
 

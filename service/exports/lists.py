@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from ..nomination.documents.labels import NOMINEE_KIND_LABELS
 from .xlsx import Column, as_date, by_key
 
 DOSSIER_STATUS = {"draft": "Đang soạn", "submitted": "Đã nộp", "returned": "Trả lại bổ sung",
                   "rejected": "Không chấp nhận", "accepted": "Đã tiếp nhận", "withdrawn": "Đã rút"}
-NOMINEE_KIND = {"collective": "Tập thể", "individual": "Cá nhân", "enterprise": "Doanh nghiệp",
-                "household": "Hộ gia đình", "other": "Khác"}
+NOMINEE_KIND = {code: str(name) for code, name in NOMINEE_KIND_LABELS.items()}  # the pages' names, in Vietnamese
 OUTCOME = {"proposed": "Đề nghị", "eligible": "Đủ điều kiện", "ineligible": "Không đủ điều kiện",
            "held": "Tạm dừng xét", "accepted": "Được tiếp nhận", "proposed_for_award": "Đề nghị khen thưởng",
            "not_selected": "Không được chọn", "awarded": "Được khen thưởng", "escalated": "Trình cấp trên",

@@ -7,6 +7,7 @@ column), so an administrator fixes the sheet and uploads it again.
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
@@ -15,12 +16,12 @@ from sqlalchemy.orm import Session
 from ..errors import PermissionDenied, ValidationFailed
 from ..i18n import msg
 from ..models import OrgUnit, Role, User
-from ..operations import audit
-from ..reference.import_result import ImportResult
+from ..operations import admin, audit
+from ..reference.import_result import ImportResult, RowError
 from ..reference.org_units_import import DANANG_2026_ORG_UNITS_CSV, OrgUnitRow, parse_org_units
 from ..reference.tabular import TableSource
 from ..reference.users_import import parse_users
-from . import permissions
+from . import config, permissions
 
 # Imported accounts have no usable password until an administrator sets one (no hash verifies against it).
 UNUSABLE_HASH = "!imported"
@@ -41,10 +42,14 @@ def _require_admin(actor: User | None) -> None:
 
 
 def import_org_units(session: Session, *, actor: User | None, source: TableSource) -> dict:
-    """Create new units and update known ones (by code); parents and successors may be in the file."""
+    """Create new units and update known ones (by code); parents and successors may be in the file. A known
+    unit whose name or abbreviation differs is renamed as the rename page does (`admin.record_rename`: its
+    former name kept with its dates, audited), from the row's `name_valid_from` or today."""
     _require_admin(actor)
     by_code = {unit.code: unit for unit in session.scalars(select(OrgUnit))}
     result = parse_org_units(source, known_codes=by_code)
+    raise_on_errors(result)
+    renames = _renames(result, by_code)
     raise_on_errors(result)
     created = updated = 0
     for row in result.rows:
@@ -56,6 +61,9 @@ def import_org_units(session: Session, *, actor: User | None, source: TableSourc
             created += 1
         else:
             updated += 1
+        if row.code in renames:
+            admin.record_rename(session, unit, actor=actor, name=row.name, abbreviation=row.abbreviation,
+                                day=renames[row.code], reason=row.rename_reason, source="import")
         _copy(unit, row)
     session.flush()
     for row in result.rows:  # references last: a successor may come later in the file
@@ -64,9 +72,31 @@ def import_org_units(session: Session, *, actor: User | None, source: TableSourc
         unit.successor_id = by_code[row.successor_code].id if row.successor_code else None
     session.flush()
     audit.record(session, action="org_units.imported", actor=actor.username if actor else None,
-                 details={"created": created, "updated": updated})
-    return {"created": created, "updated": updated,
+                 details={"created": created, "updated": updated, "renamed": sorted(renames)})
+    return {"created": created, "updated": updated, "renamed": len(renames),
             "warnings": [asdict(warning) for warning in result.warnings]}
+
+
+def _renames(result: ImportResult[OrgUnitRow], by_code: dict[str, OrgUnit]) -> dict[str, date]:
+    """Code -> the day its new name takes effect, for the known units the file renames; a rename the rename
+    page would refuse becomes the row's error (checked before anything changes: all or nothing)."""
+    today = config.today()
+    renames: dict[str, date] = {}
+    for row in result.rows:
+        unit = by_code.get(row.code)
+        if unit is None or (row.name, row.abbreviation) == (unit.name, unit.abbreviation):
+            continue
+        day = row.name_valid_from or today
+        problem = admin.rename_problem(unit, name=row.name, abbreviation=row.abbreviation, day=day)
+        if problem is None:
+            renames[row.code] = day
+        else:
+            field, message = problem
+            result.errors.append(RowError(row=row.row_number, column="name_valid_from" if field == "effective_from"
+                                          else "name", code="rename_refused", message=str(message),
+                                          message_en=message.in_locale("en")))
+    result.sort_problems()
+    return renames
 
 
 def _copy(unit: OrgUnit, row: OrgUnitRow) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from ..db import utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from ..i18n import msg
+from ..i18n import Message, msg
 from ..models import ROLE_SCOPES, OrgUnit, OrgUnitName, Role, User
 from ..permissions import can_administer, can_read_everything
 from . import audit
@@ -89,33 +89,60 @@ def rename_org_unit(session: Session, *, actor: User, code: str, values: dict) -
     tree shows the name in force today."""
     _require_admin(actor)
     unit = get_org_unit(session, actor=actor, code=code)
-    name, day = (values.get("name") or "").strip(), values.get("effective_from")
-    abbreviation = (values.get("abbreviation") or "").strip() or None
+    record_rename(session, unit, actor=actor, name=values.get("name") or "",
+                  abbreviation=values.get("abbreviation"), day=values.get("effective_from"),
+                  reason=values.get("reason"))
+    return unit
+
+
+def rename_problem(unit: OrgUnit, *, name: str, abbreviation: str | None, day: date | None
+                   ) -> tuple[str, Message] | None:
+    """Why `unit` cannot take `name` (and `abbreviation`) from `day`: the field at fault and the message;
+    None when it can. Names and abbreviations come stripped, an empty abbreviation as None."""
     if not name:
-        raise _field_error("name", msg("Vui lòng nhập tên mới."))
+        return "name", msg("Vui lòng nhập tên mới.")
     if day is None:
-        raise _field_error("effective_from", msg("Vui lòng nhập ngày có hiệu lực (dd/mm/yyyy)."))
+        return "effective_from", msg("Vui lòng nhập ngày có hiệu lực (dd/mm/yyyy).")
     if name == unit.name and abbreviation == unit.abbreviation:
-        raise _field_error("name", msg("Tên mới trùng tên hiện tại."))
+        return "name", msg("Tên mới trùng tên hiện tại.")
     if day > _today():
-        raise _field_error("effective_from", msg("Ngày đổi tên không được sau hôm nay."))
-    current_since = max([former.valid_to for former in unit.former_names], default=unit.valid_from)
+        return "effective_from", msg("Ngày đổi tên không được sau hôm nay.")
+    current_since = _current_name_since(unit)
     if current_since is not None and day <= current_since:
-        raise _field_error("effective_from", msg("Ngày đổi tên phải sau ngày {day:%d/%m/%Y} (tên hiện tại có hiệu "
-                                                 "lực từ ngày đó).", day=current_since))
+        return "effective_from", msg("Ngày đổi tên phải sau ngày {day:%d/%m/%Y} (tên hiện tại có hiệu lực từ ngày "
+                                     "đó).", day=current_since)
     if unit.valid_to is not None and day >= unit.valid_to:
-        raise _field_error("effective_from", msg("Đơn vị đã ngừng hoạt động từ ngày {day:%d/%m/%Y}.",
-                                                 day=unit.valid_to))
-    former = OrgUnitName(name=unit.name, abbreviation=unit.abbreviation, valid_from=current_since, valid_to=day,
-                         reason=(values.get("reason") or "").strip()[:2000] or None, created_at=utcnow())
+        return "effective_from", msg("Đơn vị đã ngừng hoạt động từ ngày {day:%d/%m/%Y}.", day=unit.valid_to)
+    return None
+
+
+def _current_name_since(unit: OrgUnit) -> date | None:
+    return max([former.valid_to for former in unit.former_names], default=unit.valid_from)
+
+
+def record_rename(session: Session, unit: OrgUnit, *, actor: User | None, name: str, abbreviation: str | None,
+                  day: date | None, reason: str | None = None, source: str | None = None) -> OrgUnitName:
+    """The one way a unit's name changes (the rename page, the API, the CSV/XLSX import): the current name and
+    abbreviation go into `org_unit_names` until `day`, the unit takes the new ones, audited as
+    `org_unit.renamed` (`source` says where from when not the rename itself). Refused (ValidationFailed on the
+    field) for `rename_problem`'s reasons; callers check who may rename."""
+    name, abbreviation = (name or "").strip(), (abbreviation or "").strip() or None
+    problem = rename_problem(unit, name=name, abbreviation=abbreviation, day=day)
+    if problem is not None:
+        raise _field_error(*problem)
+    assert day is not None  # rename_problem refuses a rename without its day
+    former = OrgUnitName(name=unit.name, abbreviation=unit.abbreviation, valid_from=_current_name_since(unit),
+                         valid_to=day, reason=(reason or "").strip()[:2000] or None, created_at=utcnow())
     unit.former_names.append(former)
     old_name = unit.name
     unit.name, unit.abbreviation = name, abbreviation
     session.flush()
-    audit.record(session, action="org_unit.renamed", actor=actor.username,
-                 details={"code": unit.code, "from": old_name, "to": name, "effective_from": day.isoformat(),
-                          "reason": former.reason})
-    return unit
+    details = {"code": unit.code, "from": old_name, "to": name, "effective_from": day.isoformat(),
+               "reason": former.reason}
+    if source:
+        details["source"] = source
+    audit.record(session, action="org_unit.renamed", actor=actor.username if actor else None, details=details)
+    return former
 
 
 def _successor_chain_reaches(session: Session, start: OrgUnit, target_id: int) -> bool:

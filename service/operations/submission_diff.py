@@ -49,6 +49,9 @@ class SubmissionDiff:
     fields: list[FieldChange] = field(default_factory=list)
     lists: dict[str, list[RowChange]] = field(default_factory=dict)
     list_labels: dict[str, str] = field(default_factory=dict)
+    # Field key -> stored value -> the form's label for it (select, radio and enum options), to show a choice
+    # as the person picked it rather than its code.
+    option_labels: dict[str, dict[str, str]] = field(default_factory=dict)
     attachments_added: list[Attachment] = field(default_factory=list)
     attachments_removed: list[Attachment] = field(default_factory=list)
 
@@ -121,12 +124,28 @@ def diff_values(before: dict, after: dict, labels: dict[str, str] | None = None
 def _labels(components: Any, out: dict[str, str]) -> dict[str, str]:
     for component in components or []:
         if isinstance(component, dict):
-            if component.get("key") and component.get("label"):
-                out.setdefault(str(component["key"]), str(component["label"]))
+            # A list of rows (dynamiclist) is named by its path.
+            key = component.get("key") or component.get("path")
+            if key and component.get("label"):
+                out.setdefault(str(key), str(component["label"]))
             if component.get("id") and component.get("label") and component.get("type") in (
                     "string", "long", "boolean", "date", "enum"):
                 out.setdefault(str(component["id"]), str(component["label"]))
             _labels(component.get("components"), out)
+    return out
+
+
+def _options(components: Any, out: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    for component in components or []:
+        if isinstance(component, dict):
+            key = component.get("key") or component.get("id")
+            values = component.get("values")
+            if key and isinstance(values, list):
+                named = {str(v.get("value", v.get("id"))): str(v.get("label") or v.get("name"))
+                         for v in values if isinstance(v, dict) and (v.get("label") or v.get("name"))}
+                if named:
+                    out.setdefault(str(key), named)
+            _options(component.get("components"), out)
     return out
 
 
@@ -157,12 +176,12 @@ def resubmission_diff(session: Session, *, task: HumanTask, history: list[AuditE
     if previous is None:
         return None
     definition = form(latest.element_id)
-    labels = _labels((definition.schema or {}).get("components") if definition.type == "form-js"
-                     else definition.schema, {})
+    components = (definition.schema or {}).get("components") if definition.type == "form-js" else definition.schema
+    labels = _labels(components, {})
     fields, lists = diff_values((previous.details or {}).get("data") or {}, (latest.details or {}).get("data") or {},
                                 labels)
     diff = SubmissionDiff(latest.element_id, latest.task_name, previous.at, latest.at, fields, lists,
-                          {key: labels.get(key, key) for key in lists})
+                          {key: labels.get(key, key) for key in lists}, _options(components, {}))
     for attachment in attachment_ops.list_attachments(session, instance_id=task.instance_id, include_removed=True):
         if previous.at < attachment.created_at <= latest.at and (
                 attachment.removed_at is None or attachment.removed_at > latest.at):

@@ -33,6 +33,10 @@ OPTIONAL_COLUMNS = (
     "successor_code",
     "parent_confirms_reports",
     "notes",
+    # A known unit whose name (or abbreviation) differs is renamed from this day (default: the day of import),
+    # for this reason (the decision); its former name is kept with its dates, as the rename page does.
+    "name_valid_from",
+    "rename_reason",
 )
 # Da Nang's 2026 tree (city, departments, 94 commune-level units), shipped as reference data.
 DANANG_2026_ORG_UNITS_CSV = Path(__file__).parent / "data" / "danang_2026_org_units.csv"
@@ -57,6 +61,8 @@ class OrgUnitRow:
     parent_confirms_reports: bool
     notes: str | None
     row_number: int = 0
+    name_valid_from: date | None = None
+    rename_reason: str | None = None
 
     @property
     def unit_type(self) -> str | None:
@@ -140,6 +146,8 @@ def _parse_row(row: SourceRow, errors: list[RowError]) -> OrgUnitRow | None:
         ),
         notes=read.optional_text("notes", max_length=2000),
         row_number=row.number,
+        name_valid_from=read.date("name_valid_from"),
+        rename_reason=read.optional_text("rename_reason", max_length=2000),
     )
     return None if read.has_errors else unit
 

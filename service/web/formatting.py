@@ -12,12 +12,18 @@ from flask.sessions import SecureCookieSessionInterface
 
 from ..http.locale import request_locale
 from ..i18n import Message
+from ..nomination.documents.labels import NOMINEE_KIND_LABELS
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def local(value: datetime) -> datetime:
     return value.astimezone(LOCAL_TZ) if value.tzinfo is not None else value
+
+
+def local_date(value: date | datetime) -> date:
+    """The day a moment falls on in Vietnam (a date stays as it is)."""
+    return local(value).date() if isinstance(value, datetime) else value
 
 
 def format_date(value: date | datetime | None) -> str:
@@ -64,5 +70,8 @@ def _finalize(value):
 
 
 def install(app: Flask) -> None:
-    app.jinja_env.filters.update(date=format_date, datetime=format_datetime, number=format_number)
+    app.jinja_env.filters.update(date=format_date, local_date=local_date, datetime=format_datetime,
+                                 number=format_number)
     app.jinja_env.finalize = _finalize
+    # Coded values every page names the same way (imported macros see the environment's globals only).
+    app.jinja_env.globals.update(nominee_kind_labels=NOMINEE_KIND_LABELS)

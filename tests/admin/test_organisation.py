@@ -115,6 +115,24 @@ def test_import_dry_run_changes_nothing_then_import_applies(world, client, sessi
     assert unit is not None and unit.parent.code == "CITY"
 
 
+def test_import_dry_run_tells_of_a_rename_and_keeps_nothing(world, client, session):
+    from io import BytesIO
+
+    from service.models import OrgUnit, OrgUnitName
+
+    token = _sign_in(client, "sysadmin")
+    renaming = "code,name,kind,parent_code\nWARD,Phường Hải Châu mới,commune_peoples_committee,CITY\n".encode()
+    dry = client.post("/admin/organisation/import", data={
+        "csrf_token": token, "kind": "org_units", "apply": "0", "file": (BytesIO(renaming), "units.csv")},
+        content_type="multipart/form-data")
+    text = dry.data.decode()
+    assert dry.status_code == 200 and "Sẽ tạo mới 0 và cập nhật 1" in text
+    assert "Trong đó 1 đơn vị đổi tên" in text
+    session.expire_all()
+    assert session.scalar(select(OrgUnit.name).where(OrgUnit.code == "WARD")) == "Phường Hải Châu"
+    assert session.scalar(select(OrgUnitName.id)) is None
+
+
 def _today():
     from service.nomination import config
 

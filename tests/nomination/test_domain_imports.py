@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 import openpyxl
 import pytest
@@ -10,7 +11,8 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from service import cli
-from service.models import DxScore, Movement, OrgUnit, User
+from service.models import AuditEvent, DxScore, Movement, OrgUnit, OrgUnitName, User
+from service.nomination import config
 
 from .domain_support import Domain, build_domain
 
@@ -63,9 +65,51 @@ def test_org_units_import_is_all_or_nothing(client, login, domain):
     session.expire_all()
     old = session.scalar(select(OrgUnit).where(OrgUnit.code == "SXD_OLD"))
     assert old.successor_id == session.scalar(select(OrgUnit.id).where(OrgUnit.code == "SCT"))
-    assert session.scalar(select(OrgUnit.name).where(OrgUnit.code == "STC")) == "Sở Tài chính (đổi tên)"
+    stc = session.scalar(select(OrgUnit).where(OrgUnit.code == "STC"))
+    assert stc.name == "Sở Tài chính (đổi tên)" and response.get_json()["renamed"] == 1
+    # No day in the file: renamed from the day of the import, the former name kept until then.
+    assert [(f.name, f.valid_to) for f in stc.former_names] == [("Đơn vị STC", config.today())]
     # Outside system administration: refused.
     assert upload(client, login, "/api/v1/admin/org-units/import", good, "u.xlsx", user="reviewer").status_code == 403
+
+
+def test_an_imported_rename_keeps_the_former_name_with_its_dates(client, login, domain):
+    session = domain.session
+    stc = session.scalar(select(OrgUnit).where(OrgUnit.code == "STC"))
+    old_name, since = stc.name, stc.valid_from
+    syt = session.scalar(select(OrgUnit.name).where(OrgUnit.code == "SYT"))
+    day = config.today() - timedelta(days=10)
+    header = "code,name,kind,parent_code,abbreviation,name_valid_from,rename_reason\n"
+    renaming = (header + f"STC,Sở Tài chính và Kế hoạch,department,UBND_DN,STC,{day:%d/%m/%Y},NQ 12/NQ-HĐND\n"
+                f"SYT,{syt},department,UBND_DN,SYT,,\n").encode()
+    response = upload(client, login, "/api/v1/admin/org-units/import", renaming, "units.csv")
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json() | {"warnings": []} == {"created": 0, "updated": 2, "renamed": 1, "warnings": []}
+    session.expire_all()
+    stc = session.scalar(select(OrgUnit).where(OrgUnit.code == "STC"))
+    [former] = stc.former_names
+    assert (former.name, former.abbreviation, former.valid_from, former.valid_to, former.reason) == (
+        old_name, "STC", since, day, "NQ 12/NQ-HĐND")
+    assert stc.name_on(day - timedelta(days=1)) == old_name  # what papers of that time print
+    assert stc.name_on(day) == stc.name == "Sở Tài chính và Kế hoạch"
+    event = session.scalar(select(AuditEvent).where(AuditEvent.action == "org_unit.renamed"))
+    assert event.actor == "sysadmin" and event.details["source"] == "import"
+    assert (event.details["from"], event.details["to"]) == (old_name, "Sở Tài chính và Kế hoạch")
+    assert session.scalar(select(func.count()).select_from(OrgUnitName)) == 1  # SYT's name did not change
+
+    # A rename the rename page would refuse is the row's error, and nothing in the file is applied.
+    later = config.today() + timedelta(days=1)
+    refused = (header + "SYT,Sở Y tế (mới),department,UBND_DN,SYT,,\n"
+               f"STC,Sở Tài chính,department,UBND_DN,STC,{later:%d/%m/%Y},\n"
+               f"SNV,Sở Nội vụ (mới),department,UBND_DN,SNV,{day - timedelta(days=1):%Y-%m-%d},\n").encode()
+    response = upload(client, login, "/api/v1/admin/org-units/import", refused, "units.csv")
+    assert response.status_code == 422
+    rows = response.get_json()["error"]["details"]["rows"]
+    assert [(row["row"], row["column"], row["code"]) for row in rows] == [(3, "name_valid_from", "rename_refused")]
+    assert "không được sau hôm nay" in rows[0]["message"] and "today" in rows[0]["message_en"]
+    session.expire_all()
+    assert session.scalar(select(OrgUnit.name).where(OrgUnit.code == "SYT")) == syt
+    assert session.scalar(select(func.count()).select_from(OrgUnitName)) == 1
 
 
 def test_users_import(client, login, domain):

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import openpyxl
+
+from service.models import AwardRecord
 
 from .conftest import HAICHAU, MOVEMENT, YEAR, collective, submit_and_review
 
@@ -41,6 +44,16 @@ def test_registration_report_and_registers_export(world):
     assert rows[0] == ["Mã đơn vị", "Đơn vị chưa đăng ký", "Loại"]
     assert [row[0] for row in rows[1:]] == [unit["code"] for unit in report["not_registered"]]
     assert _sheet(world, "lead_reviewer", "/api/v1/awards-register.xlsx")[0][:2] == ["Tên", "Loại"]
+    world.session.add(AwardRecord(subject_key="individual:nguyen-van-an", subject_kind="individual",
+                                  subject_name="Nguyễn Văn An", unit_name="Sở Tài chính",
+                                  award_form="city_chairman_certificate_of_merit", achievement_key="CDS-2025",
+                                  year=2025, decision_number="12/QĐ-UBND", decision_date=date(2025, 12, 20),
+                                  issuer_name="Ủy ban nhân dân thành phố Đà Nẵng"))
+    world.session.commit()
+    awarded = _sheet(world, "lead_reviewer", "/api/v1/awards-register.xlsx")
+    # Kinds and award forms by their names, as the register page shows them.
+    assert awarded[1][:4] == ["Nguyễn Văn An", "Cá nhân", "Sở Tài chính",
+                              "Bằng khen của Chủ tịch Ủy ban nhân dân thành phố"]
     assert _sheet(world, "lead_reviewer", "/api/v1/document-register.xlsx")[0][:2] == ["Số", "Ký hiệu"]
     missing = world.client.get("/api/v1/registrations/report.xlsx", headers=world.login("lead_reviewer"))
     assert missing.status_code == 400

@@ -24,6 +24,8 @@ def test_a_visitor_reads_the_notice_and_comments_without_signing_in(client, doma
     page = client.get(f"/cong-khai/{notice.id}")
     text = page.data.decode()
     assert page.status_code == 200 and "Ngô Thị E" in text and "Hạn góp ý" in text
+    # The award forms by their official names, never their codes.
+    assert "<td>Bằng khen của Chủ tịch Ủy ban nhân dân thành phố</td>" in text and "_of_merit" not in text
     assert page.headers["X-Content-Type-Options"] == "nosniff"
     assert "script-src 'self'" in page.headers["Content-Security-Policy"]
 
@@ -39,6 +41,7 @@ def test_a_visitor_reads_the_notice_and_comments_without_signing_in(client, doma
 
     printable = client.get(f"/cong-khai/{notice.id}/in")
     assert printable.status_code == 200 and "Ngô Thị E" in printable.data.decode()
+    assert "_of_merit" not in printable.data.decode()
     assert b"<form" not in printable.data
 
 

@@ -151,3 +151,40 @@ def test_a_rename_from_a_date_keeps_the_former_name_in_the_tree(page_as, live_se
     row = page.locator("[data-units] tr[data-unit='PX_DOI_TEN']").inner_text()
     assert "Ủy ban nhân dân phường Thanh Bình Mới" in row
     assert f"Tên cũ: Ủy ban nhân dân phường Thanh Bình (đến {day})" in row
+
+
+def test_a_case_made_before_a_rename_shows_the_name_of_its_day(page_as, live_server):
+    """The instance page and its task page name the owning unit as it was when the case was made, with today's
+    name beside it."""
+    from service.models import ProcessInstance
+    from service.operations import instances
+
+    old, new = "Ủy ban nhân dân phường An Hải Bắc", "Ủy ban nhân dân phường An Hải"
+    with live_server.session() as session:
+        sysadmin = session.scalar(select(User).where(User.username == "sysadmin"))
+        admin.create_org_unit(session, actor=None, values={
+            "code": "PX_AN_HAI_BAC", "name": old, "abbreviation": "UBND", "kind": "commune_peoples_committee",
+            "parent_code": "UBND_DN"})
+        officer = admin.create_user(session, actor=sysadmin, values={
+            "username": "officer_anhai", "password": DEMO_PASSWORD, "full_name": "Phan Thị Mai",
+            "org_unit_code": "PX_AN_HAI_BAC", "roles": ["unit_officer"]})
+        instance = instances.start_instance(session, actor=officer, process_key="demo_approval")
+        # Made twenty days ago (written as the record it is); the ward took its new name ten days ago.
+        instance.created_at = utcnow() - timedelta(days=20)
+        admin.rename_org_unit(session, actor=sysadmin, code="PX_AN_HAI_BAC", values={
+            "name": new, "effective_from": config.today() - timedelta(days=10), "reason": "NQ 1659/NQ-UBTVQH15"})
+        session.commit()
+        instance_id = session.get(ProcessInstance, instance.id).id
+
+    page = page_as("officer_anhai")
+    page.goto(f"/instances/{instance_id}")
+    facts = page.locator(".facts").first
+    assert facts.locator("[data-unit-name]").inner_text() == old
+    assert facts.locator("[data-current-name]").inner_text() == f"(tên hiện nay: {new})"
+    screenshot(page, "instance-unit-renamed")
+    assert axe_check(page) == []
+    page.get_by_role("link", name="Lập hồ sơ đề nghị").click()
+    page.wait_for_url(re.compile("/tasks/"))
+    assert page.locator(".facts [data-unit-name]").inner_text() == old
+    assert page.locator(".facts [data-current-name]").inner_text() == f"(tên hiện nay: {new})"
+    screenshot(page, "task-unit-renamed")

@@ -99,6 +99,9 @@ def test_dossier_dashboard_notice_and_public_comment(page_as, page, live_server,
     # The head signs seeing the dossier's nominees (read-only; the step submits only the decision).
     shown = head.locator("[data-task-form] table", has_text=GOOD["name"]).inner_text()
     assert PERSON["name"] in shown
+    # Kinds and award forms by their names, as on the dossier's page, never their codes.
+    assert "Cá nhân" in shown and "Bằng khen của Chủ tịch Ủy ban nhân dân thành phố" in shown
+    assert not any(code in shown for code in ("individual", "collective", "certificate_of_merit"))
     screenshot(head, "dossier-head-sign", full_page=True)
     decide(head, "Duyệt", expect="Đã duyệt hồ sơ")
     assert_notified(superior, superior_unread, "Cấp trên trực tiếp xác nhận báo cáo thành tích")

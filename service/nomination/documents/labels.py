@@ -1,4 +1,5 @@
-"""How award forms are named in the documents and the reward policy (base salary, multipliers) a decision prints."""
+"""How award forms and nominee kinds are named (in the documents, on the pages, in the exports) and the reward
+policy (base salary, multipliers) a decision prints."""
 
 from __future__ import annotations
 
@@ -8,25 +9,36 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ...i18n import msg
 from .. import config
 
 # Names of award forms as printed; the dated parameter `document.award_form_labels` overrides or extends them.
+# Catalogue messages: documents print the Vietnamese, pages show them in the page's language.
 AWARD_FORM_LABELS = {
-    "city_chairman_certificate_of_merit": "Bằng khen của Chủ tịch Ủy ban nhân dân thành phố",
-    "pm_certificate_of_merit": "Bằng khen của Thủ tướng Chính phủ",
-    "provincial_emulation_flag": "Cờ thi đua của Ủy ban nhân dân thành phố",
-    "government_emulation_flag": "Cờ thi đua của Chính phủ",
-    "excellent_collective": "Tập thể lao động xuất sắc",
-    "advanced_collective": "Tập thể lao động tiên tiến",
-    "provincial_emulation_fighter": "Chiến sĩ thi đua thành phố",
-    "grassroots_emulation_fighter": "Chiến sĩ thi đua cơ sở",
-    "national_emulation_fighter": "Chiến sĩ thi đua toàn quốc",
-    "certificate_of_commendation": "Giấy khen",
-    "advanced_worker": "Lao động tiên tiến",
+    "city_chairman_certificate_of_merit": msg("Bằng khen của Chủ tịch Ủy ban nhân dân thành phố"),
+    "pm_certificate_of_merit": msg("Bằng khen của Thủ tướng Chính phủ"),
+    "provincial_emulation_flag": msg("Cờ thi đua của Ủy ban nhân dân thành phố"),
+    "government_emulation_flag": msg("Cờ thi đua của Chính phủ"),
+    "excellent_collective": msg("Tập thể lao động xuất sắc"),
+    "advanced_collective": msg("Tập thể lao động tiên tiến"),
+    "provincial_emulation_fighter": msg("Chiến sĩ thi đua thành phố"),
+    "grassroots_emulation_fighter": msg("Chiến sĩ thi đua cơ sở"),
+    "national_emulation_fighter": msg("Chiến sĩ thi đua toàn quốc"),
+    "certificate_of_commendation": msg("Giấy khen"),
+    "advanced_worker": msg("Lao động tiên tiến"),
+}
+# What is proposed: the nominee's kind (Nominee.kind), named the same on every page and export.
+NOMINEE_KIND_LABELS = {
+    "collective": msg("Tập thể"),
+    "individual": msg("Cá nhân"),
+    "enterprise": msg("Doanh nghiệp"),
+    "household": msg("Hộ gia đình"),
+    "other": msg("Khác"),
 }
 
 
 def award_labels(session: Session) -> dict[str, str]:
+    """Award form code -> name: the built-in names (catalogue messages) and the configured ones."""
     return {**AWARD_FORM_LABELS, **(config.param(session, "document.award_form_labels", default={}) or {})}
 
 

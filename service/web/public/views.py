@@ -13,6 +13,7 @@ from ...i18n import msg, translate
 from ...models import PublicComment
 from ...models.nomination import COMMENT_STATUSES
 from ...nomination import comment_moderation, public_notice
+from ...nomination.documents.labels import award_labels
 from ..access import login_required
 from ..context import current_user, db, locale
 from ..messages import notify
@@ -35,7 +36,7 @@ def _notice_page(notice_id: int, *, template: str = "public/notice.html", form: 
     notice = public_notice.get_open_notice(session, notice_id)
     nominees = public_notice.listed_nominees(session, notice)
     return render_template(template, notice=notice, nominees=nominees, form=form or {}, error=error,
-                           comments=comment_moderation.published(session, notice),
+                           award_names=award_labels(session), comments=comment_moderation.published(session, notice),
                            max_name=MAX_NAME, max_content=MAX_CONTENT), status
 
 

@@ -7,11 +7,12 @@ from datetime import date
 
 from flask import Blueprint, abort, render_template, request
 
+from ...i18n import translate
 from ...nomination import award_history, registers
 from ...nomination import permissions as nomination_permissions
 from ...nomination.documents.labels import award_labels
 from ..access import login_required
-from ..context import current_user, db
+from ..context import current_user, db, locale
 from ..dossiers.days import parse_day
 
 bp = Blueprint("registers", __name__, template_folder="templates", url_prefix="/registers")
@@ -43,7 +44,7 @@ def awards_register():
     rows, total = award_history.search_awards(session, search, limit=SHOWN)
     names = award_labels(session)
     return render_template("registers/awards.html", rows=rows, total=total, search=search, award_names=names,
-                           award_forms=sorted(names.items(), key=lambda item: item[1]),
+                           award_forms=sorted(names.items(), key=lambda item: translate(item[1], locale())),
                            reproposed=award_history.reproposed(session, rows))
 
 

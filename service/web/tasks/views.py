@@ -8,7 +8,8 @@ from urllib.parse import quote
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 
 from ...errors import ValidationFailed
-from ...i18n import msg, translate_tree
+from ...i18n import msg, translate, translate_tree
+from ...nomination.documents.labels import NOMINEE_KIND_LABELS, award_labels
 from ...operations import (
     attachments,
     comments,
@@ -24,7 +25,7 @@ from ...operations.inbox import subject_of
 from ..access import login_required, safe_next
 from ..context import calendar, current_user, db, locale, today
 from ..messages import notify
-from .form_schema import renderable_schema
+from .form_schema import renderable_schema, with_names
 
 bp = Blueprint("tasks", __name__, template_folder="templates")
 
@@ -45,6 +46,14 @@ def _submitted_data() -> dict:
     return data
 
 
+def _coded_names(session) -> dict[str, dict[str, str]]:
+    """Column -> code -> name in the page's language for the coded values a task page shows (nominee kinds,
+    award forms), from the names every other page uses."""
+    lang = locale()
+    return {"kind": {code: translate(name, lang) for code, name in NOMINEE_KIND_LABELS.items()},
+            "award_form": {code: translate(name, lang) for code, name in award_labels(session).items()}}
+
+
 def _render(task_id: str, *, errors: dict | None = None, data: dict | None = None, reason: str | None = None,
             status: int = 200, template: str = "tasks/show.html"):
     session, user = db(), current_user()
@@ -58,8 +67,21 @@ def _render(task_id: str, *, errors: dict | None = None, data: dict | None = Non
     if data is not None:  # what the user typed stays after a refusal
         initial.update(data)
     subject, dossier_id = subject_of(instance.data)
+    names = _coded_names(session)
+
+    def value_name(key: str, value):
+        """A changed value in the resubmission's diff, named when it is a code: a kind or an award form by its
+        name, another choice by the form's label for it."""
+        if not isinstance(value, str):
+            return value
+        named = names.get(key, {}).get(value)
+        if named is None and workspace.diff is not None:
+            named = workspace.diff.option_labels.get(key, {}).get(value)
+        return value if named is None else named
+
     context = {
         "ws": workspace, "task": task, "instance": instance, "schema": schema, "initial": initial,
+        "shown_data": with_names(schema, initial, names), "value_name": value_name,
         "errors": translate_tree(errors or {}, locale()), "reason": reason or "", "marks": marks,
         "history": history_view.history_entries(session, instance, events),
         "bpmn": instance_view.version_diagram(session, instance.process_version_id).decode("utf-8"),
