@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData, create_engine, event, exc, inspect
+from sqlalchemy import DateTime, MetaData, create_engine, event, exc, inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, make_transient_to_detached, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -69,30 +69,38 @@ class FastStatement:
         compiled = self.statement.compile(dialect=dialect)
         if any(bind.expanding for bind in compiled.binds.values()):
             raise ValueError("a FastStatement cannot take a list parameter (IN): its SQL would change per call")
+        if compiled.insert_prefetch or compiled.update_prefetch:
+            # Column defaults computed in Python are applied by `execute`'s context, not by the SQL.
+            raise ValueError("a FastStatement must set every column that has a Python-side default: "
+                             + ", ".join(column.key for column in compiled.insert_prefetch + compiled.update_prefetch))
         names = tuple(compiled.positiontup) if compiled.positional else tuple(compiled.binds)
         # The processors SQLAlchemy itself caches per type and dialect (TypeDecorators included), and
         # the values of the statement's own literals (anonymous parameters the caller never names).
         binds = {name: compiled.binds[name].type._cached_bind_processor(dialect) for name in set(names)}
         fixed = {name: compiled.binds[name].effective_value for name in set(names) if not compiled.binds[name].required}
+        # One step per parameter in the order the SQL takes them: (name, processor, has a value of its own, it).
+        plan = tuple((name, binds[name], name in fixed, fixed.get(name)) for name in names)
         results = None
         if hasattr(self.statement, "selected_columns"):
             results = tuple(column.type._cached_result_processor(dialect, None)
                             for column in self.statement.selected_columns)
-        prepared = (str(compiled), names, compiled.positional, binds, fixed, results)
+        prepared = (str(compiled), names, compiled.positional, plan, results)
         self._prepared[dialect.name] = prepared
         return prepared
 
     def _run(self, connection, parameters):
         dialect = connection.dialect
-        sql, names, positional, binds, fixed, results = self._prepared.get(dialect.name) or self._prepare(dialect)
+        sql, names, positional, plan, results = self._prepared.get(dialect.name) or self._prepare(dialect)
+        if isinstance(parameters, list) and len(parameters) == 1:
+            parameters = parameters[0]
         many = isinstance(parameters, list)
 
         def convert(values: dict):
-            converted = {}
-            for name, process in binds.items():
-                value = values[name] if name not in fixed else values.get(name, fixed[name])
-                converted[name] = process(value) if process is not None and value is not None else value
-            return tuple(converted[name] for name in names) if positional else converted
+            converted = []
+            for name, process, has_value, value_of_its_own in plan:
+                value = values.get(name, value_of_its_own) if has_value else values[name]
+                converted.append(process(value) if process is not None and value is not None else value)
+            return tuple(converted) if positional else dict(zip(names, converted, strict=True))
 
         arguments = [convert(values) for values in parameters] if many else convert(parameters)
         cursor = connection.connection.cursor()
@@ -153,6 +161,9 @@ def attach_loaded(session: Session, model, values: dict):
     return obj
 
 
+_BEGIN_IMMEDIATE = FastStatement(text("BEGIN IMMEDIATE"))
+
+
 # A pooled server connection idle longer than this is checked before use (the server may have
 # restarted or dropped it); one in steady use is not, which saves a round trip per request.
 PING_AFTER_IDLE_SECONDS = 10.0
@@ -190,7 +201,7 @@ def make_engine(url: str) -> Engine:
             # and then writes cannot wait: if anyone committed since its first read, SQLite refuses at once with
             # "database is locked" — a 409 although no one changed what it changed.
             if connection.get_execution_options().get(WRITE_INTENT):
-                connection.exec_driver_sql("BEGIN IMMEDIATE")
+                _BEGIN_IMMEDIATE.execute(connection, {})
 
     return engine
 

@@ -60,3 +60,90 @@ def test_sqlite_connections_read_through_a_memory_map(tmp_path):
             assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     finally:
         engine.dispose()
+
+
+# FastStatement: the hot path's statements sent straight to the driver must mean what `execute` means.
+
+def _fast_rows_match_execute(session, statement, parameters):
+    connection = session.connection()
+    fast = db.FastStatement(statement).rows(connection, parameters)
+    assert fast == [tuple(row) for row in connection.execute(statement, parameters)]
+    return fast
+
+
+def test_fast_statement_reads_and_writes_typed_values_as_execute_does(session, create_org_unit):
+    from datetime import UTC, datetime
+
+    from sqlalchemy import bindparam, insert, select
+
+    from service.models import AuditEvent
+
+    unit = create_org_unit("DEPT")
+    events = AuditEvent.__table__
+    at = datetime(2026, 12, 3, 7, 5, 1, 123456, tzinfo=UTC)
+    row = {"stream": "test:fast", "seq": 1, "at": at, "actor": "Nguyễn Văn A", "action": "x", "instance_id": None,
+           "element_id": None, "task_name": None, "details": {"số": 1, "list": [True, None]},
+           "prev_hash": "0" * 64, "hash": "1" * 64}
+    write = db.FastStatement(insert(events).values({key: bindparam(key, type_=events.c[key].type) for key in row}))
+    assert write.execute(session.connection(), [row, row | {"seq": 2}]) == 2  # a list: once per set
+    read = select(events.c.seq, events.c.at, events.c.details, events.c.actor).where(
+        events.c.stream == bindparam("stream")).order_by(events.c.seq)
+    rows = _fast_rows_match_execute(session, read, {"stream": "test:fast"})
+    assert [r[0] for r in rows] == [1, 2] and rows[0][1] == at and rows[0][2] == {"số": 1, "list": [True, None]}
+    assert _fast_rows_match_execute(session, select(type(unit).__table__.c.id).where(
+        type(unit).__table__.c.code == "DEPT"), {}) == [(unit.id,)]
+
+
+def test_fast_statement_events_errors_and_refusals(session, engine):
+    from sqlalchemy import bindparam, event, insert, select
+    from sqlalchemy.exc import IntegrityError
+
+    from service.db import utcnow
+    from service.models import AuditEvent, OrgUnit
+
+    seen = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        units = OrgUnit.__table__
+        statement = db.FastStatement(select(units.c.id).where(units.c.code == bindparam("code")))
+        assert statement.rows(session.connection(), {"code": "NONE"}) == []
+        assert len(seen) == 1 and "org_units" in seen[0]  # statement counters and tracing see it
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    with pytest.raises(KeyError):  # a parameter the statement names must be given
+        statement.rows(session.connection(), {})
+    with pytest.raises(ValueError, match="created_at"):  # a column default computed in Python is refused
+        db.FastStatement(insert(units).values(code=bindparam("code"), name=bindparam("name"),
+                                              kind=bindparam("kind"), parent_confirms_reports=True)
+                         ).execute(session.connection(), {"code": "A", "name": "A", "kind": "department"})
+    events = AuditEvent.__table__
+    row = {"stream": "test:dup", "seq": 1, "at": utcnow(), "actor": None, "action": "x", "instance_id": None,
+           "element_id": None, "task_name": None, "details": {}, "prev_hash": "0" * 64, "hash": "1" * 64}
+    duplicate = db.FastStatement(insert(events).values({key: bindparam(key) for key in row}))
+    duplicate.execute(session.connection(), row)
+    with pytest.raises(IntegrityError):  # the driver's error, as SQLAlchemy's execute raises it
+        duplicate.execute(session.connection(), row)
+    session.rollback()
+    with pytest.raises(ValueError, match="IN"):
+        db.FastStatement(select(units.c.id).where(units.c.code.in_(bindparam("codes", expanding=True)))).rows(
+            session.connection(), {"codes": ["A"]})
+
+
+def test_attach_loaded_gives_the_session_object_a_query_would(session, create_org_unit):
+    from sqlalchemy import select
+
+    from service.models import OrgUnit
+
+    unit = create_org_unit("DEPT", name="Sở Khoa học và Công nghệ")
+    session.expunge_all()
+    attached = db.attach_loaded(session, OrgUnit, {"id": unit.id, "code": "DEPT"})
+    assert session.get(OrgUnit, unit.id) is attached and attached not in session.dirty
+    assert attached.name == "Sở Khoa học và Công nghệ"  # a column not given loads on first use
+    assert session.scalar(select(OrgUnit).where(OrgUnit.id == unit.id)) is attached
+    assert db.attach_loaded(session, OrgUnit, {"id": unit.id, "code": "OTHER"}) is attached  # the session's wins
+    attached.name = "Sở mới"
+    assert attached in session.dirty  # changes are tracked as on a loaded object
