@@ -152,8 +152,9 @@ class UnoProcess:
                    "--libreoffice-pid-file", str(self._profile / "soffice.pid"),
                    "--conversion-timeout", str(int(self.timeout)), "--quiet"]
         env = {**os.environ, "PYTHONPATH": _server_path()}
-        # Both ends are close-on-exec: only the server gets the read end (pass_fds), and no other child of this
-        # process ever holds the write end, so it closes exactly when this process ends or `close()` runs.
+        # Both ends are close-on-exec: only the server gets the read end (pass_fds), and no child of this process
+        # keeps the write end past its exec (nothing here forks without exec), so it closes exactly when this
+        # process ends or `close()` runs.
         watched, lifeline = os.pipe()
         try:
             # Its own session and process group: killing the group takes LibreOffice with it.
