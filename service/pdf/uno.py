@@ -10,13 +10,21 @@ A conversion that breaks the process (LibreOffice killed or crashed, the server 
 timeout kills the whole process group and raises `ConverterCrashed`: the caller gives the document back
 and the next conversion starts a fresh LibreOffice. A document LibreOffice merely refuses raises
 `PdfConversionError` and the process stays.
+
+The converter never outlives its owner (this process), however the owner ends. Its processes are a session
+and process group of their own (the server, LibreOffice's launcher `oosplash`, `soffice.bin` below it, and a
+watchdog the server forks first); the owner alone holds the write end of a pipe, the lifeline, whose read end
+the watchdog waits on. When the owner ends, even by SIGKILL, the kernel closes that end, the watchdog reads
+end-of-file and kills the whole group. A parent-death signal is not enough: it follows the thread that
+started the server rather than the process, reaches only the server, which relays it to LibreOffice only
+once it has set its handler (and lingers for a minute when it comes during its start), and nothing is left
+to relay it once the server or the launcher has died on its own, leaving `soffice.bin` behind.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
-import ctypes
 import http.client
 import importlib.util
 import logging
@@ -26,6 +34,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import xmlrpc.client
 from functools import cache
@@ -44,6 +53,7 @@ UNO_PYTHONS = ("/usr/bin/python3", "python3")
 # whatever it leaves. The queue's throughput is unchanged while the cores have idle time to give.
 CONVERTER_NICE = 10
 SERVER_MODULE = "vinhdanh_uno_server"  # uno_server.py, beside unoserver in the server's own PYTHONPATH
+WATCHDOG_NAME = "vinhdanh-watch"  # the watchdog's command name, set by uno_server.py (which imports nothing of ours)
 
 
 class ConverterCrashed(RuntimeError):
@@ -84,11 +94,16 @@ def _server_path() -> str:
     return str(isolated)
 
 
-def _die_with_parent() -> None:
-    """In the child before exec: SIGTERM when the thread that started it ends (unoserver passes it on to
-    LibreOffice), so a killed worker leaves no LibreOffice behind; and the converters' lower priority."""
-    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+def _lower_priority() -> None:
+    """In the child before exec: the converters' lower priority (LibreOffice inherits it)."""
     os.nice(CONVERTER_NICE)
+
+
+def _command_name(pid: int) -> str | None:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return None
 
 
 def _free_port() -> int:
@@ -120,6 +135,8 @@ class UnoProcess:
         self.port = 0
         self.starts = 0  # how many LibreOffices this slot has started (tests and logs)
         self._profile: Path | None = None
+        self._lifeline: int | None = None  # the write end of the watchdog's pipe, held by this process alone
+        self._closing = threading.Lock()
 
     # --- lifecycle -------------------------------------------------------------------------------
 
@@ -135,11 +152,22 @@ class UnoProcess:
                    "--libreoffice-pid-file", str(self._profile / "soffice.pid"),
                    "--conversion-timeout", str(int(self.timeout)), "--quiet"]
         env = {**os.environ, "PYTHONPATH": _server_path()}
-        # Its own process group: killing the group takes LibreOffice with it.
-        self.process = subprocess.Popen(command, env=env, cwd=env["PYTHONPATH"],  # noqa: S603 - fixed argv
-                                        stdin=subprocess.DEVNULL,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                        start_new_session=True, preexec_fn=_die_with_parent)
+        # Both ends are close-on-exec: only the server gets the read end (pass_fds), and no child of this process
+        # keeps the write end past its exec (nothing here forks without exec), so it closes exactly when this
+        # process ends or `close()` runs.
+        watched, lifeline = os.pipe()
+        try:
+            # Its own session and process group: killing the group takes LibreOffice with it.
+            process = subprocess.Popen([*command, "--lifeline", str(watched)],  # noqa: S603 - fixed argv
+                                       env=env, cwd=env["PYTHONPATH"], stdin=subprocess.DEVNULL,
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(watched,),
+                                       start_new_session=True, preexec_fn=_lower_priority)
+        except BaseException:
+            os.close(lifeline)
+            raise
+        finally:
+            os.close(watched)
+        self.process, self._lifeline = process, lifeline
         self.starts += 1
         self._wait_ready()
         log.info("converter %s: LibreOffice ready (unoserver pid %s, port %s)", self.name, self.process.pid, self.port)
@@ -165,25 +193,29 @@ class UnoProcess:
         raise ConverterCrashed(msg("LibreOffice không khởi động được"))
 
     def close(self) -> None:
-        """Kill unoserver and its LibreOffice; the next conversion starts new ones."""
-        process, self.process = self.process, None
-        if process is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-        if self._profile is not None:
-            shutil.rmtree(self._profile, ignore_errors=True)
-            self._profile = None
+        """Kill unoserver, its LibreOffice and the watchdog (the whole group); the next conversion starts new ones."""
+        with self._closing:  # a slot and the service stopping may both close: each fd is closed once
+            process, self.process = self.process, None
+            lifeline, self._lifeline = self._lifeline, None
+            if process is not None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+            if lifeline is not None:
+                os.close(lifeline)  # had the group survived the kill, the watchdog would finish it now
+            if self._profile is not None:
+                shutil.rmtree(self._profile, ignore_errors=True)
+                self._profile = None
 
     def office_pids(self) -> list[int]:
-        """LibreOffice's processes: every descendant of the unoserver process (tests kill them)."""
+        """LibreOffice's processes: every descendant of the unoserver process but the watchdog (tests kill them)."""
         found, pending = [], [self.process.pid] if self.process is not None else []
         while pending:
             parent = pending.pop()
             for children in Path(f"/proc/{parent}/task").glob("*/children"):
                 with contextlib.suppress(OSError):
                     pending += [int(pid) for pid in children.read_text().split()]
-            if parent != self.process.pid:
+            if parent != self.process.pid and _command_name(parent) != WATCHDOG_NAME:
                 found.append(parent)
         return found
 

@@ -1,316 +1,17 @@
-"""Sample data for the document tests: one context per document kind, built through the public builders."""
+"""The document tests render the same sample data that template versions are checked and previewed with
+(`service/documents/template_samples.py`): one context per document kind, built through the public builders."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from service.documents import (
-    DocumentKind,
-    build_award_decision_context,
-    build_collective_report_context,
-    build_consolidated_submission_context,
-    build_council_minutes_context,
-    build_guidance_context,
-    build_home_affairs_submission_context,
-    build_individual_report_context,
-    build_state_submission_context,
-    build_unit_submission_context,
-)
+from service.documents import DocumentKind
+from service.documents.template_samples import sample_context
 
-CITY = {"name": "Ủy ban nhân dân thành phố Đà Nẵng", "abbreviation": "UBND"}
-DEPT_ST = {"name": "Sở Khoa học và Công nghệ", "abbreviation": "SKHCN", "parent_name": "UBND thành phố Đà Nẵng"}
-DEPT_HA = {"name": "Sở Nội vụ", "abbreviation": "SNV", "parent_name": "UBND thành phố Đà Nẵng"}
-WARD = {"name": "Ủy ban nhân dân phường Hải Châu", "abbreviation": "UBND"}
-WARD_COUNCIL = {
-    "name": "Hội đồng Thi đua - Khen thưởng",
-    "abbreviation": "HĐTĐKT",
-    "parent_name": "Ủy ban nhân dân phường Hải Châu",
-}
-VICE_CHAIRMAN = {"title": "Phó Chủ tịch", "name": "Trần Chí Cường", "delegation": "KT.", "acting_title": "Chủ tịch"}
-CHAIRMAN_FOR_COMMITTEE = {
-    "title": "Chủ tịch",
-    "name": "Lương Nguyễn Minh Triết",
-    "delegation": "TM.",
-    "acting_title": "Ủy ban nhân dân",
-}
-DIRECTOR = {"title": "Giám đốc", "name": "Nguyễn Văn Hùng"}
-DEPUTY_DIRECTOR = {"title": "Phó Giám đốc", "name": "Trần Ngọc Thạch", "delegation": "KT.", "acting_title": "Giám đốc"}
-WARD_CHAIR = {"title": "Chủ tịch", "name": "Phạm Thị Ngọc Ánh"}
-MOVEMENT = "phong trào thi đua chuyển đổi số thành phố Đà Nẵng năm 2025"
-CITY_FORM = "Bằng khen của Chủ tịch Ủy ban nhân dân thành phố"
-BASES = [
-    "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022",
-    "Căn cứ Nghị định số 152/2025/NĐ-CP ngày 14 tháng 6 năm 2025 của Chính phủ quy định chi tiết một số điều "
-    "của Luật Thi đua, khen thưởng",
-    "Căn cứ Quyết định số 3970/QĐ-UBND ngày 10 tháng 12 năm 2021 của Chủ tịch Ủy ban nhân dân thành phố",
-]
-
-NOMINEES: list[dict[str, Any]] = [
-    {
-        "name": "Ủy ban nhân dân phường Hải Châu",
-        "kind": "collective",
-        "award_code": "city_bk",
-        "achievement_summary": "Chỉ số chuyển đổi số đạt 92,15 điểm, xếp loại xuất sắc",
-        "proposed_form": CITY_FORM,
-        "score": Decimal("92.15"),
-        "rank": 1,
-    },
-    {
-        "name": "Công ty Cổ phần Phần mềm Sông Hàn & Cộng sự",
-        "kind": "enterprise",
-        "award_code": "city_bk",
-        "achievement_summary": "Phát triển nền tảng dữ liệu mở của thành phố",
-        "proposed_form": CITY_FORM,
-    },
-    {
-        "name": "Nguyễn Thị Thu Hà",
-        "kind": "individual",
-        "sex": "female",
-        "award_code": "city_bk",
-        "position": "Trưởng phòng Chuyển đổi số",
-        "unit": "Ủy ban nhân dân phường Hải Châu",
-        "achievement_summary": "Sáng kiến số hóa hồ sơ một cửa",
-        "proposed_form": CITY_FORM,
-    },
-    {
-        "name": "Trần Văn Đức",
-        "kind": "individual",
-        "sex": "male",
-        "award_code": "city_bk",
-        "position": "Chuyên viên",
-        "unit": "Sở Khoa học và Công nghệ",
-        "achievement_summary": "Xây dựng kho dữ liệu dùng chung",
-        "proposed_form": CITY_FORM,
-    },
-    {
-        "name": "Hộ ông Lê Văn Ưng",
-        "kind": "household",
-        "award_code": "city_bk",
-        "achievement_summary": "Hiến đất mở rộng trạm phát sóng",
-        "proposed_form": CITY_FORM,
-    },
-]
-
-REWARD_POLICY = {
-    "base_salary": 2_340_000,
-    "rounding_unit": 10_000,
-    "funding_source": "Quỹ Thi đua, khen thưởng thành phố năm 2026",
-    "rates": [
-        {"award_code": "city_bk", "subject_kind": "collective", "multiplier": "3.0", "label": CITY_FORM},
-        {"award_code": "city_bk", "subject_kind": "individual", "multiplier": "1.0", "label": CITY_FORM},
-        {"award_code": "city_bk", "subject_kind": "household", "multiplier": "1.5", "label": CITY_FORM},
-    ],
-}
-
-
-def meta(issuer: dict, signer: dict, number: int | None = 5, **extra: Any) -> dict[str, Any]:
-    values = {
-        "issuer": issuer,
-        "signer": signer,
-        "issued_on": date(2026, 1, 5),
-        "place": "Đà Nẵng",
-        "number": number,
-        "recipients": ["Như trên", "Chủ tịch, các Phó Chủ tịch UBND thành phố (để b/c)"],
-        "archive": ["TĐKT"],
-    }
-    values.update(extra)
-    return values
-
-
-def _guidance() -> dict[str, Any]:
-    return build_guidance_context(
-        meta(DEPT_ST, DEPUTY_DIRECTOR),
-        subject=f"Xét khen thưởng {MOVEMENT}",
-        legal_bases=BASES,
-        intro="Sở Khoa học và Công nghệ hướng dẫn việc xét, đề nghị khen thưởng như sau:",
-        sections=[
-            {
-                "title": "I. ĐỐI TƯỢNG, TIÊU CHUẨN",
-                "paragraphs": [
-                    "1. Các sở, ban, ngành và Ủy ban nhân dân phường, xã hoàn thành nhiệm vụ và có chỉ số chuyển đổi "
-                    "số đạt từ 80 điểm trở lên.",
-                    "2. Doanh nghiệp có sản phẩm, dịch vụ số mới được đưa vào sử dụng.",
-                ],
-            },
-            {
-                "title": "II. HỒ SƠ, THỜI HẠN",
-                "paragraphs": [
-                    "Hồ sơ gồm: Tờ trình, Biên bản họp Hội đồng, Báo cáo thành tích; gửi về Sở Khoa học và Công nghệ "
-                    "trước ngày 10/12/2025."
-                ],
-            },
-        ],
-        deadline=date(2025, 12, 10),
-        quotas=[
-            {"unit": "Ủy ban nhân dân phường Hải Châu", "quota": 3},
-            {"unit": "Ủy ban nhân dân xã Hòa Vang", "quota": 2, "note": "Ưu tiên nữ"},
-        ],
-        closing="Trong quá trình thực hiện, nếu có vướng mắc, đề nghị liên hệ Phòng Chuyển đổi số để được hướng dẫn./.",
-    )
-
-
-def _unit_submission() -> dict[str, Any]:
-    return build_unit_submission_context(
-        meta(WARD, WARD_CHAIR, number=12, place="Hải Châu"),
-        addressee="Sở Khoa học và Công nghệ thành phố Đà Nẵng",
-        award_form=CITY_FORM,
-        movement=MOVEMENT,
-        legal_bases=BASES,
-        council_minutes="Biên bản họp Hội đồng Thi đua - Khen thưởng phường Hải Châu ngày 20 tháng 11 năm 2025",
-        nominees=NOMINEES,
-    )
-
-
-def _council_minutes() -> dict[str, Any]:
-    votes = [
-        {"nominee": n, "votes_for": 7 - i, "passed": i < 4, "reason": "không đủ tỷ lệ phiếu" if i >= 4 else None}
-        for i, n in enumerate(NOMINEES)
-    ]
-    return build_council_minutes_context(
-        meta(WARD_COUNCIL, WARD_CHAIR, number=3, place="Hải Châu"),
-        subject=f"Họp xét đề nghị khen thưởng {MOVEMENT}",
-        meeting={
-            "council_name": "Hội đồng Thi đua - Khen thưởng phường",
-            "started_at": datetime(2025, 11, 20, 14, 0),
-            "ended_at": datetime(2025, 11, 20, 16, 30),
-            "location": "Hội trường Ủy ban nhân dân phường Hải Châu",
-            "chair": {"name": "Phạm Thị Ngọc Ánh", "title": "Chủ tịch Ủy ban nhân dân phường"},
-            "secretary": {"name": "Võ Minh Tuấn", "title": "Công chức Văn phòng - Thống kê"},
-            "members_total": 9,
-            "members_present": 7,
-            "attendees": [
-                {"name": "Phạm Thị Ngọc Ánh", "title": "Chủ tịch Hội đồng"},
-                {"name": "Đặng Quốc Việt", "title": "Phó Chủ tịch Hội đồng"},
-            ],
-            "absent_note": "Vắng 02 thành viên (có lý do).",
-            "content": [
-                "Thư ký Hội đồng báo cáo tóm tắt thành tích của các tập thể, cá nhân được đề nghị.",
-                "Hội đồng thảo luận và bỏ phiếu kín.",
-            ],
-        },
-        votes=votes,
-        conclusion="Hội đồng thống nhất đề nghị khen thưởng các tập thể, cá nhân đạt trên 50% tổng số phiếu.",
-    )
-
-
-def _collective_report() -> dict[str, Any]:
-    return build_collective_report_context(
-        meta(WARD, WARD_CHAIR, number=15, place="Hải Châu"),
-        award_form=CITY_FORM,
-        context_line=f"(Thành tích trong {MOVEMENT})",
-        profile=["1. Tên đơn vị: Ủy ban nhân dân phường Hải Châu.", "2. Địa chỉ: 270 Trưng Nữ Vương, Đà Nẵng."],
-        achievements=["Hoàn thành 100% chỉ tiêu chuyển đổi số; chỉ số đạt 92,15 điểm."],
-        prior_awards=[
-            {
-                "year": 2024,
-                "form": "Giấy khen của Giám đốc Sở Khoa học và Công nghệ",
-                "decision": "Quyết định số 45/QĐ-SKHCN ngày 15/3/2024 của Sở Khoa học và Công nghệ",
-            }
-        ],
-        confirmations=[
-            {
-                "title": "Xác nhận của cấp trình khen thưởng",
-                "signer": {
-                    "title": "Phó Giám đốc",
-                    "name": "Trần Ngọc Thạch",
-                    "delegation": "KT.",
-                    "acting_title": "Giám đốc",
-                },
-            }
-        ],
-    )
-
-
-def _individual_report() -> dict[str, Any]:
-    return build_individual_report_context(
-        meta(WARD, {"title": "Người báo cáo thành tích", "name": "Nguyễn Thị Thu Hà"}, number=None, place="Hải Châu"),
-        award_form=CITY_FORM,
-        context_line=f"(Thành tích trong {MOVEMENT})",
-        profile=["- Họ và tên: Nguyễn Thị Thu Hà.", "- Sinh ngày: 12/4/1986; giới tính: Nữ."],
-        duties=["Trưởng phòng Chuyển đổi số, phụ trách hạ tầng số của phường."],
-        achievements=["Chủ trì số hóa 100% hồ sơ thủ tục hành chính tại bộ phận một cửa của phường trong năm 2025."],
-        initiatives=[
-            {
-                "name": "Sáng kiến số hóa hồ sơ một cửa",
-                "recognition": "Quyết định số 20/QĐ-UBND ngày 02/6/2025 của UBND phường Hải Châu",
-            }
-        ],
-        prior_awards=[],
-        confirmations=[{"title": "Thủ trưởng đơn vị xác nhận, đề nghị", "signer": WARD_CHAIR}],
-    )
-
-
-def _consolidated() -> dict[str, Any]:
-    return build_consolidated_submission_context(
-        meta(DEPT_ST, DIRECTOR, number=5),
-        addressees=["Ủy ban nhân dân thành phố", "Sở Nội vụ"],
-        award_form=CITY_FORM,
-        movement=MOVEMENT,
-        legal_bases=BASES,
-        units_received=12,
-        dossiers_received=14,
-        review_summary="Qua rà soát, 05 hồ sơ đủ điều kiện theo quy định.",
-        nominees=NOMINEES,
-    )
-
-
-def _home_affairs() -> dict[str, Any]:
-    return build_home_affairs_submission_context(
-        meta(DEPT_HA, DIRECTOR, number=15),
-        award_form=CITY_FORM,
-        movement=MOVEMENT,
-        legal_bases=BASES,
-        lead_submission="Sở Khoa học và Công nghệ tại Tờ trình số 05/TTr-SKHCN ngày 05 tháng 01 năm 2026",
-        appraisal_summary="Sau khi thẩm định, Thường trực Hội đồng Thi đua - Khen thưởng thành phố thống nhất.",
-        nominees=NOMINEES,
-    )
-
-
-def _decision(nominees: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    return build_award_decision_context(
-        meta(CITY, VICE_CHAIRMAN, number=12, recipients=["Như Điều 3", "Sở Tài chính"], archive=["SNV"]),
-        authority="Chủ tịch Ủy ban nhân dân thành phố Đà Nẵng",
-        award_form=CITY_FORM,
-        movement=MOVEMENT,
-        legal_bases=BASES,
-        proposal="Theo đề nghị của Giám đốc Sở Nội vụ tại Tờ trình số 15/TTr-SNV ngày 05 tháng 01 năm 2026",
-        executors="Chánh Văn phòng Ủy ban nhân dân thành phố, Giám đốc Sở Nội vụ, Giám đốc Sở Tài chính và các "
-        "tập thể, cá nhân có tên tại Điều 1",
-        reward_policy=REWARD_POLICY,
-        nominees=nominees if nominees is not None else NOMINEES,
-    )
-
-
-def _state() -> dict[str, Any]:
-    return build_state_submission_context(
-        meta(CITY, CHAIRMAN_FOR_COMMITTEE, number=45),
-        addressees=["Thủ tướng Chính phủ", "Bộ Nội vụ (Ban Thi đua - Khen thưởng Trung ương)"],
-        award_form="Bằng khen của Thủ tướng Chính phủ",
-        movement=MOVEMENT,
-        legal_bases=BASES,
-        city_decision="Quyết định số 12/QĐ-UBND ngày 05 tháng 01 năm 2026 của Chủ tịch Ủy ban nhân dân thành phố",
-        achievement_summary="Các tập thể, cá nhân đã có thành tích đặc biệt xuất sắc, tiêu biểu của thành phố.",
-        nominees=NOMINEES[:3],
-    )
-
-
-CONTEXT_BUILDERS: dict[DocumentKind, Callable[[], dict[str, Any]]] = {
-    DocumentKind.GUIDANCE: _guidance,
-    DocumentKind.UNIT_SUBMISSION: _unit_submission,
-    DocumentKind.COUNCIL_MINUTES: _council_minutes,
-    DocumentKind.COLLECTIVE_REPORT: _collective_report,
-    DocumentKind.INDIVIDUAL_REPORT: _individual_report,
-    DocumentKind.CONSOLIDATED_SUBMISSION: _consolidated,
-    DocumentKind.HOME_AFFAIRS_SUBMISSION: _home_affairs,
-    DocumentKind.AWARD_DECISION: _decision,
-    DocumentKind.STATE_SUBMISSION: _state,
-}
-# Kinds whose lists carry every nominee of NOMINEES (the State submission takes the first three).
+# Kinds whose lists carry every sample nominee (the State submission takes the first three).
 LISTS_ALL_NOMINEES = {
     DocumentKind.UNIT_SUBMISSION,
     DocumentKind.COUNCIL_MINUTES,
@@ -321,12 +22,18 @@ LISTS_ALL_NOMINEES = {
 
 
 @pytest.fixture
-def build_context() -> Callable[[DocumentKind], dict[str, Any]]:
-    """Returns the sample context of a document kind."""
-    return lambda kind: CONTEXT_BUILDERS[DocumentKind(kind)]()
+def build_context() -> Callable[..., dict[str, Any]]:
+    """Returns the sample context of a document kind (keyword arguments replace the sample's own)."""
+    return sample_context
 
 
 @pytest.fixture
 def build_decision_context() -> Callable[..., dict[str, Any]]:
     """Returns a decision context for the given nominee dicts (default: the sample nominees)."""
-    return _decision
+
+    def build(nominees: list[dict[str, Any]] | None = None, **changes: Any) -> dict[str, Any]:
+        if nominees is not None:
+            changes["nominees"] = nominees
+        return sample_context(DocumentKind.AWARD_DECISION, **changes)
+
+    return build

@@ -4,11 +4,11 @@ import pytest
 
 from service.documents import (
     DocumentKind,
-    build_award_decision_context,
     build_council_minutes_context,
     render_document,
 )
-from tests.documents.conftest import CITY_FORM, NOMINEES, REWARD_POLICY
+from service.documents import template_samples as samples
+from service.documents.template_samples import NOMINEES, REWARD_POLICY
 from tests.documents.docx_inspection import open_docx, text_of
 
 
@@ -32,27 +32,10 @@ def test_decision_cash_reward_article_in_figures_and_words(build_decision_contex
 def test_decision_amount_follows_the_configured_multiplier(build_decision_context):
     policy = {**REWARD_POLICY, "rates": [{**REWARD_POLICY["rates"][0], "multiplier": "2.0"}]}
     ward = {**NOMINEES[0]}
-    context = build_award_decision_context(
-        **{**_decision_kwargs(build_decision_context), "reward_policy": policy, "nominees": [ward]}
-    )
+    context = build_decision_context([ward], reward_policy=policy)
     text = _decision_text(context)
     assert "là 4.680.000 đồng (Bốn triệu sáu trăm tám mươi nghìn đồng)" in text
     assert context["reward_total"] == 4_680_000
-
-
-def _decision_kwargs(build_decision_context):
-    # Rebuild the sample call's keyword arguments from the conftest defaults.
-    from tests.documents import conftest
-
-    return {
-        "meta": conftest.meta(conftest.CITY, conftest.VICE_CHAIRMAN, number=12),
-        "authority": "Chủ tịch Ủy ban nhân dân thành phố Đà Nẵng",
-        "award_form": CITY_FORM,
-        "movement": conftest.MOVEMENT,
-        "legal_bases": conftest.BASES,
-        "proposal": "Theo đề nghị của Giám đốc Sở Nội vụ",
-        "executors": "Giám đốc Sở Nội vụ",
-    }
 
 
 def test_decision_without_a_configured_rate_is_refused(build_decision_context):
@@ -78,16 +61,7 @@ def test_decision_legal_bases_end_with_semicolons_and_a_period(build_decision_co
 
 
 def test_draft_decision_has_a_blank_number(build_decision_context):
-    from tests.documents import conftest
-
-    context = build_award_decision_context(
-        **{
-            **_decision_kwargs(build_decision_context),
-            "meta": conftest.meta(conftest.CITY, conftest.VICE_CHAIRMAN, number=None),
-            "reward_policy": REWARD_POLICY,
-            "nominees": NOMINEES,
-        }
-    )
+    context = build_decision_context(meta=samples.meta(samples.CITY, samples.VICE_CHAIRMAN, number=None))
     line = next(p for p in _decision_text(context).splitlines() if p.startswith("Số:"))
     assert line.endswith("/QĐ-UBND") and not any(ch.isdigit() for ch in line)
 
@@ -109,8 +83,6 @@ def test_minutes_print_votes_against_total_members(build_context):
 
 
 def test_minutes_reject_impossible_counts(build_context):
-    from tests.documents import conftest
-
     meeting = {
         "council_name": "Hội đồng",
         "started_at": "2025-11-20T14:00:00",
@@ -123,7 +95,7 @@ def test_minutes_reject_impossible_counts(build_context):
     }
     with pytest.raises(ValueError):
         build_council_minutes_context(
-            conftest.meta(conftest.WARD_COUNCIL, conftest.WARD_CHAIR),
+            samples.meta(samples.WARD_COUNCIL, samples.WARD_CHAIR),
             subject="Họp xét",
             meeting=meeting,
             votes=[{"nominee": NOMINEES[0], "votes_for": 6, "passed": True}],
@@ -151,8 +123,11 @@ def test_reports_carry_their_confirmation_blocks(build_context):
     assert "Quyết định số 45/QĐ-SKHCN" in collective
     individual = text_of(open_docx(render_document("individual_report", build_context("individual_report")).content))
     assert "NGƯỜI BÁO CÁO THÀNH TÍCH" in individual and "THỦ TRƯỞNG ĐƠN VỊ XÁC NHẬN, ĐỀ NGHỊ" in individual
+    assert "XÁC NHẬN CỦA CẤP TRÌNH KHEN THƯỞNG" in individual
     assert "Sáng kiến số hóa hồ sơ một cửa" in individual
-    assert "Chưa được khen thưởng." in individual
+    assert "Quyết định số 30/QĐ-UBND ngày 20/12/2024" in individual and "Chưa được khen thưởng." not in individual
+    never_awarded = build_context("individual_report", prior_awards=[])
+    assert "Chưa được khen thưởng." in text_of(open_docx(render_document("individual_report", never_awarded).content))
 
 
 def test_guidance_has_the_quota_appendix(build_context):

@@ -4,7 +4,7 @@ import subprocess
 import pytest
 
 from service.documents import DocumentKind, PdfConversionError, convert_to_pdf, pdf_conversion, render_document
-from tests.documents.conftest import NOMINEES
+from service.documents.template_samples import NOMINEES
 from tests.documents.libreoffice_gate import require_libreoffice
 
 EXPECTED_LINES = {

@@ -8,8 +8,9 @@ from docx.oxml.ns import qn
 
 from service.documents import DocumentKind, render_document
 from service.documents.rendering import TEMPLATE_FILES
+from service.documents.template_samples import NOMINEES
 from service.documents.text_width import text_width_twips
-from tests.documents.conftest import LISTS_ALL_NOMINEES, NOMINEES
+from tests.documents.conftest import LISTS_ALL_NOMINEES
 from tests.documents.docx_inspection import all_paragraphs, effective_format, find, font_problems, open_docx, text_of
 
 NUMBER_LINE = re.compile(r"^Số: \d{2,}/[A-ZĐ][A-Za-zĐ]*(-[A-ZĐ0-9]+)+$")
@@ -257,12 +258,14 @@ def test_every_table_cell_keeps_a_paragraph(rendered):
 
 
 def test_optional_parts_can_be_empty(build_context):
+    from datetime import date
+
     from service.documents import build_guidance_context, build_individual_report_context
-    from tests.documents import conftest
+    from service.documents import template_samples as samples
 
     report = build_individual_report_context(
-        conftest.meta(conftest.WARD, {"title": "Người báo cáo thành tích", "name": "Lê Thị Ơn"}, number=None),
-        award_form=conftest.CITY_FORM,
+        samples.meta(samples.WARD, {"title": "Người báo cáo thành tích", "name": "Lê Thị Ơn"}, number=None),
+        award_form=samples.CITY_FORM,
         context_line="",
         profile=[],
         duties=[],
@@ -276,12 +279,12 @@ def test_optional_parts_can_be_empty(build_context):
     text = text_of(document)
     assert "Sáng kiến, đề tài" not in text and "Chưa được khen thưởng." in text and "Lê Thị Ơn" in text
     guidance = build_guidance_context(
-        conftest.meta(conftest.DEPT_ST, conftest.DIRECTOR),
+        samples.meta(samples.SCIENCE, samples.DIRECTOR),
         subject="Xét khen thưởng",
         legal_bases=[],
         intro="Hướng dẫn như sau:",
         sections=[],
-        deadline=conftest.date(2025, 12, 10),
+        deadline=date(2025, 12, 10),
         quotas=[],
         closing="./.",
     )
