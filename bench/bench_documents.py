@@ -17,10 +17,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from service.documents import (
     DocumentKind,
     build_award_decision_context,
-    convert_to_pdf,
-    libreoffice_available,
     render_document,
 )
+from service.pdf.soffice import convert_to_pdf, libreoffice_available
 
 FORM = "Bằng khen của Chủ tịch Ủy ban nhân dân thành phố"
 SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Võ", "Đặng", "Bùi")

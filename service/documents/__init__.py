@@ -1,7 +1,7 @@
 """Official documents of the nomination and award process (Decree 30/2020 format).
 
 Pure functions: context builders turn plain data into template contexts, ``render_document`` fills the
-.docx templates in document_templates/, ``convert_to_pdf`` and ``sign_pdf`` produce the signed PDF.
+.docx templates in document_templates/; service.pdf turns them into (signed) PDFs.
 No database or Flask in here.
 """
 
@@ -30,8 +30,6 @@ from service.documents.document_data import (
     Signer,
 )
 from service.documents.numbering import format_document_number, format_number_line, format_place_date
-from service.documents.pdf_conversion import PdfConversionError, convert_to_pdf, libreoffice_available
-from service.documents.pdf_signing import PdfSigningError, sign_pdf
 from service.documents.rendering import DocumentKind, RenderedDocument, render, render_document
 from service.documents.report_contexts import (
     build_collective_report_context,
@@ -55,8 +53,6 @@ __all__ = [
     "Initiative",
     "Issuer",
     "Nominee",
-    "PdfConversionError",
-    "PdfSigningError",
     "Person",
     "PriorAward",
     "QuotaRow",
@@ -77,15 +73,12 @@ __all__ = [
     "build_unit_submission_context",
     "cash_reward",
     "compute_reward_lines",
-    "convert_to_pdf",
     "format_amount",
     "format_document_number",
     "format_number_line",
     "format_place_date",
     "format_vnd",
-    "libreoffice_available",
     "number_to_vietnamese_words",
     "render",
     "render_document",
-    "sign_pdf",
 ]

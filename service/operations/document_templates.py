@@ -19,14 +19,14 @@ from docxtpl import DocxTemplate
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from ..documents import DocumentKind, convert_to_pdf, libreoffice_available
+from ..documents import DocumentKind
 from ..documents.format_checks import format_problems
-from ..documents.pdf_conversion import PdfConversionError
 from ..documents.template_check import TemplateCheck, check_template, internal_names
 from ..documents.template_samples import sample_context
 from ..errors import InvalidState, NotFound, PermissionDenied, ValidationFailed
 from ..i18n import msg
 from ..models import DocumentTemplate, User
+from ..pdf.soffice import PdfConversionError, convert_to_pdf, libreoffice_available
 from ..permissions import can_read_everything, is_process_admin
 from ..zip_limits import ArchiveRefused, check_zip
 from . import audit

@@ -19,13 +19,14 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, undefer
 
-from ..documents import DocumentKind, libreoffice_available
+from ..documents import DocumentKind
 from ..documents.rendering import DEFAULT_TEMPLATE_DIR, TEMPLATE_FILES, document_filename
 from ..errors import NotFound, ValidationFailed
 from ..i18n import msg
 from ..models import DocumentTemplate, GeneratedDocument, ProcessInstance, User
 from ..pdf import queue
 from ..pdf.docx import render_docx
+from ..pdf.soffice import libreoffice_available
 from ..pdf.states import GENERATED, UNAVAILABLE
 from ..permissions import can_see_instance
 from . import audit

@@ -21,11 +21,11 @@ from typing import Protocol
 
 from sqlalchemy.orm import sessionmaker
 
-from ..documents import PdfConversionError, convert_to_pdf, libreoffice_available
 from ..i18n import msg
 from . import queue, uno
 from .docx import render_docx
 from .signing import SigningKey, sign
+from .soffice import PdfConversionError, convert_to_pdf, libreoffice_available
 from .wakeup import PgListener, install_after_commit
 
 log = logging.getLogger(__name__)

@@ -6,8 +6,8 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..documents import PdfSigningError, sign_pdf
 from ..i18n import msg
+from .pades import PdfSigningError, sign_pdf
 
 log = logging.getLogger(__name__)
 

@@ -40,8 +40,8 @@ import xmlrpc.client
 from functools import cache
 from pathlib import Path
 
-from ..documents import PdfConversionError
 from ..i18n import msg
+from .soffice import PdfConversionError
 
 log = logging.getLogger(__name__)
 

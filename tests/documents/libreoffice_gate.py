@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from service.documents import libreoffice_available
+from service.pdf.soffice import libreoffice_available
 
 
 def require_libreoffice() -> None:

@@ -10,8 +10,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from service.db import utcnow
-from service.documents import convert_to_pdf
 from service.nomination import public_notice
+from service.pdf.soffice import convert_to_pdf
 from tests.documents.test_integration_round import (
     configure_individual_rate,
     content_of,

@@ -142,7 +142,7 @@ def test_signing_without_libreoffice_uses_the_converted_pdf(app, client, login, 
 
 def test_a_failed_conversion_is_recorded_and_a_wrong_passphrase_leaves_the_pdf_unsigned(
         app, client, login, pdf_world, certificate, tmp_path):
-    from service.documents import PdfConversionError
+    from service.pdf.soffice import PdfConversionError
     from tests.documents.test_pdf_signing import blank_pdf
 
     factory = app.extensions["vinhdanh"].session_factory

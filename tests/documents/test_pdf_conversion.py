@@ -3,8 +3,10 @@ import subprocess
 
 import pytest
 
-from service.documents import DocumentKind, PdfConversionError, convert_to_pdf, pdf_conversion, render_document
+from service.documents import DocumentKind, render_document
 from service.documents.template_samples import NOMINEES
+from service.pdf import soffice
+from service.pdf.soffice import PdfConversionError, convert_to_pdf
 from tests.documents.libreoffice_gate import require_libreoffice
 
 EXPECTED_LINES = {
@@ -72,12 +74,12 @@ def test_pdf_pages_are_a4(build_context):
 
 
 def test_each_process_has_its_own_profile():
-    assert pdf_conversion.profile_dir().name == f"vinhdanh-lo-{os.getpid()}"
+    assert soffice.profile_dir().name == f"vinhdanh-lo-{os.getpid()}"
 
 
 def test_missing_libreoffice_is_reported(monkeypatch):
-    monkeypatch.setattr(pdf_conversion.shutil, "which", lambda name: None)
-    assert not pdf_conversion.libreoffice_available()
+    monkeypatch.setattr(soffice.shutil, "which", lambda name: None)
+    assert not soffice.libreoffice_available()
     with pytest.raises(PdfConversionError, match="LibreOffice"):
         convert_to_pdf(b"not a docx")
 
@@ -86,7 +88,7 @@ def test_timeout_is_reported(monkeypatch):
     def slow(*args, **kwargs):
         raise subprocess.TimeoutExpired(cmd="soffice", timeout=kwargs["timeout"])
 
-    monkeypatch.setattr(pdf_conversion, "_soffice", lambda: "/usr/bin/soffice")
-    monkeypatch.setattr(pdf_conversion.subprocess, "run", slow)
+    monkeypatch.setattr(soffice, "_soffice", lambda: "/usr/bin/soffice")
+    monkeypatch.setattr(soffice.subprocess, "run", slow)
     with pytest.raises(PdfConversionError, match="quá thời gian"):
         convert_to_pdf(b"x", timeout=0.5)

@@ -108,7 +108,7 @@ def test_an_administrator_retries_a_failed_conversion(app, client, world, login)
     queue_all(factory)
 
     def refuse(_docx: bytes) -> bytes:
-        from service.documents import PdfConversionError
+        from service.pdf.soffice import PdfConversionError
         raise PdfConversionError("LibreOffice refused the file")
 
     assert process_pending(factory, convert=refuse) == 1

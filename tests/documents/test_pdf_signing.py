@@ -14,7 +14,7 @@ from pyhanko.pdf_utils.writer import PdfFileWriter
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from service.documents import PdfSigningError, sign_pdf
+from service.pdf.pades import PdfSigningError, sign_pdf
 
 PASSPHRASE = b"mat-khau-thu"
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 from flask import Blueprint, Response, redirect, render_template, request, url_for
 
 from ...api.documents import safe_filename
-from ...documents import DocumentKind, libreoffice_available
+from ...documents import DocumentKind
 from ...errors import ValidationFailed
 from ...http import current_user, db
 from ...http.locale import request_locale
 from ...i18n import msg, translate
 from ...operations import document_templates
+from ...pdf.soffice import libreoffice_available
 from ..access import login_required
 from ..messages import notify
 
