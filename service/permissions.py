@@ -52,6 +52,15 @@ def can_send_messages(user: User) -> bool:
     return bool({SYSTEM_ADMIN, PROCESS_ADMIN, INTEGRATION} & user.role_keys())
 
 
+def must_change_password(user: User, *, external_sign_in: bool = False) -> bool:
+    """The user must replace the password an administrator set before doing anything else.
+
+    A page session opened through the city's identity provider (OIDC) used no local password: it is
+    not held (the flag stays for the next sign-in with the password).
+    """
+    return bool(user.password_must_change) and not external_sign_in
+
+
 def can_reassign_task(user: User) -> bool:
     return is_system_admin(user) or is_process_admin(user)
 

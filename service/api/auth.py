@@ -24,6 +24,9 @@ class TokenResponse(Schema):
     access_token = fields.String()
     token_type = fields.String()
     expires_in = fields.Integer()
+    # True when an administrator set the password: every other call answers 403 `password_change_required`
+    # until the user has changed it on the pages (Đổi mật khẩu).
+    password_must_change = fields.Boolean()
 
 
 @bp.post("/token")
@@ -37,4 +40,5 @@ def issue_token():
         session.commit()  # the failure counts towards the username's throttle though the request fails
         raise
     signer = current_app.extensions["vinhdanh"].token_signer
-    return jsonify({"access_token": signer.issue(user), "token_type": "Bearer", "expires_in": signer.max_age})
+    return jsonify({"access_token": signer.issue(user), "token_type": "Bearer", "expires_in": signer.max_age,
+                    "password_must_change": user.password_must_change})

@@ -5,9 +5,14 @@ from __future__ import annotations
 from flask import Flask, g, request
 
 from ..errors import AuthenticationFailed
+from ..i18n import msg
+from ..permissions import must_change_password
 from .errors import error_response, register_error_handlers, stale_response
 from .principal import authenticate_bearer, authenticate_cookie
 from .transaction import install as install_transaction
+
+PASSWORD_CHANGE_REQUIRED = msg("Mật khẩu của tài khoản này do quản trị viên đặt. Vui lòng đăng nhập trang web và "
+                               "đổi mật khẩu (mục Đổi mật khẩu) trước khi tiếp tục.")
 
 
 def install(app: Flask) -> None:
@@ -23,6 +28,9 @@ def install(app: Flask) -> None:
                 authenticate_bearer()
             except AuthenticationFailed as exc:
                 return error_response(401, exc.code, exc.message)
+            user = g.get("user")  # None on the public paths (the token endpoint among them)
+            if user is not None and must_change_password(user):
+                return error_response(403, "password_change_required", PASSWORD_CHANGE_REQUIRED)
             return None
         authenticate_cookie()
         return None

@@ -59,15 +59,23 @@ def authenticate_cookie() -> None:
     g.user = user
 
 
-def sign_in(user: User) -> None:
-    """Start a page session for `user` (a fresh cookie: no fixation of an earlier one)."""
+def sign_in(user: User, *, external: bool = False) -> None:
+    """Start a page session for `user` (a fresh cookie: no fixation of an earlier one); `external` when the
+    city's identity provider vouched for the user rather than a local password."""
     locale = session.get("locale")
     session.clear()
     session.permanent = True
     session["uid"], session["gen"] = user.id, user.token_generation
+    if external:
+        session["ext"] = True
     if locale:
         session["locale"] = locale
     g.user = user
+
+
+def signed_in_externally() -> bool:
+    """Whether this page session was opened through the identity provider (no local password used)."""
+    return bool(session.get("ext"))
 
 
 def sign_out() -> None:

@@ -252,15 +252,19 @@ def create_user(session: Session, *, actor: User | None, values: dict) -> User:
     if session.scalar(select(User.id).where(User.username == values["username"])):
         raise Conflict(msg("Tên đăng nhập {username!r} đã tồn tại.", username=values["username"]), code="duplicate")
     unit = _unit_by_code(session, values["org_unit_code"], "org_unit_code") if values.get("org_unit_code") else None
+    # A password an administrator chose is a temporary one: its holder replaces it at the next sign-in.
+    # Accounts the system seeds itself (actor None: the first admin from ADMIN_PASSWORD, demo and
+    # benchmark data, test fixtures) sign in straight away.
+    must_change = actor is not None
     user = User(username=values["username"], full_name=values["full_name"], email=values.get("email"),
                 password_hash=hash_password(values["password"]), org_unit_id=unit.id if unit else None,
-                active=True, token_generation=0)
+                active=True, token_generation=0, password_must_change=must_change)
     user.roles = _roles(session, values.get("roles") or [])
     session.add(user)
     session.flush()
     audit.record(session, action="user.created", actor=actor.username if actor else None,
                  details={"username": user.username, "roles": sorted(user.role_keys()),
-                          "org_unit_code": values.get("org_unit_code")})
+                          "org_unit_code": values.get("org_unit_code"), "password_must_change": must_change})
     return user
 
 
@@ -296,6 +300,8 @@ def update_user(session: Session, *, actor: User, username: str, values: dict) -
     if "password" in values:
         user.password_hash = hash_password(values["password"])
         user.token_generation += 1
+        # A reset by an administrator is temporary; an administrator setting their own is not.
+        user.password_must_change = user.id != actor.id
     if "active" in values and values["active"] != user.active:
         user.active = values["active"]
         user.token_generation += 1
@@ -306,5 +312,7 @@ def update_user(session: Session, *, actor: User, username: str, values: dict) -
     details: dict = {"username": username, "changed": changed + (["password"] if "password" in values else []),
                      "before": {field: before[field] for field in changed},
                      "after": {field: after[field] for field in changed}}
+    if "password" in values:
+        details["password_must_change"] = user.password_must_change
     audit.record(session, action="user.updated", actor=actor.username, details=details)
     return user

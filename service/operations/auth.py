@@ -211,6 +211,10 @@ def change_password(session: Session, *, actor: User, current: str, new: str, co
         raise ValidationFailed(msg("Chưa đổi được mật khẩu."), details={"fields": errors})
     actor.password_hash = hash_password(new)
     actor.token_generation += 1
-    audit.record(session, action="user.password_changed", actor=actor.username, details={"username": actor.username})
+    details: dict = {"username": actor.username}
+    if actor.password_must_change:  # the temporary password an administrator set is gone
+        actor.password_must_change = False
+        details["replaced_temporary"] = True
+    audit.record(session, action="user.password_changed", actor=actor.username, details=details)
     session.flush()
     return actor

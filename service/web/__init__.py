@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, Flask, request
+from flask import Blueprint, Flask, g, request
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
@@ -18,6 +18,7 @@ from ..http.errors import set_html_renderer
 from ..http.locale import request_locale
 from ..i18n.catalogue import TRANSLATIONS_DIR
 from . import (
+    access,
     admin,
     auth,
     dossiers,
@@ -59,6 +60,9 @@ def install(app: Flask) -> None:
         if request.method in UNSAFE_METHODS and not request.path.startswith("/api/"):
             csrf.protect()
 
+    # After CSRF: a held user's forged post is refused like anyone's, then everything leads to the password page.
+    app.before_request(access.hold_for_password_change)
+
     @app.errorhandler(CSRFError)
     def _csrf_error(exc: CSRFError):
         return errors.csrf_failed()
@@ -69,7 +73,8 @@ def install(app: Flask) -> None:
 
     @app.context_processor
     def _page_globals():
-        return {"current_user": optional_user(), "current_locale": request_locale()}
+        return {"current_user": optional_user(), "current_locale": request_locale(),
+                "password_held": g.get("password_held", False)}
 
     headers.install(app)
     navigation.install(app)

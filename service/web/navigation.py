@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 
 from ..http import optional_user
 from ..models import User
@@ -31,7 +31,7 @@ def install(app: Flask) -> None:
     @app.context_processor
     def _navigation():
         user = optional_user()
-        if user is None:
+        if user is None or g.get("password_held"):  # a held user has nowhere to go but the password page
             return {"nav_items": []}
         entries = []
         for item in current_app.extensions.get("vinhdanh_nav", []):

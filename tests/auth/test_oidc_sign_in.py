@@ -76,6 +76,23 @@ def test_a_known_user_signs_in_and_it_is_audited(world, client, session, provide
                                                          "subject": "cmnd-001"}
 
 
+def test_a_pending_password_change_does_not_hold_a_provider_sign_in(world, client, session, provider):
+    """The flag names the local password an administrator set; signing in through the provider used none."""
+    sysadmin = session.scalar(select(User).where(User.username == "sysadmin"))
+    admin.update_user(session, actor=sysadmin, username="clerk", values={"password": "tạm-thời-123456"})
+    session.commit()
+    provider.identity = {"sub": "cmnd-001", "preferred_username": "clerk"}
+    assert _round_trip(client, next_url="/dossiers").headers["Location"].endswith("/dossiers")
+    assert client.get("/inbox").status_code == 200
+    page = client.get("/password").data.decode()
+    assert "do quản trị viên đặt" not in page  # the page stays open to change it by choice
+    # The same account signing in with the temporary password is held.
+    other = client.application.test_client()
+    token = re.search(rb'name="csrf_token" value="([^"]+)"', other.get("/login").data).group(1).decode()
+    other.post("/login", data={"username": "clerk", "password": "tạm-thời-123456", "csrf_token": token})
+    assert other.get("/inbox").headers["Location"] == "/password?next=/inbox"
+
+
 def test_unknown_or_disabled_people_are_refused_and_nobody_is_created(world, client, session, provider):
     provider.identity = {"preferred_username": "stranger", "roles": ["system_admin"]}
     refused = _round_trip(client)

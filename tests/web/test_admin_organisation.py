@@ -49,11 +49,10 @@ def _commune_with_an_old_dossier(live_server) -> tuple[int, int]:
     """A commune (not in the 2026 tree) with its officer and a dossier made in the 2025 round; the 2026 round
     open. Returns (old dossier id, open round id)."""
     with live_server.session() as session:
-        sysadmin = session.scalar(select(User).where(User.username == "sysadmin"))
         admin.create_org_unit(session, actor=None, values={
             "code": OLD_CODE, "name": OLD_NAME, "abbreviation": "UBND", "kind": "commune_peoples_committee",
             "parent_code": "UBND_DN"})
-        officer = admin.create_user(session, actor=sysadmin, values={
+        officer = admin.create_user(session, actor=None, values={  # seeded: signs in straight away
             "username": "officer_thachthang", "password": DEMO_PASSWORD, "full_name": "Trương Thị Hạnh",
             "org_unit_code": OLD_CODE, "roles": ["unit_officer"]})
         unit = session.scalar(select(OrgUnit).where(OrgUnit.code == OLD_CODE))
@@ -165,7 +164,7 @@ def test_a_case_made_before_a_rename_shows_the_name_of_its_day(page_as, live_ser
         admin.create_org_unit(session, actor=None, values={
             "code": "PX_AN_HAI_BAC", "name": old, "abbreviation": "UBND", "kind": "commune_peoples_committee",
             "parent_code": "UBND_DN"})
-        officer = admin.create_user(session, actor=sysadmin, values={
+        officer = admin.create_user(session, actor=None, values={  # seeded: signs in straight away
             "username": "officer_anhai", "password": DEMO_PASSWORD, "full_name": "Phan Thị Mai",
             "org_unit_code": "PX_AN_HAI_BAC", "roles": ["unit_officer"]})
         instance = instances.start_instance(session, actor=officer, process_key="demo_approval")

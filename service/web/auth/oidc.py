@@ -108,5 +108,5 @@ def oidc_callback():
         session_.commit()  # the refusal stays in the audit trail although the page answers with an error
         return _refused(exc.message)
     next_url = session.pop(_NEXT, None)
-    sign_in(user)
+    sign_in(user, external=True)  # no local password was used: a pending password change does not hold it
     return redirect(next_url or url_for("auth.home"))

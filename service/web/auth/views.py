@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from ...errors import AuthenticationFailed, TooManyRequests, ValidationFailed
 from ...http import current_user, db, optional_user, sign_in, sign_out
 from ...http.locale import request_locale
+from ...http.principal import signed_in_externally
 from ...i18n import SUPPORTED_LOCALES, msg, translate_tree
 from ...operations import auth as auth_ops
 from ..access import login_required, safe_next
@@ -67,9 +68,14 @@ def logout():
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 def change_password():
-    """Change one's own password (ends the other sessions and tokens of this user)."""
+    """Change one's own password (ends the other sessions and tokens of this user).
+
+    Also where a user whose password an administrator set is held until they choose their own
+    (web/access.py); `next` is the page they were going to.
+    """
+    next_url = safe_next(request.values.get("next"))
     if request.method == "GET":
-        return render_template("auth/password.html", errors={})
+        return render_template("auth/password.html", errors={}, next_url=next_url)
     user = current_user()
     try:
         changed = auth_ops.change_password(
@@ -77,10 +83,10 @@ def change_password():
             new=request.form.get("new_password") or "", confirm=request.form.get("confirm_password") or "")
     except ValidationFailed as exc:
         errors = translate_tree(exc.details.get("fields", {}), request_locale())
-        return render_template("auth/password.html", errors=errors), 422
-    sign_in(changed)  # this session continues with the new token generation
+        return render_template("auth/password.html", errors=errors, next_url=next_url), 422
+    sign_in(changed, external=signed_in_externally())  # this session continues with the new token generation
     notify(msg("Đã đổi mật khẩu."), "success")
-    return redirect(url_for("auth.home"))
+    return redirect(next_url or url_for("auth.home"))
 
 
 @bp.post("/language")
