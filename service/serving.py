@@ -44,6 +44,8 @@ HEADER_READ_TIMEOUT_MS = 30_000
 # On SIGINT/SIGTERM a worker finishes its requests (a step that renders documents can take seconds)
 # and is killed after this long.
 WORKER_KILL_TIMEOUT = 60
+# How long a stopping worker waits for its timer loop's pass in progress.
+TIMER_STOP_TIMEOUT = 10.0
 
 
 def server_options(settings: Settings) -> dict:
@@ -99,11 +101,13 @@ def _start_background(app: Flask):
         services.pdf_converter.wake()  # documents still pending from before this start
 
     def stop() -> None:
-        """Let the timer pass and the conversion in progress finish."""
-        loop.stop()
+        """Let the timer pass and the conversion in progress finish, side by side: all are told first,
+        then waited for (one after the other, a slow LibreOffice start would add to a long timer pass)."""
         stop_event.set()
+        loop.stop(timeout=0)
         if services.pdf_converter is not None:
             services.pdf_converter.stop()
+        loop.join(TIMER_STOP_TIMEOUT)
 
     return stop
 

@@ -179,8 +179,8 @@ def test_suspend_resume_and_skip_through_the_pages(world, client, session):
     client.post(f"{path}/resume", data={"csrf_token": token, "reason": "Đã xong"})
     session.expire_all()
     assert session.get(ProcessInstance, instance.id).status == "running"
-    assert [e.action for e in session.scalars(select(AuditEvent).where(
-        AuditEvent.instance_id == instance.id, AuditEvent.action.like("instance.%")))][-2:] == [
+    trail = select(AuditEvent).where(AuditEvent.instance_id == instance.id, AuditEvent.action.like("instance.%"))
+    assert [e.action for e in session.scalars(trail.order_by(AuditEvent.seq))][-2:] == [
         "instance.suspended", "instance.resumed"]
 
     broken = world["broken"].id
