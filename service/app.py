@@ -21,12 +21,7 @@ from .api import (
     input_guard,
     instances,
     messages,
-    nomination_dossiers,
-    nomination_public,
-    nomination_reference,
-    nomination_registers,
-    nomination_registrations,
-    nomination_rounds,
+    nomination,
     openapi,
     tasks,
 )
@@ -87,9 +82,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     # collide with the pages' ("tasks.page").
     api = Blueprint("api", __name__)
     for blueprint in (auth.bp, admin.bp, definitions.bp, instances.bp, tasks.bp, messages.bp, openapi.bp,
-                      nomination_reference.bp, nomination_rounds.bp, nomination_dossiers.bp,
-                      nomination_registrations.bp, nomination_registers.bp, nomination_public.bp, documents.bp,
-                      document_progress.bp, exports.bp):
+                      *nomination.BLUEPRINTS, documents.bp, document_progress.bp, exports.bp):
         api.register_blueprint(blueprint)
     app.register_blueprint(api)
 

@@ -12,9 +12,9 @@ from ..http import current_user, db
 from ..i18n import msg
 from ..nomination import awards, consolidation, dossiers, registers, registrations
 from ..nomination.documents.labels import award_labels
-from .nomination_dossiers import DossierOut
-from .nomination_registers import AwardRecordOut, RegisteredDocumentOut, _require_registers
-from .nomination_rounds import RankedOut, _round_for_details
+from .nomination.dossiers import DossierOut
+from .nomination.registers import AwardRecordOut, RegisteredDocumentOut, _require_registers
+from .nomination.rounds import RankedOut, _round_for_details
 
 bp = Blueprint("exports", __name__, url_prefix="/api/v1")
 MAX_ROWS = 100_000

@@ -47,13 +47,13 @@ WRITES: dict[str, type | None] = {
     "instances.StartIn": ProcessInstance, "instances.RetryIn": None, "instances.TerminateIn": None,
     "instances.ReasonIn": None,
     "messages.MessageIn": None,
-    "nomination_dossiers.NomineeIn": Nominee, "nomination_dossiers.NomineePatch": Nominee,
-    "nomination_dossiers.HoldIn": Nominee, "nomination_dossiers.DossierIn": None,
-    "nomination_public.PublicCommentIn": PublicComment, "nomination_reference.ParameterIn": LegalParameter,
-    "nomination_registrations.RegistrationIn": None, "nomination_rounds.LeadIn": MovementLead,
-    "nomination_rounds.MovementIn": Movement, "nomination_rounds.QuotaIn": None,
-    "nomination_rounds.RoundOpenIn": AwardRound, "nomination_rounds.QuotasIn": None,
-    "nomination_rounds.CloseIn": None, "nomination_rounds.TieResolutionIn": None,
+    "nomination.dossiers.NomineeIn": Nominee, "nomination.dossiers.NomineePatch": Nominee,
+    "nomination.dossiers.HoldIn": Nominee, "nomination.dossiers.DossierIn": None,
+    "nomination.public.PublicCommentIn": PublicComment, "nomination.reference.ParameterIn": LegalParameter,
+    "nomination.registrations.RegistrationIn": None, "nomination.rounds.LeadIn": MovementLead,
+    "nomination.rounds.MovementIn": Movement, "nomination.rounds.QuotaIn": None,
+    "nomination.rounds.RoundOpenIn": AwardRound, "nomination.rounds.QuotasIn": None,
+    "nomination.rounds.CloseIn": None, "nomination.rounds.TieResolutionIn": None,
     "tasks.CompleteIn": None, "tasks.ReassignIn": None,
 }
 # Fields that name a row of another table, wherever they appear: compared with (or stored as) its key.
@@ -73,12 +73,14 @@ SHARED = ("service.nomination.nominee_input",)
 def input_schemas() -> dict[str, type[Schema]]:
     """Every schema in service/api that loads a request (by convention, those not named *Out/*Response)."""
     found = {}
-    for module_info in pkgutil.iter_modules(service.api.__path__):
-        module = importlib.import_module(f"service.api.{module_info.name}")
+    for module_info in pkgutil.walk_packages(service.api.__path__, "service.api."):
+        if module_info.name.startswith("service.api.openapi"):
+            continue  # the OpenAPI document's own schemas describe bodies; they load nothing
+        module = importlib.import_module(module_info.name)
         for name, cls in vars(module).items():
             if inspect.isclass(cls) and issubclass(cls, Schema) and cls.__module__ in (module.__name__, *SHARED) \
                     and not name.endswith(("Out", "Response")):
-                found[f"{module_info.name}.{name}"] = cls
+                found[f"{module_info.name.removeprefix('service.api.')}.{name}"] = cls
     return found
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from .. import instances, nomination_public, tasks
+from .. import instances, tasks
+from ..nomination import public as nomination_public
 
 
 class InstanceWithTasks(instances.InstanceOut):

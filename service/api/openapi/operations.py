@@ -16,14 +16,14 @@ from .. import (
     documents,
     instances,
     messages,
-    nomination_dossiers,
-    nomination_public,
-    nomination_reference,
-    nomination_registers,
-    nomination_registrations,
-    nomination_rounds,
     tasks,
 )
+from ..nomination import dossiers as nomination_dossiers
+from ..nomination import public as nomination_public
+from ..nomination import reference as nomination_reference
+from ..nomination import registers as nomination_registers
+from ..nomination import registrations as nomination_registrations
+from ..nomination import rounds as nomination_rounds
 from . import bodies, queries
 
 DOCX = documents.DOCX

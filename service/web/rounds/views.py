@@ -6,8 +6,8 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from marshmallow import ValidationError as SchemaError
 from sqlalchemy import select
 
-from ...api.nomination_registrations import RegistrationIn
-from ...api.nomination_rounds import RoundOpenIn
+from ...api.nomination.registrations import RegistrationIn
+from ...api.nomination.rounds import RoundOpenIn
 from ...errors import DomainError, ValidationFailed
 from ...i18n import msg, translate
 from ...models import AwardRound, Dossier, Nominee, User

@@ -6,12 +6,12 @@ from flask import Blueprint, jsonify, request
 from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import BadRequest
 
-from ..http import current_user, db
-from ..i18n import msg
-from ..models import LegalParameter
-from ..nomination import dx_scores, parameters, reference_import
-from .bounds import fits
-from .inputs import json_body, page_args
+from ...http import current_user, db
+from ...i18n import msg
+from ...models import LegalParameter
+from ...nomination import dx_scores, parameters, reference_import
+from ..bounds import fits
+from ..inputs import json_body, page_args
 
 bp = Blueprint("nomination_reference", __name__, url_prefix="/api/v1")
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 from marshmallow import Schema, fields, validate
 
-from ..http import db
-from ..nomination import public_notice
-from .bounds import ID
-from .inputs import json_body
+from ...http import db
+from ...nomination import public_notice
+from ..bounds import ID
+from ..inputs import json_body
 
 bp = Blueprint("nomination_public", __name__, url_prefix="/api/v1/public")
 

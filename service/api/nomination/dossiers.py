@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, Response, jsonify, request
 from marshmallow import Schema, fields, validate
 
-from ..http import current_user, db
-from ..nomination import clock, dossiers, nominee_sheet
-from ..nomination.nominee_input import NomineeIn, NomineePatch, nominee_values
-from .bounds import ID, ORG_UNIT_CODE
-from .inputs import json_body, page_args
-from .nomination_reference import uploaded_file
+from ...http import current_user, db
+from ...nomination import clock, dossiers, nominee_sheet
+from ...nomination.nominee_input import NomineeIn, NomineePatch, nominee_values
+from ..bounds import ID, ORG_UNIT_CODE
+from ..inputs import json_body, page_args
+from .reference import uploaded_file
 
 bp = Blueprint("nomination_dossiers", __name__, url_prefix="/api/v1/dossiers")
 

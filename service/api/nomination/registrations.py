@@ -6,12 +6,12 @@ from flask import Blueprint, jsonify, request
 from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import BadRequest
 
-from ..http import current_user, db
-from ..i18n import msg
-from ..models import Movement
-from ..nomination import registrations
-from .bounds import fits
-from .inputs import json_body, page_args
+from ...http import current_user, db
+from ...i18n import msg
+from ...models import Movement
+from ...nomination import registrations
+from ..bounds import fits
+from ..inputs import json_body, page_args
 
 bp = Blueprint("nomination_registrations", __name__, url_prefix="/api/v1/registrations")
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 from marshmallow import Schema, fields
 
-from ..errors import NotFound
-from ..http import current_user, db
-from ..i18n import msg
-from ..nomination import awards, permissions, registers
-from .inputs import page_args
+from ...errors import NotFound
+from ...http import current_user, db
+from ...i18n import msg
+from ...nomination import awards, permissions, registers
+from ..inputs import page_args
 
 bp = Blueprint("nomination_registers", __name__, url_prefix="/api/v1")
 

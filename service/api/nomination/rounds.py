@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request
 from marshmallow import Schema, fields, validate
 
-from ..errors import NotFound
-from ..http import current_user, db
-from ..models import AwardRound, Movement
-from ..nomination import consolidation, dossiers, movements, permissions, public_notice, rounds
-from .bounds import COUNT, ORG_UNIT_CODE, fits
-from .inputs import json_body, page_args
+from ...errors import NotFound
+from ...http import current_user, db
+from ...models import AwardRound, Movement
+from ...nomination import consolidation, dossiers, movements, permissions, public_notice, rounds
+from ..bounds import COUNT, ORG_UNIT_CODE, fits
+from ..inputs import json_body, page_args
 
 bp = Blueprint("nomination_rounds", __name__, url_prefix="/api/v1")
 
