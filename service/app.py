@@ -29,7 +29,7 @@ from .config import Settings
 from .db import make_engine, make_session_factory
 from .nomination import wiring as nomination_wiring
 from .operations.auth import TokenSigner
-from .pdf.service import ConversionService, embedded_converter
+from .pdf.service import ConversionService, default_slots, embedded_converter
 
 
 class App(Flask):
@@ -60,12 +60,23 @@ class Services:
     pdf_converter: ConversionService | None = None
 
 
+# Threads of a server worker beside its request threads that use the database: the timer loop and
+# the notification sender (the PDF converter's slots are counted from its settings).
+BACKGROUND_THREADS = 2
+
+
+def connections_needed(settings: Settings) -> int:
+    """Database connections one worker process uses at once: every request thread, the background
+    threads and each PDF converter slot."""
+    return settings.web_threads + BACKGROUND_THREADS + (settings.pdf_converters or default_slots())
+
+
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> Flask:
     settings = settings or Settings.from_env()
     app = App(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_content_length
     app.config["SECRET_KEY"] = settings.secret_key
-    engine = engine or make_engine(settings.database_url)
+    engine = engine or make_engine(settings.database_url, pool_size=connections_needed(settings))
     app.extensions["vinhdanh"] = Services(
         engine=engine,
         session_factory=make_session_factory(engine),

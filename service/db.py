@@ -211,8 +211,14 @@ SQLITE_BUSY_TIMEOUT = 30
 WRITE_INTENT = "vinhdanh_write"
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, pool_size: int | None = None) -> Engine:
+    """The engine for `url`. `pool_size`: the connections a process keeps open, at least as many as its
+    threads use at once (the pool's default of 5 is fewer than a server worker's request threads plus
+    its background threads: the rest would be opened and closed per checkout, a new PostgreSQL backend
+    each time)."""
     kwargs: dict = {"future": True}
+    if pool_size is not None:
+        kwargs["pool_size"] = pool_size
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT}
     engine = create_engine(url, **kwargs)

@@ -147,3 +147,41 @@ def test_attach_loaded_gives_the_session_object_a_query_would(session, create_or
     assert db.attach_loaded(session, OrgUnit, {"id": unit.id, "code": "OTHER"}) is attached  # the session's wins
     attached.name = "Sở mới"
     assert attached in session.dirty  # changes are tracked as on a loaded object
+
+
+def test_a_worker_keeps_a_connection_for_each_thread_that_may_use_one_at_once(database_url):
+    """Request threads, the timer loop, the notification sender and the PDF slots all hold connections at
+    once under load: a pool smaller than that opens and closes the rest per checkout."""
+    import threading
+
+    from sqlalchemy import event
+
+    from service.app import BACKGROUND_THREADS, connections_needed, create_app
+    from service.config import Settings
+
+    settings = Settings(database_url=database_url, secret_key="pool-test-secret-0123456789abcdef",
+                        web_threads=8, pdf_converters=2)
+    assert connections_needed(settings) == 8 + BACKGROUND_THREADS + 2
+    engine = create_app(settings).extensions["vinhdanh"].engine
+    try:
+        assert engine.pool.size() == connections_needed(settings)
+        opened = []
+        event.listen(engine, "connect", lambda *_: opened.append(1))
+        users = connections_needed(settings)
+        barrier = threading.Barrier(users)
+
+        def use() -> None:
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+                barrier.wait(timeout=30)  # every thread holds its connection at the same moment
+
+        for _ in range(2):  # the second round finds every connection the first one opened still pooled
+            threads = [threading.Thread(target=use) for _ in range(users)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=60)
+        assert len(opened) == users
+        assert engine.pool.checkedin() == users
+    finally:
+        engine.dispose()
