@@ -11,8 +11,11 @@ from .errors import error_response, register_error_handlers, stale_response
 from .principal import authenticate_bearer, authenticate_cookie
 from .transaction import install as install_transaction
 
-PASSWORD_CHANGE_REQUIRED = msg("Mật khẩu của tài khoản này do quản trị viên đặt. Vui lòng đăng nhập trang web và "
-                               "đổi mật khẩu (mục Đổi mật khẩu) trước khi tiếp tục.")
+PASSWORD_CHANGE_REQUIRED = msg("Mật khẩu của tài khoản này do quản trị viên đặt. Vui lòng đổi mật khẩu trước khi "
+                               "tiếp tục: gửi POST /api/v1/auth/password với current_password và new_password, "
+                               "hoặc dùng mục Đổi mật khẩu trên trang web.")
+# What a user held by `must_change_password` may still call besides the public paths (the token among them).
+OPEN_WHILE_PASSWORD_HELD = frozenset({"/api/v1/auth/password"})
 
 
 def install(app: Flask) -> None:
@@ -29,7 +32,7 @@ def install(app: Flask) -> None:
             except AuthenticationFailed as exc:
                 return error_response(401, exc.code, exc.message)
             user = g.get("user")  # None on the public paths (the token endpoint among them)
-            if user is not None and must_change_password(user):
+            if user is not None and must_change_password(user) and request.path not in OPEN_WHILE_PASSWORD_HELD:
                 return error_response(403, "password_change_required", PASSWORD_CHANGE_REQUIRED)
             return None
         authenticate_cookie()

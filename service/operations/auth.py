@@ -52,10 +52,10 @@ def sign_in(session: Session, *, username: str, password: str, now: datetime | N
     the request fails, or the throttle would forget every failure.
     """
     now = now or utcnow()
-    key = username.strip().lower()[:64]
+    key = _throttle_key(username)
     throttle = session.get(SignInThrottle, key)
-    if throttle is not None and throttle.not_before is not None and now < throttle.not_before:
-        wait = int((throttle.not_before - now).total_seconds()) + 1
+    wait = _wait_seconds(throttle, now)
+    if wait:
         raise SignInThrottled(msg("Đăng nhập sai nhiều lần; vui lòng thử lại sau {seconds} giây.", seconds=wait),
                               details={"retry_after_seconds": wait})
     try:
@@ -67,6 +67,17 @@ def sign_in(session: Session, *, username: str, password: str, now: datetime | N
         session.delete(throttle)
         session.flush()
     return user
+
+
+def _throttle_key(username: str) -> str:
+    return username.strip().lower()[:64]
+
+
+def _wait_seconds(throttle: SignInThrottle | None, now: datetime) -> int:
+    """Whole seconds before the username may try its password again; 0 when it may now."""
+    if throttle is None or throttle.not_before is None or now >= throttle.not_before:
+        return 0
+    return int((throttle.not_before - now).total_seconds()) + 1
 
 
 def _record_failure(session: Session, key: str, throttle: SignInThrottle | None, now: datetime) -> None:
@@ -196,19 +207,38 @@ def _detached_user(rows: tuple[tuple, ...]) -> User:
 MIN_PASSWORD_LENGTH = 10
 
 
-def change_password(session: Session, *, actor: User, current: str, new: str, confirm: str) -> User:
-    """Set the actor's own password after checking the current one; every earlier token and session ends."""
+def change_password(session: Session, *, actor: User, current: str, new: str, confirm: str | None = None,
+                    now: datetime | None = None) -> User:
+    """Set the actor's own password after checking the current one; every earlier token and session ends.
+
+    `confirm` is the new password typed again, where the front end asks for it (the pages; the API does not).
+    A wrong current password counts towards the username's sign-in throttle, as a failed sign-in does (a
+    stolen session or token must not become a way to guess the password): the failure is flushed before
+    ValidationFailed is raised, and the caller commits it although the request fails.
+    """
+    now = now or utcnow()
+    key = _throttle_key(actor.username)
+    throttle = session.get(SignInThrottle, key)
+    wait = _wait_seconds(throttle, now)
+    if wait:
+        raise SignInThrottled(msg("Nhập sai mật khẩu nhiều lần; vui lòng thử lại sau {seconds} giây.", seconds=wait),
+                              details={"retry_after_seconds": wait})
     errors: dict[str, list[str]] = {}
-    if not verify_password(actor.password_hash, current):
+    current_ok = verify_password(actor.password_hash, current)
+    if not current_ok:
         errors["current_password"] = [msg("Mật khẩu hiện tại không đúng.")]
     if len(new) < MIN_PASSWORD_LENGTH:
         errors["new_password"] = [msg("Mật khẩu mới phải có ít nhất {count} ký tự.", count=MIN_PASSWORD_LENGTH)]
     elif new == current:
         errors["new_password"] = [msg("Mật khẩu mới phải khác mật khẩu hiện tại.")]
-    if new != confirm:
+    if confirm is not None and new != confirm:
         errors["confirm_password"] = [msg("Mật khẩu nhập lại không khớp.")]
     if errors:
+        if not current_ok:
+            _record_failure(session, key, throttle, now)
         raise ValidationFailed(msg("Chưa đổi được mật khẩu."), details={"fields": errors})
+    if throttle is not None:  # the current password was right: earlier failures are forgiven, as at sign-in
+        session.delete(throttle)
     actor.password_hash = hash_password(new)
     actor.token_generation += 1
     details: dict = {"username": actor.username}

@@ -38,7 +38,8 @@ def test_tree_and_user_lifecycle(world, client, session):
         "roles": ["unit_officer"]})
     assert created.status_code == 302
     shown = client.get("/admin/organisation").data.decode()
-    password = re.search(r"Mật khẩu đầu tiên: (\S+?)<", shown).group(1)
+    password = re.search(r"Đã tạo người dùng newbie\. Người dùng phải đổi mật khẩu này khi đăng nhập lần đầu\. "
+                         r"Mật khẩu đầu tiên: (\S+?)<", shown).group(1)
     # The users table and the user's page share the lock and password-reset forms (small buttons in the table).
     row = shown[shown.index('data-user="newbie"'):]
     row = row[:row.index("</tr>")]
@@ -60,6 +61,33 @@ def test_tree_and_user_lifecycle(world, client, session):
     assert client.post("/admin/organisation/users/newbie/password", data={"csrf_token": token}).status_code == 302
     actions = [e.action for e in session.scalars(select(AuditEvent).where(AuditEvent.actor == "sysadmin"))]
     assert actions.count("user.created") == 1 and actions.count("user.updated") == 2
+
+
+def test_the_notices_say_an_administrators_password_must_be_changed(world, client, session):
+    """The password shown once is a temporary one (the user changes it at the next sign-in), except an
+    administrator's own, which is not held."""
+    token = _sign_in(client, "sysadmin")
+    client.post("/admin/organisation/users/clerk/password", data={"csrf_token": token})
+    shown = client.get("/admin/organisation").data.decode()
+    password = re.search(r"Đã đặt lại mật khẩu của clerk\. Người dùng phải đổi mật khẩu này khi đăng nhập lần tới\. "
+                         r"Mật khẩu mới: (\S+?)<", shown).group(1)
+    clerk = session.scalar(select(User).where(User.username == "clerk"))
+    assert clerk.password_must_change is True
+    other = client.application.test_client()
+    login_token = re.search(rb'name="csrf_token" value="([^"]+)"', other.get("/login").data).group(1).decode()
+    other.post("/login", data={"username": "clerk", "password": password, "csrf_token": login_token})
+    assert other.get("/inbox").headers["Location"] == "/password?next=/inbox"
+    client.post("/language", data={"csrf_token": token, "locale": "en", "next": "/admin/organisation"})
+    client.post("/admin/organisation/users", data={"csrf_token": token, "username": "newbie",
+                                                   "full_name": "Nguyễn Văn An", "org_unit_code": "WARD"})
+    shown = client.get("/admin/organisation").data.decode()
+    assert re.search(r"User newbie created\. They must change this password at their first sign-in\. "
+                     r"First password: \S+?<", shown)
+    client.post("/admin/organisation/users/sysadmin/password", data={"csrf_token": token})
+    # An administrator's own new password is not a temporary one; this session goes on to show it.
+    assert "New password of sysadmin: " in client.get("/admin/organisation").data.decode()
+    session.expire_all()
+    assert session.scalar(select(User.password_must_change).where(User.username == "sysadmin")) is False
 
 
 def test_create_user_errors_stay_at_the_fields(world, client, session):

@@ -43,7 +43,8 @@ from tests.conftest import read_fixture
 # schema writes no row of its own (a command, a lookup, or values kept in JSON).
 WRITES: dict[str, type | None] = {
     "admin.OrgUnitIn": OrgUnit, "admin.RoleIn": Role, "admin.UserIn": User, "admin.UserPatch": User,
-    "auth.TokenRequest": User, "definitions.LaneRoleIn": LaneRoleMapping, "definitions.LaneRolesIn": None,
+    "auth.TokenRequest": User, "auth.PasswordChangeIn": None, "definitions.LaneRoleIn": LaneRoleMapping,
+    "definitions.LaneRolesIn": None,
     "instances.StartIn": ProcessInstance, "instances.RetryIn": None, "instances.TerminateIn": None,
     "instances.ReasonIn": None,
     "messages.MessageIn": None,

@@ -114,6 +114,30 @@ def test_changing_the_password_ends_other_sessions_and_tokens(app, client, offic
     assert app.test_client().get("/api/v1/tasks", headers=headers).status_code == 401
 
 
+def test_wrong_current_passwords_on_the_password_page_count_towards_the_throttle(client, officer, session,
+                                                                                 monkeypatch):
+    """A stolen session is no way to guess the password: the page shares the sign-in throttle (as the API's
+    POST /api/v1/auth/password does)."""
+    clock = {"now": utcnow()}
+    monkeypatch.setattr(auth_operations, "utcnow", lambda: clock["now"])
+    _sign_in(client, "officer_u1")
+    token = _csrf(client.get("/password").data)
+    wrong = {"csrf_token": token, "current_password": "wrong-password", "new_password": "a-new-long-password",
+             "confirm_password": "a-new-long-password"}
+    for _ in range(auth_operations.FREE_FAILURES + 1):
+        assert client.post("/password", data=wrong).status_code == 422
+    session.expire_all()
+    assert session.get(SignInThrottle, "officer_u1").failures == auth_operations.FREE_FAILURES + 1
+    waiting = client.post("/password", data={**wrong, "current_password": PASSWORD})
+    text = waiting.get_data(as_text=True)
+    assert waiting.status_code == 429 and "Nhập sai mật khẩu nhiều lần; vui lòng thử lại sau" in text
+    assert 'id="current_password-error"' in text
+    clock["now"] += timedelta(seconds=auth_operations.MAX_WAIT_SECONDS + 1)
+    assert client.post("/password", data={**wrong, "current_password": PASSWORD}).status_code == 302
+    session.expire_all()
+    assert session.get(SignInThrottle, "officer_u1") is None
+
+
 def test_failed_sign_ins_slow_down_then_lock_and_are_audited(client, officer, session, monkeypatch):
     clock = {"now": utcnow()}
     monkeypatch.setattr(auth_operations, "utcnow", lambda: clock["now"])

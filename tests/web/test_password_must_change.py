@@ -90,7 +90,9 @@ def test_an_account_created_on_the_admin_page_changes_its_first_password(held, c
     token = _csrf(client.get("/admin/organisation").data)
     client.post("/admin/organisation/users", data={"csrf_token": token, "username": "newbie",
                                                    "full_name": "Nguyễn Văn An", "org_unit_code": "CITY"})
-    first = re.search(r"Mật khẩu đầu tiên: (\S+?)<", client.get("/admin/organisation").data.decode()).group(1)
+    notice = re.compile(r"Đã tạo người dùng newbie\. Người dùng phải đổi mật khẩu này khi đăng nhập lần đầu\. "
+                        r"Mật khẩu đầu tiên: (\S+?)<")
+    first = notice.search(client.get("/admin/organisation").data.decode()).group(1)
     newbie = client.application.test_client()
     assert _sign_in(newbie, "newbie", first).status_code == 302
     assert newbie.get("/inbox").headers["Location"] == "/password?next=/inbox"

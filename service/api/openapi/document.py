@@ -18,10 +18,10 @@ ERRORS = {
     400: "Malformed request: JSON that does not parse or is not an object, NaN, NUL characters, lone "
          "surrogates, nesting deeper than 64, a query parameter out of its range",
     401: "Missing, invalid or expired bearer token (or wrong credentials at sign-in)",
-    403: "Signed in but not allowed to do this (`forbidden`), or, on every call but the token's, "
-         "`password_change_required`: an administrator set the account's password (a new account or a reset), "
-         "and it must first be changed on the pages (Đổi mật khẩu, /password); the token response says so in "
-         "`password_must_change`",
+    403: "Signed in but not allowed to do this (`forbidden`), or, on every call but the token's and "
+         "`POST /api/v1/auth/password`, `password_change_required`: an administrator set the account's password "
+         "(a new account or a reset), and it must first be changed with `POST /api/v1/auth/password` (or on the "
+         "pages, Đổi mật khẩu); the token response says so in `password_must_change`",
     404: "Not found, or not visible to you",
     405: "The path, with these parameter values, names a resource that does not take this method (see Allow)",
     409: "Conflict: already done, held by someone else, a stale version, or a state that does not allow it",

@@ -58,6 +58,7 @@ IMPORT_REPORT = {"type": "object", "additionalProperties": True}
 
 OPERATIONS: dict[str, Op] = {
     "auth.issue_token": Op(auth.TokenResponse, body=auth.TokenRequest, errors=(401, 429), public=True),
+    "auth.change_password": Op(auth.TokenResponse, body=auth.PasswordChangeIn, errors=(429,)),
     "admin.create_org_unit": Op(admin.OrgUnitOut, 201, body=admin.OrgUnitIn, errors=(403, 409)),
     "admin.list_org_units": Op(ListOf(admin.OrgUnitOut)),
     "admin.create_role": Op(admin.RoleOut, 201, body=admin.RoleIn, errors=(403, 409)),

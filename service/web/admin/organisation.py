@@ -14,8 +14,9 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from ...errors import Conflict, NotFound, ValidationFailed
-from ...http import current_user, db
+from ...http import current_user, db, sign_in
 from ...http.locale import request_locale
+from ...http.principal import signed_in_externally
 from ...i18n import Message, msg, translate, translate_tree
 from ...models import ROLE_SCOPES, Dossier, OrgUnit, User
 from ...nomination import reference_import
@@ -219,8 +220,8 @@ def create_user():
     except (ValidationFailed, Conflict) as exc:
         session.rollback()
         return _page(_errors_of(exc, "username"), typed, 422)
-    notify(msg("Đã tạo người dùng {username}. Mật khẩu đầu tiên: {password}", username=typed["username"],
-               password=password))
+    notify(msg("Đã tạo người dùng {username}. Người dùng phải đổi mật khẩu này khi đăng nhập lần đầu. "
+               "Mật khẩu đầu tiên: {password}", username=typed["username"], password=password))
     return redirect(url_for("admin_organisation.index"))
 
 
@@ -290,9 +291,15 @@ def reset_password(username: str):
     session, user = db(), current_user()
     _require(user)
     password = secrets.token_urlsafe(12)
-    admin.update_user(session, actor=user, username=username, values={"password": password})
-    notify(translate(msg("Mật khẩu mới của {username}: {password}", username=username, password=password),
-                     request_locale()))
+    person = admin.update_user(session, actor=user, username=username, values={"password": password})
+    if person.password_must_change:  # another user's password: a temporary one (an administrator's own is not)
+        notify(msg("Đã đặt lại mật khẩu của {username}. Người dùng phải đổi mật khẩu này khi đăng nhập lần tới. "
+                   "Mật khẩu mới: {password}", username=username, password=password))
+    else:
+        # Their own: this session goes on with the new token generation, or the password shown once would be
+        # lost with it (the change ends every session of the user, as /password does).
+        sign_in(person, external=signed_in_externally())
+        notify(msg("Mật khẩu mới của {username}: {password}", username=username, password=password))
     return redirect(url_for("admin_organisation.index"))
 
 

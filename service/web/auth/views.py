@@ -8,7 +8,7 @@ from ...errors import AuthenticationFailed, TooManyRequests, ValidationFailed
 from ...http import current_user, db, optional_user, sign_in, sign_out
 from ...http.locale import request_locale
 from ...http.principal import signed_in_externally
-from ...i18n import SUPPORTED_LOCALES, msg, translate_tree
+from ...i18n import SUPPORTED_LOCALES, msg, translate, translate_tree
 from ...operations import auth as auth_ops
 from ..access import login_required, safe_next
 from ..messages import notify
@@ -76,14 +76,18 @@ def change_password():
     next_url = safe_next(request.values.get("next"))
     if request.method == "GET":
         return render_template("auth/password.html", errors={}, next_url=next_url)
-    user = current_user()
+    user, session_ = current_user(), db()
     try:
         changed = auth_ops.change_password(
-            db(), actor=user, current=request.form.get("current_password") or "",
+            session_, actor=user, current=request.form.get("current_password") or "",
             new=request.form.get("new_password") or "", confirm=request.form.get("confirm_password") or "")
     except ValidationFailed as exc:
+        session_.commit()  # a wrong current password counts towards the throttle although the page refuses
         errors = translate_tree(exc.details.get("fields", {}), request_locale())
         return render_template("auth/password.html", errors=errors, next_url=next_url), 422
+    except TooManyRequests as exc:
+        errors = {"current_password": [translate(exc.message, request_locale())]}
+        return render_template("auth/password.html", errors=errors, next_url=next_url), 429
     sign_in(changed, external=signed_in_externally())  # this session continues with the new token generation
     notify(msg("Đã đổi mật khẩu."), "success")
     return redirect(next_url or url_for("auth.home"))
