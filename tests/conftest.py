@@ -168,3 +168,21 @@ def deploy(session, create_user) -> Callable:
         return outcome.deployment
 
     return do
+
+
+# A password an administrator set, and the one its user then chooses (tests of temporary passwords).
+TEMPORARY_PASSWORD = "tạm-thời-123456"
+OWN_PASSWORD = "mật-khẩu-riêng-2026"
+
+
+@pytest.fixture
+def held(create_org_unit, create_user, session):
+    """`clerk`, whose password the system administrator has just reset to TEMPORARY_PASSWORD: held until
+    they choose their own."""
+    from service.operations import admin
+
+    create_org_unit("CITY", kind="city_peoples_committee", name="UBND thành phố")
+    sysadmin = create_user("sysadmin", "CITY", ["system_admin"])
+    create_user("clerk", "CITY", ["unit_officer"])
+    admin.update_user(session, actor=sysadmin, username="clerk", values={"password": TEMPORARY_PASSWORD})
+    session.commit()

@@ -7,29 +7,17 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import select
 
 from service.db import utcnow
 from service.models import AuditEvent, SignInThrottle, User
-from service.operations import admin
 from service.operations import auth as auth_ops
 
+from ..conftest import OWN_PASSWORD as OWN
 from ..conftest import PASSWORD
+from ..conftest import TEMPORARY_PASSWORD as TEMPORARY
 
-TEMPORARY = "tạm-thời-123456"
-OWN = "mật-khẩu-riêng-2026"
 CHANGE = "/api/v1/auth/password"
-
-
-@pytest.fixture
-def held(create_org_unit, create_user, session):
-    """`clerk`, whose password the system administrator has just reset to TEMPORARY."""
-    create_org_unit("CITY", kind="city_peoples_committee", name="UBND thành phố")
-    sysadmin = create_user("sysadmin", "CITY", ["system_admin"])
-    create_user("clerk", "CITY", ["unit_officer"])
-    admin.update_user(session, actor=sysadmin, username="clerk", values={"password": TEMPORARY})
-    session.commit()
 
 
 def _token(client, username: str, password: str) -> dict:

@@ -5,25 +5,13 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from service.operations import admin
 
+from ..conftest import OWN_PASSWORD as OWN
 from ..conftest import PASSWORD
+from ..conftest import TEMPORARY_PASSWORD as TEMPORARY
 
-TEMPORARY = "tạm-thời-123456"
-OWN = "mật-khẩu-riêng-2026"
 NOTICE = "Mật khẩu của bạn do quản trị viên đặt. Vui lòng đổi mật khẩu trước khi tiếp tục."
-
-
-@pytest.fixture
-def held(create_org_unit, create_user, session):
-    """`clerk`, whose password the system administrator has just reset to TEMPORARY."""
-    create_org_unit("CITY", kind="city_peoples_committee", name="UBND thành phố")
-    sysadmin = create_user("sysadmin", "CITY", ["system_admin"])
-    create_user("clerk", "CITY", ["unit_officer"])
-    admin.update_user(session, actor=sysadmin, username="clerk", values={"password": TEMPORARY})
-    session.commit()
 
 
 def _csrf(page: bytes) -> str:
