@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 
 from ..db import FastStatement, utcnow
 from ..errors import AuthenticationFailed, TooManyRequests, ValidationFailed
-from ..i18n import msg
+from ..i18n import Message, msg
 from ..models import Role, SignInThrottle, User, user_roles
 from . import audit
 
@@ -52,12 +53,8 @@ def sign_in(session: Session, *, username: str, password: str, now: datetime | N
     the request fails, or the throttle would forget every failure.
     """
     now = now or utcnow()
-    key = _throttle_key(username)
-    throttle = session.get(SignInThrottle, key)
-    wait = _wait_seconds(throttle, now)
-    if wait:
-        raise SignInThrottled(msg("Đăng nhập sai nhiều lần; vui lòng thử lại sau {seconds} giây.", seconds=wait),
-                              details={"retry_after_seconds": wait})
+    key, throttle = _open_throttle(session, username, now, lambda wait: msg(
+        "Đăng nhập sai nhiều lần; vui lòng thử lại sau {seconds} giây.", seconds=wait))
     try:
         user = authenticate(session, username=username, password=password)
     except AuthenticationFailed:
@@ -69,15 +66,15 @@ def sign_in(session: Session, *, username: str, password: str, now: datetime | N
     return user
 
 
-def _throttle_key(username: str) -> str:
-    return username.strip().lower()[:64]
-
-
-def _wait_seconds(throttle: SignInThrottle | None, now: datetime) -> int:
-    """Whole seconds before the username may try its password again; 0 when it may now."""
-    if throttle is None or throttle.not_before is None or now >= throttle.not_before:
-        return 0
-    return int((throttle.not_before - now).total_seconds()) + 1
+def _open_throttle(session: Session, username: str, now: datetime,
+                   refusal: Callable[[int], Message]) -> tuple[str, SignInThrottle | None]:
+    """The username's throttle key and row; SignInThrottled (with `refusal(seconds)`) while it must wait."""
+    key = username.strip().lower()[:64]
+    throttle = session.get(SignInThrottle, key)
+    if throttle is not None and throttle.not_before is not None and now < throttle.not_before:
+        wait = int((throttle.not_before - now).total_seconds()) + 1
+        raise SignInThrottled(refusal(wait), details={"retry_after_seconds": wait})
+    return key, throttle
 
 
 def _record_failure(session: Session, key: str, throttle: SignInThrottle | None, now: datetime) -> None:
@@ -217,12 +214,8 @@ def change_password(session: Session, *, actor: User, current: str, new: str, co
     ValidationFailed is raised, and the caller commits it although the request fails.
     """
     now = now or utcnow()
-    key = _throttle_key(actor.username)
-    throttle = session.get(SignInThrottle, key)
-    wait = _wait_seconds(throttle, now)
-    if wait:
-        raise SignInThrottled(msg("Nhập sai mật khẩu nhiều lần; vui lòng thử lại sau {seconds} giây.", seconds=wait),
-                              details={"retry_after_seconds": wait})
+    key, throttle = _open_throttle(session, actor.username, now, lambda wait: msg(
+        "Nhập sai mật khẩu nhiều lần; vui lòng thử lại sau {seconds} giây.", seconds=wait))
     errors: dict[str, list[str]] = {}
     current_ok = verify_password(actor.password_hash, current)
     if not current_ok:
