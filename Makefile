@@ -29,7 +29,7 @@ $(CATALOGUES): service/translations/en/LC_MESSAGES/messages.po $(STAMP)
 i18n: $(STAMP)
 	mkdir -p instance
 	$(BIN)/pybabel extract -F babel.cfg -k msg -k _ --no-location --omit-header -o instance/messages.pot .
-	$(BIN)/pybabel update -i instance/messages.pot -d service/translations -l en --no-fuzzy-matching --width=120
+	$(BIN)/pybabel update -i instance/messages.pot -d service/translations -l en --no-fuzzy-matching --ignore-obsolete --width=120
 
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts

@@ -61,6 +61,11 @@ def record(session: Session, *, action: str, actor: str | None, instance_id: int
     instance.audit_seq, instance.audit_hash = seq, digest
 
 
+def has_pending(session: Session) -> bool:
+    """Are instance events waiting to be inserted?"""
+    return bool(session.info.get(_PENDING))
+
+
 def take_pending(session: Session) -> list[dict[str, Any]]:
     """The instance event rows recorded since the last write; the caller inserts them."""
     return session.info.pop(_PENDING, None) or []

@@ -15,7 +15,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import bindparam, delete, false, insert, inspect, select, union_all, update
+from sqlalchemy import bindparam, delete, false, func, insert, inspect, select, union_all, update
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
@@ -55,9 +55,14 @@ _INSERT_OFFER = _insert_all(_offers, skip=("id",))
 
 # PostgreSQL takes data-modifying statements in a WITH clause: there a closed task and its offers,
 # and a new task with its one offer (the usual step), each take one round trip instead of two.
-_closed = _CLOSE_TASK.returning(_tasks.c.id).cte("closed")
-_CLOSE_TASK_WITH_OFFERS = FastStatement(
-    update(_offers).where(_offers.c.task_id.in_(select(_closed.c.id))).values(available=false()))
+# (Their parameters are named apart from the instance UPDATE's, which `_usual_step` sends with them.)
+_closed = (update(_tasks).where(_tasks.c.id == bindparam("close_id", type_=_tasks.c.id.type))
+           .values(state=bindparam("close_state", type_=_tasks.c.state.type),
+                   completed_at=bindparam("close_at", type_=_tasks.c.completed_at.type),
+                   completed_by_id=bindparam("close_by", type_=_tasks.c.completed_by_id.type))
+           .returning(_tasks.c.id).cte("closed"))
+_withdrawn = update(_offers).where(_offers.c.task_id.in_(select(_closed.c.id))).values(available=false())
+_CLOSE_TASK_WITH_OFFERS = FastStatement(_withdrawn)
 _CLOSE_TASK = FastStatement(_CLOSE_TASK)
 _OFFER_COLUMNS = ("role_key", "org_unit_id", "user_id", "available", "created_at", "shared", "process_key")
 # The new task, its offer and the notifications of everyone it reaches: one statement. The
@@ -93,24 +98,38 @@ def update_instance(session: Session, instance: ProcessInstance, values: dict[st
 
     The audit chain head the step's events moved is written with them, and the version goes up by one.
     """
-    expected = instance.lock_version
-    values = values | {"audit_seq": instance.audit_seq, "audit_hash": instance.audit_hash,
-                       "lock_version": expected + 1}
+    expected, values = _versioned(instance, values)
     events = audit.take_pending(session) if _dml_in_with(session) else []
     if events:
         # One round trip: the events are inserted from the UPDATE's RETURNING, so none is written
         # when the version check fails (then no row comes back).
-        statement = _update_with_events(tuple(sorted(values)), len(events))
-        parameters = {f"set_{key}": value for key, value in values.items()}
-        for index, row in enumerate(events):
-            parameters.update({f"event{index}_{key}": row[key] for key in _AUDIT_COLUMNS})
-        written = statement.execute(session.connection(), parameters | {"where_id": instance.id,
-                                                                       "where_version": expected})
+        written = _update_with_events(tuple(sorted(values)), len(events)).execute(
+            session.connection(), _update_parameters(instance, expected, values, events))
         stale = written != len(events)
     else:
         written = _update_instance(tuple(sorted(values))).execute(
             session.connection(), values | {"where_id": instance.id, "where_version": expected})
         stale = written != 1
+    _updated(session, instance, expected, values, stale)
+
+
+def _versioned(instance: ProcessInstance, values: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """The version the row must still have, and `values` with the chain head and the next version."""
+    expected = instance.lock_version
+    return expected, values | {"audit_seq": instance.audit_seq, "audit_hash": instance.audit_hash,
+                               "lock_version": expected + 1}
+
+
+def _update_parameters(instance: ProcessInstance, expected: int, values: dict[str, Any],
+                       events: list[dict[str, Any]]) -> dict[str, Any]:
+    parameters = {f"set_{key}": value for key, value in values.items()}
+    for index, row in enumerate(events):
+        parameters.update({f"event{index}_{key}": row[key] for key in _AUDIT_COLUMNS})
+    return parameters | {"where_id": instance.id, "where_version": expected}
+
+
+def _updated(session: Session, instance: ProcessInstance, expected: int, values: dict[str, Any], stale: bool) -> None:
+    """After the versioned UPDATE: StaleDataError if it found no row, else the object as written."""
     if stale:
         raise StaleDataError(f"process instance {instance.id} changed since version {expected} was read")
     for key, value in values.items():
@@ -125,6 +144,31 @@ def update_instance(session: Session, instance: ProcessInstance, values: dict[st
     audit.write_pending(session)  # after the version check, so a lost race stops before them
 
 
+def write_usual_step(session: Session, instance: ProcessInstance, values: dict[str, Any],
+                     closing: Sequence[tuple[str, str, int | None]], tasks: list[dict[str, Any]],
+                     offers: list[dict[str, Any]], at: datetime) -> bool:
+    """The usual step in one statement where the database takes it (PostgreSQL): what `update_instance`,
+    `close_tasks` and `insert_tasks` write, for at most one closed task and one new task with one
+    offer. False, having written nothing, for any other step or database: the caller writes it in parts.
+    """
+    if not (_dml_in_with(session) and len(closing) <= 1 and len(tasks) == 1 and len(offers) == 1
+            and audit.has_pending(session)):
+        return False
+    expected, values = _versioned(instance, values)
+    events = audit.take_pending(session)
+    [task], [offer] = tasks, offers
+    parameters = (_update_parameters(instance, expected, values, events)
+                  | {f"task_{key}": value for key, value in task.items()}
+                  | {f"offer_{key}": offer[key] for key in _OFFER_COLUMNS} | {"now": at})
+    if closing:
+        parameters |= _close_parameters(closing[0], at)
+    [[written]] = _usual_step(tuple(sorted(values)), len(events), bool(closing)).rows(session.connection(),
+                                                                                       parameters)
+    _updated(session, instance, expected, values, stale=written != len(events))
+    _closed_in_session(session, closing, at)
+    return True
+
+
 @cache
 def _update_instance(keys: tuple[str, ...]) -> FastStatement:
     """The versioned UPDATE of the instance's columns `keys` (each from the parameter of its name)."""
@@ -132,9 +176,9 @@ def _update_instance(keys: tuple[str, ...]) -> FastStatement:
         {key: bindparam(key, type_=_instances.c[key].type) for key in keys}))
 
 
-@cache
-def _update_with_events(keys: tuple[str, ...], events: int) -> FastStatement:
-    """WITH updated AS (the versioned UPDATE ... RETURNING id) INSERT the events SELECTed FROM updated."""
+def _events_after_update(keys: tuple[str, ...], events: int):
+    """INSERT the events SELECTed FROM (the versioned UPDATE of the instance's columns `keys` ... RETURNING
+    id): none when the version check fails, so the INSERT's row count is the version check."""
     updated = (update(_instances)
                .where(_instances.c.id == bindparam("where_id"), _instances.c.lock_version == bindparam("where_version"))
                .values({key: bindparam(f"set_{key}", type_=_instances.c[key].type) for key in keys})
@@ -143,9 +187,29 @@ def _update_with_events(keys: tuple[str, ...], events: int) -> FastStatement:
     # infer a parameter's type from the target column.
     rows = [select(*[bindparam(f"event{index}_{key}", type_=_audit.c[key].type) for key in _AUDIT_COLUMNS])
             .select_from(updated) for index in range(events)]
-    source = rows[0] if events == 1 else union_all(*rows)
-    # The INSERT's row count is the version check here.
-    return FastStatement(insert(_audit).from_select(list(_AUDIT_COLUMNS), source))
+    return insert(_audit).from_select(list(_AUDIT_COLUMNS), rows[0] if events == 1 else union_all(*rows))
+
+
+@cache
+def _update_with_events(keys: tuple[str, ...], events: int) -> FastStatement:
+    return FastStatement(_events_after_update(keys, events))
+
+
+@cache
+def _usual_step(keys: tuple[str, ...], events: int, closes: bool) -> FastStatement:
+    """WITH the versioned UPDATE and its events (`_events_after_update`), the closed task and its offers
+    withdrawn (if `closes`: `_CLOSE_TASK_WITH_OFFERS`), the new task, its offer and its notifications
+    (`_INSERT_TASK_WITH_OFFER_AND_NOTIFICATIONS`): SELECT the number of events written.
+
+    One round trip instead of three. PostgreSQL runs every data-modifying WITH clause to completion
+    whether or not the SELECT reads it; the count is the version check (none when another writer got
+    there first, and the caller then raises, which rolls the whole transaction back). The clauses
+    touch different rows and none reads what another writes (each sees the tables as they were
+    before the statement), so together they write what the three statements write one by one."""
+    written = _events_after_update(keys, events).returning(_audit.c.id).cte("written")
+    ctes = [_withdrawn.cte("withdrawn")] if closes else []
+    ctes.append(notifications.offered_from(_inserted, _offered).cte("notified"))
+    return FastStatement(select(func.count()).select_from(written).add_cte(*ctes))
 
 
 def close_tasks(session: Session, closing: Sequence[tuple[str, str, int | None]], at: datetime) -> None:
@@ -156,10 +220,20 @@ def close_tasks(session: Session, closing: Sequence[tuple[str, str, int | None]]
     rows = [{"where_id": task_id, "state": state, "completed_at": at, "completed_by_id": by}
             for task_id, state, by in closing]
     if len(rows) == 1 and _dml_in_with(session):
-        _CLOSE_TASK_WITH_OFFERS.execute(connection, rows[0])
+        _CLOSE_TASK_WITH_OFFERS.execute(connection, _close_parameters(closing[0], at))
     else:
         _CLOSE_TASK.execute(connection, rows)
         _WITHDRAW_OFFERS.execute(connection, [{"where_id": task_id} for task_id, _, _ in closing])
+    _closed_in_session(session, closing, at)
+
+
+def _close_parameters(closing: tuple[str, str, int | None], at: datetime) -> dict[str, Any]:
+    task_id, state, by = closing
+    return {"close_id": task_id, "close_state": state, "close_at": at, "close_by": by}
+
+
+def _closed_in_session(session: Session, closing: Sequence[tuple[str, str, int | None]], at: datetime) -> None:
+    """Closed tasks' objects in the session, as written."""
     for task_id, state, by in closing:
         loaded = session.identity_map.get(identity_key(HumanTask, task_id))
         if loaded is not None:

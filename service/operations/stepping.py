@@ -111,9 +111,10 @@ def _write_step(session: Session, instance: ProcessInstance, result: runtime.Ste
     values = {"state": result.state, "data": result.data, "status": status, "error": error, "updated_at": now}
     if status == "completed" and instance.completed_at is None:
         values["completed_at"] = now
-    step_writes.update_instance(session, instance, values)
-    step_writes.close_tasks(session, closing, now)
-    step_writes.insert_tasks(session, new_tasks, new_offers, now)  # with their notifications
+    if not step_writes.write_usual_step(session, instance, values, closing, new_tasks, new_offers, now):
+        step_writes.update_instance(session, instance, values)
+        step_writes.close_tasks(session, closing, now)
+        step_writes.insert_tasks(session, new_tasks, new_offers, now)  # with their notifications
     if result.waits_changed or status == "error":
         step_writes.replace_waits(
             session, instance.id,

@@ -152,39 +152,52 @@ def unclaim(session: Session, *, actor: User, task_id: str) -> HumanTask:
 
 
 # Built once: completing a task is the hottest request, and building a statement costs more than
-# sending it; both reads go to the driver (FastStatement) and their rows become the session's objects
-# (attach_loaded), as an ORM query would make them. Task row first, then the instance row: the order
-# every writer takes them in. The task comes with its offers (who it reaches), one row per offer.
+# sending it. One read brings the task with its offers (who it reaches; one row per offer) and its
+# instance with the version's lane_roles_token (the step's new tasks then find the lane -> role
+# mapping in the process's cache, lane_roles.role_lookup, instead of reading it), the unit's code and
+# the starter's name the response shows: one statement and one round trip instead of two. It goes to
+# the driver (FastStatement) and its rows become the session's objects (attach_loaded), as an ORM
+# query would make them. Where rows are locked, the task's row and the instance's row are, in that
+# order (the order of the FROM list, which PostgreSQL follows): the order every writer takes them in.
 _tasks, _offers, _units = HumanTask.__table__, TaskOffer.__table__, OrgUnit.__table__
 _instances, _versions, _users = ProcessInstance.__table__, ProcessVersion.__table__, User.__table__
+_instance_unit, _starter = _units.alias("instance_unit"), _users.alias("starter")
 _TASK_KEYS = tuple(column.key for column in _tasks.columns)
-_task_read = (select(*_tasks.columns, _offers.c.role_key, _offers.c.org_unit_id, _offers.c.user_id, _units.c.parent_id)
-              .select_from(_tasks.outerjoin(_offers, _offers.c.task_id == _tasks.c.id)
-                           .outerjoin(_units, _units.c.id == _offers.c.org_unit_id))
-              .where(_tasks.c.id == bindparam("task_id")))
-_TASK = FastStatement(_task_read)
-_TASK_LOCKED = FastStatement(_task_read.with_for_update(of=_tasks))
-# With the version's lane_roles_token (the step's new tasks then find the lane -> role mapping in the
-# process's cache, lane_roles.role_lookup, instead of reading it), and the unit's code and the
-# starter's name the response shows. Only the instance's row is locked.
+_OFFER_WIDTH = 4  # role_key, org_unit_id, user_id, the offered unit's parent_id
 _INSTANCE_KEYS = tuple(column.key for column in _instances.columns)
-_instance_read = (select(*_instances.columns, _versions.c.lane_roles_token, _units.c.code, _users.c.username)
-                  .select_from(_instances.join(_versions, _versions.c.id == _instances.c.process_version_id)
-                               .outerjoin(_units, _units.c.id == _instances.c.org_unit_id)
-                               .outerjoin(_users, _users.c.id == _instances.c.started_by_id))
-                  .where(_instances.c.id == bindparam("instance_id")))
-_INSTANCE = FastStatement(_instance_read)
-_INSTANCE_LOCKED = FastStatement(_instance_read.with_for_update(of=_instances))
+_step_read = (select(*_tasks.columns, _offers.c.role_key, _offers.c.org_unit_id, _offers.c.user_id, _units.c.parent_id,
+                     *_instances.columns, _versions.c.lane_roles_token, _instance_unit.c.code, _starter.c.username)
+              .select_from(_tasks.join(_instances, _instances.c.id == _tasks.c.instance_id)
+                           .join(_versions, _versions.c.id == _instances.c.process_version_id)
+                           .outerjoin(_offers, _offers.c.task_id == _tasks.c.id)
+                           .outerjoin(_units, _units.c.id == _offers.c.org_unit_id)
+                           .outerjoin(_instance_unit, _instance_unit.c.id == _instances.c.org_unit_id)
+                           .outerjoin(_starter, _starter.c.id == _instances.c.started_by_id))
+              .where(_tasks.c.id == bindparam("task_id")))
+_STEP = FastStatement(_step_read)
+_STEP_LOCKED = FastStatement(_step_read.with_for_update(of=(_tasks, _instances)))
 
 
-def _instance_to_step(session: Session, instance_id: int) -> tuple[ProcessInstance, str | None]:
-    """The instance (row-locked where the database locks rows) with its unit's code and its starter's
-    name loaded, and its version's lane-roles token."""
-    [row] = (_INSTANCE_LOCKED if _lock(session) else _INSTANCE).rows(session.connection(),
-                                                                     {"instance_id": instance_id})
-    width = len(_INSTANCE_KEYS)
-    instance = attach_loaded(session, ProcessInstance, dict(zip(_INSTANCE_KEYS, row[:width], strict=True)))
-    token, unit_code, starter_name = row[width:]
+def _step_to_take(session: Session, actor: User, task_id: str) -> tuple[HumanTask, ProcessInstance, str | None]:
+    """The open task the actor may act on and its instance, both row-locked where the database locks
+    rows, and the version's lane-roles token; otherwise the right refusal."""
+    session.flush()  # as a query's autoflush would: rows changed earlier in this request count
+    rows = (_STEP_LOCKED if _lock(session) else _STEP).rows(session.connection(), {"task_id": task_id})
+    if not rows:
+        raise NotFound(TASK_NOT_FOUND)
+    task_end = len(_TASK_KEYS)
+    instance_start = task_end + _OFFER_WIDTH
+    instance_end = instance_start + len(_INSTANCE_KEYS)
+    first = rows[0]
+    task = attach_loaded(session, HumanTask, dict(zip(_TASK_KEYS, first[:task_end], strict=True)))
+    offers = [row[task_end:instance_start] for row in rows]
+    if not can_act_on_task(session, actor, task, offers=offers):
+        if not can_see_task(session, actor, task, offers=offers):
+            raise NotFound(TASK_NOT_FOUND)
+        _require_actionable(session, actor, task)
+    instance = attach_loaded(session, ProcessInstance,
+                             dict(zip(_INSTANCE_KEYS, first[instance_start:instance_end], strict=True)))
+    token, unit_code, starter_name = first[instance_end:]
     # As `joinedload(...).load_only(code / username)` would: the related objects with those columns,
     # the rest loaded on first use.
     unit = attach_loaded(session, OrgUnit, {"id": instance.org_unit_id, "code": unit_code})
@@ -193,24 +206,7 @@ def _instance_to_step(session: Session, instance_id: int) -> tuple[ProcessInstan
     if instance.started_by_id is not None:
         starter = attach_loaded(session, User, {"id": instance.started_by_id, "username": starter_name})
     set_committed_value(instance, "started_by", starter)
-    return instance, token
-
-
-def _task_to_act_on(session: Session, actor: User, task_id: str) -> HumanTask:
-    """The open task the actor may act on, row-locked; otherwise the right refusal."""
-    session.flush()  # as a query's autoflush would: rows changed earlier in this request count
-    rows = (_TASK_LOCKED if _lock(session) else _TASK).rows(session.connection(), {"task_id": task_id})
-    if not rows:
-        raise NotFound(TASK_NOT_FOUND)
-    width = len(_TASK_KEYS)
-    task = attach_loaded(session, HumanTask, dict(zip(_TASK_KEYS, rows[0][:width], strict=True)))
-    offers = [row[width:] for row in rows]
-    if can_act_on_task(session, actor, task, offers=offers):
-        return task
-    if not can_see_task(session, actor, task, offers=offers):
-        raise NotFound(TASK_NOT_FOUND)
-    _require_actionable(session, actor, task)
-    return task
+    return task, instance, token
 
 
 def _form(version: LoadedVersion, meta: dict, task: HumanTask) -> FormDefinition:
@@ -241,8 +237,7 @@ def _element_form(version: LoadedVersion, meta: dict, element_id: str) -> FormDe
 def complete(session: Session, *, actor: User, task_id: str, data: dict,
              expected_version: int | None = None, locale: str = "vi") -> stepping.StepOutcome:
     """Validate the data against the task's form, complete the task and advance the instance."""
-    task = _task_to_act_on(session, actor, task_id)
-    instance, lane_roles_token = _instance_to_step(session, task.instance_id)
+    task, instance, lane_roles_token = _step_to_take(session, actor, task_id)
     lane_roles.note_token(session, instance.process_version_id, lane_roles_token)
     version = load_version(session, instance.process_version_id)
     meta = version.task_meta(task.process_key, task.element_id)

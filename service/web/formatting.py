@@ -54,6 +54,14 @@ class SecureWhenHttpsSessions(SecureCookieSessionInterface):
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config.get("SESSION_COOKIE_SECURE")) or request.is_secure
 
+    def open_session(self, app: Flask, request):
+        # The API authenticates by bearer token alone (service/http/install.py): its requests neither read
+        # nor write the page session, so their cookies are not parsed and verified for it, and a write
+        # by mistake fails loudly (NullSession) instead of setting a cookie on an API response.
+        if request.path.startswith("/api/"):
+            return self.make_null_session(app)
+        return super().open_session(app, request)
+
     def get_signing_serializer(self, app: Flask):
         # Flask builds a new serializer on every request, cookie or not; it only depends on the keys.
         keys = (app.secret_key, tuple(app.config.get("SECRET_KEY_FALLBACKS") or ()))

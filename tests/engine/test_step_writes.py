@@ -7,7 +7,7 @@ from sqlalchemy import event, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
 from service.db import utcnow
-from service.models import AuditEvent, HumanTask, ProcessInstance, TaskOffer, User
+from service.models import AuditEvent, HumanTask, Notification, ProcessInstance, TaskOffer, User
 from service.operations import audit, instances, lane_roles, step_writes, tasks
 
 
@@ -129,6 +129,43 @@ def test_a_lost_race_writes_neither_the_step_nor_its_events(session, people, eve
     session.rollback()
 
 
+def test_the_usual_step_in_one_statement_stops_at_a_lost_race(session, people):
+    """PostgreSQL writes the usual step (the instance and its events, the closed task, the new task with
+    its offer and notifications) in one statement: when the version check fails it raises, and the
+    rolled-back transaction keeps none of it. Elsewhere it declines without writing or taking anything."""
+    instance = instances.start_instance(session, actor=people["officer"], process_key="three_lanes")
+    session.commit()
+    first = _open_task(session, instance.id)
+    with session.get_bind().connect() as other:  # another writer moved the instance meanwhile
+        other.execute(update(ProcessInstance).where(ProcessInstance.id == instance.id)
+                      .values(lock_version=instance.lock_version + 1))
+        other.commit()
+    audit.record(session, action="note.lost", actor="officer", instance_id=instance.id)
+    now = utcnow()
+    new_task = {"id": "lost-race-task", "instance_id": instance.id, "process_key": "three_lanes",
+                "element_id": "t2", "name": "t2", "lane": None, "role_key": "unit_head",
+                "org_unit_id": first.org_unit_id, "assignee_id": None, "claimed": False, "state": "open",
+                "created_at": now, "due_at": None, "completed_at": None, "completed_by_id": None}
+    offer = {"task_id": "lost-race-task", "role_key": "unit_head", "org_unit_id": first.org_unit_id,
+             "user_id": None, "available": True, "created_at": now, "shared": False, "process_key": "three_lanes"}
+    arguments = (session, instance, {"status": "completed", "updated_at": now},
+                 [(first.id, "completed", people["officer"].id)], [new_task], [offer], now)
+    if session.get_bind().dialect.name != "postgresql":
+        assert step_writes.write_usual_step(*arguments) is False
+        assert audit.has_pending(session)  # left for the statements written in parts
+        session.rollback()
+        return
+    with pytest.raises(StaleDataError):
+        step_writes.write_usual_step(*arguments)
+    session.rollback()
+    assert session.get(HumanTask, "lost-race-task") is None
+    assert _open_task(session, instance.id).id == first.id
+    assert session.scalar(select(TaskOffer.available).where(TaskOffer.task_id == first.id)) is True
+    assert session.scalars(select(Notification).where(Notification.task_id == "lost-race-task")).all() == []
+    assert session.scalars(select(AuditEvent).where(AuditEvent.action == "note.lost")).all() == []
+    assert session.get(ProcessInstance, instance.id).status == "running"
+
+
 def test_a_step_s_events_are_written_with_its_update(session, people):
     instance = instances.start_instance(session, actor=people["officer"], process_key="three_lanes")
     session.commit()
@@ -189,12 +226,13 @@ def test_statements_per_start_and_completion_are_pinned(client, login, session, 
     """Issue 15: each statement costs CPU on both sides; one more on the hot path must be a decision.
 
     SQLite: BEGIN IMMEDIATE, the user, (start: the version, the unit, the instance INSERT | completion:
-    the task, the instance), the versioned UPDATE, the audit rows, (completion: the task closed, its
-    offers withdrawn), the new task, its offer, its notifications. PostgreSQL folds the audit rows into
-    the UPDATE, the closed task with its offers and the new task with its offer and notifications.
+    the task with its instance, one read), the versioned UPDATE, the audit rows, (completion: the task
+    closed, its offers withdrawn), the new task, its offer, its notifications. PostgreSQL writes the
+    usual step in one statement (step_writes.write_usual_step): the UPDATE with its audit rows, the
+    closed task with its offers, the new task with its offer and notifications.
     """
     sent = _count_requests(client, login("officer"), statements)
-    expected = {"sqlite": {"start": 10, "complete": 11}, "postgresql": {"start": 6, "complete": 6}}
+    expected = {"sqlite": {"start": 10, "complete": 10}, "postgresql": {"start": 5, "complete": 3}}
     dialect = session.get_bind().dialect.name
     assert {name: len(found) for name, found in sent.items()} == expected[dialect], sent
     assert not any("lane_role_mappings" in statement for found in sent.values() for statement in found)
