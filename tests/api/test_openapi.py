@@ -79,3 +79,20 @@ def test_the_swagger_page_is_served_with_local_assets(client):
         response = client.get(f"/api/v1/docs/assets/{asset}")
         response.close()  # a file response holds the file open until closed
         assert response.status_code == 200, asset
+
+
+def test_403_is_listed_wherever_a_temporary_password_holds_the_caller(client):
+    """Every authenticated operation may answer 403 `password_change_required`, except those an account on
+    its temporary password may still call: exactly the paths the request plumbing leaves open."""
+    from service.http.install import OPEN_WHILE_PASSWORD_HELD
+
+    spec = client.get("/api/v1/openapi.json").get_json()
+    open_paths = set()
+    for path, methods in spec["paths"].items():
+        for operation in methods.values():
+            if not isinstance(operation, dict) or OPERATIONS[operation["operationId"]].public:
+                continue
+            if "403" not in operation["responses"]:
+                open_paths.add(path)
+    assert open_paths == set(OPEN_WHILE_PASSWORD_HELD)
+    assert spec["paths"]["/api/v1/auth/password"]["post"]["responses"].keys() >= {"200", "401", "422", "429"}

@@ -67,7 +67,9 @@ def _request_body(op: Op) -> dict | None:
 def _error_statuses(op: Op, has_path_parameters: bool) -> set[int]:
     statuses = {400, *op.errors}
     if not op.public:
-        statuses |= {401, 403}  # 403 `password_change_required` for an account still on its temporary password
+        statuses.add(401)
+        if not op.open_while_password_held:
+            statuses.add(403)  # `password_change_required` for an account still on its temporary password
     if has_path_parameters:
         statuses |= {404, 405}
     if op.body is not None or op.upload is not None:
