@@ -286,7 +286,8 @@ def _keep_prepared_statements(engine: Engine) -> None:
 
     PostgreSQL keeps named statements across a rollback and re-plans one by itself when a table it
     uses changes; the service changes no schema outside migrations. So a rollback keeps them here; a
-    DROP, ALTER, DISCARD ALL or DEALLOCATE ALL run through a cursor still clears them, as psycopg does.
+    DROP, ALTER, DISCARD ALL, DEALLOCATE ALL or ROLLBACK TO SAVEPOINT run through a cursor (SQLAlchemy
+    sends the last one so) still clears them, as psycopg does.
     psycopg is pinned (setup.cfg), and tests/engine/test_prepared_statements.py checks both behaviours
     against the installed version."""
     from psycopg._preparing import PrepareManager
