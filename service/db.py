@@ -6,6 +6,7 @@ import re
 import time
 from datetime import UTC, datetime
 
+from psycopg._preparing import PrepareManager  # private: psycopg is pinned (setup.cfg)
 from sqlalchemy import DateTime, MetaData, create_engine, event, exc, inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, make_transient_to_detached, sessionmaker
@@ -274,6 +275,27 @@ def _ping_idle_connections(engine: Engine) -> None:
             raise exc.DisconnectionError(str(error)) from error
 
 
+class _KeptAcrossRollbacks(PrepareManager):
+    """psycopg's bookkeeping of one connection's prepared statements, kept when a transaction rolls
+    back (see `_keep_prepared_statements`)."""
+
+    def __init__(self, replaced: PrepareManager) -> None:
+        super().__init__()
+        self.prepare_threshold = replaced.prepare_threshold
+        self.prepared_max = replaced.prepared_max
+        self._discarding = False
+
+    def _should_discard(self, prep, results) -> bool:
+        self._discarding = True  # a statement's own result (DROP, ALTER, DISCARD ALL...) may clear
+        try:
+            return super()._should_discard(prep, results)
+        finally:
+            self._discarding = False
+
+    def clear(self) -> bool:
+        return super().clear() if self._discarding else False
+
+
 def _keep_prepared_statements(engine: Engine) -> None:
     """psycopg prepares a statement on the server once a connection has run it five times, and then
     sends only its name and parameters: PostgreSQL neither parses nor plans it again. But psycopg
@@ -290,28 +312,10 @@ def _keep_prepared_statements(engine: Engine) -> None:
     sends the last one so) still clears them, as psycopg does.
     psycopg is pinned (setup.cfg), and tests/engine/test_prepared_statements.py checks both behaviours
     against the installed version."""
-    from psycopg._preparing import PrepareManager
-
-    class KeptAcrossRollbacks(PrepareManager):
-        def __init__(self, replaced: PrepareManager) -> None:
-            super().__init__()
-            self.prepare_threshold = replaced.prepare_threshold
-            self.prepared_max = replaced.prepared_max
-            self._discarding = False
-
-        def _should_discard(self, prep, results) -> bool:
-            self._discarding = True  # a statement's own result (DROP, ALTER, DISCARD ALL...) may clear
-            try:
-                return super()._should_discard(prep, results)
-            finally:
-                self._discarding = False
-
-        def clear(self) -> bool:
-            return super().clear() if self._discarding else False
 
     @event.listens_for(engine, "connect")
     def _connected(dbapi_connection, _record) -> None:
-        dbapi_connection._prepared = KeptAcrossRollbacks(dbapi_connection._prepared)
+        dbapi_connection._prepared = _KeptAcrossRollbacks(dbapi_connection._prepared)
 
 
 def begin_write(session: Session) -> None:

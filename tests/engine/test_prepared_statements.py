@@ -6,7 +6,7 @@ connection parse and plan every statement again. What psycopg clears on a statem
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import exc, text
 
 from service.db import make_engine
 
@@ -49,7 +49,7 @@ def test_a_rollback_keeps_the_connections_prepared_statements(pg_engine):
         assert _probe_plans(connection) == before + 1  # and still used: one more run of the same statement
 
         # A failed transaction, as a lost race ends: the same.
-        with pytest.raises(Exception, match="division by zero"):
+        with pytest.raises(exc.DataError, match="division by zero"):
             connection.exec_driver_sql("SELECT 1 / %(zero)s::int", {"zero": 0})
         connection.rollback()
         _run_probe(connection, 1)
