@@ -12,6 +12,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, make_transient_to_detached, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from . import jsontext
+
 # Named constraints make Alembic migrations deterministic across SQLite and PostgreSQL.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -217,7 +219,8 @@ def make_engine(url: str, *, pool_size: int | None = None) -> Engine:
     threads use at once (the pool's default of 5 is fewer than a server worker's request threads plus
     its background threads: the rest would be opened and closed per checkout, a new PostgreSQL backend
     each time)."""
-    kwargs: dict = {"future": True}
+    # Every step writes the state and data columns as JSON: orjson, falling back to json (service/jsontext.py).
+    kwargs: dict = {"future": True, "json_serializer": jsontext.dumps, "json_deserializer": jsontext.loads}
     if pool_size is not None:
         kwargs["pool_size"] = pool_size
     if url.startswith("sqlite"):

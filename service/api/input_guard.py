@@ -19,6 +19,7 @@ from sqlalchemy.exc import DataError
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
 
+from .. import jsontext
 from ..http.errors import error_response
 from ..i18n import msg
 from .bounds import MAX_ID
@@ -27,6 +28,7 @@ MAX_JSON_DEPTH = 64  # far deeper than any form; the engine, the dumps and the d
 MAX_URL = 8000
 MAX_HEADERS = 16 * 1024
 BODY_TYPES = ("application/json", "multipart/form-data")
+_COMPACT = {"separators": (",", ":")}  # what DefaultJSONProvider.response asks for out of debug mode
 
 
 class IdConverter(IntegerConverter):
@@ -69,11 +71,18 @@ def _check_text(text: str) -> None:
 
 
 class StrictJSONProvider(DefaultJSONProvider):
-    """Request bodies: standard JSON only (no NaN/Infinity), bounded depth, storable strings."""
+    """Request bodies: standard JSON only (no NaN/Infinity), bounded depth, storable strings. Responses:
+    written by orjson (service/jsontext.py) when compact, as every response is out of debug mode."""
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        if (not kwargs or kwargs == _COMPACT) and not self.ensure_ascii:
+            return jsontext.dumps(obj, default=self.default, sort_keys=self.sort_keys)
+        return super().dumps(obj, **kwargs)
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         try:
-            value = json.loads(s, parse_constant=_refuse_constant, **kwargs)
+            value = (jsontext.loads(s, parse_constant=_refuse_constant) if not kwargs
+                     else json.loads(s, parse_constant=_refuse_constant, **kwargs))
         except RecursionError:
             raise ValueError("nested too deep") from None
         if _may_need_checking(s):
