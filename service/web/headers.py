@@ -26,7 +26,13 @@ CONTENT_SECURITY_POLICY = "; ".join((
 def install(app: Flask) -> None:
     @app.after_request
     def _security_headers(response: Response) -> Response:
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("Referrer-Policy", "same-origin")
+        headers = response.headers
+        headers["X-Content-Type-Options"] = "nosniff"
+        # Not headers.setdefault: werkzeug finds a header missing by raising and catching an HTTP
+        # exception, on every response (it is the usual case here).
+        present = {name.lower() for name, _value in headers.items()}
+        if "content-security-policy" not in present:
+            headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        if "referrer-policy" not in present:
+            headers["Referrer-Policy"] = "same-origin"
         return response
