@@ -148,8 +148,12 @@ def _text_condition(text: str) -> ColumnElement[bool]:
     spellings = {_ascii_lower(spelling): spelling for spelling in (text, text.lower(), text.capitalize())}.values()
     plain = [HumanTask.name, OrgUnit.name, cast(ProcessInstance.id, String)]
     data = cast(ProcessInstance.data, Text)
+    # Rows written before service/jsontext.py hold non-ASCII letters as \u escapes; rows written since, as
+    # UTF-8: a word with diacritics is looked for in both forms.
+    stored = {form for spelling in spellings
+              for form in (json.dumps(spelling)[1:-1], json.dumps(spelling, ensure_ascii=False)[1:-1])}
     return or_(*(column.icontains(spelling, autoescape=True) for column in plain for spelling in spellings),
-               *(data.icontains(json.dumps(spelling)[1:-1], autoescape=True) for spelling in spellings))
+               *(data.icontains(form, autoescape=True) for form in sorted(stored)))
 
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import text, update
 
 from service.calendar import WorkingCalendar
 from service.models import HumanTask
@@ -108,3 +109,21 @@ def test_filter_choices(session, people, start_case):
     assert ("demo_approval", "Đề nghị khen thưởng (minh họa)") in choices.processes
     assert ("draft", "Lập hồ sơ đề nghị") in choices.steps
     assert [code for code, _ in choices.units] == ["DEPT"]
+
+
+def test_text_finds_data_stored_with_escapes_and_as_utf8(session, people, start_case):
+    """Instances written before JSON columns went through orjson hold "Đ" as \\u0110, those written since
+    as UTF-8: a search with diacritics finds both."""
+    old = start_case({"nominee_name": "Trần Thị Đào"})[1]
+    new = start_case({"nominee_name": "Trần Thị Đào"})[1]
+    escaped = json.dumps({"nominee_name": "Trần Thị Đào"})  # as json.dumps wrote it
+    assert "\\u0110" in escaped
+    session.execute(text("UPDATE process_instances SET data = :data WHERE id = :id"),
+                    {"data": escaped, "id": old.instance_id})
+    stored = session.execute(text("SELECT data FROM process_instances WHERE id = :id"),
+                             {"id": new.instance_id}).scalar_one()
+    assert "Đào" in (stored if isinstance(stored, str) else json.dumps(stored, ensure_ascii=False))
+    session.commit()
+    found = {r.task_id for r in inbox.inbox_page(session, actor=people["officer"], tab="group", today=TODAY,
+                                                 calendar=CAL, filters=InboxFilters(text="Thị Đào")).rows}
+    assert found == {old.id, new.id}
