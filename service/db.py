@@ -92,24 +92,16 @@ class FastStatement:
         if dialect.driver == "psycopg" and not positional:
             sql, names, plan = _numbered(sql, compiled, plan)
             positional = raw = True
-        prepared = (sql, names, positional, plan, results, raw)
+        prepared = (sql, _parameters_converter(plan, positional), _row_converter(results), raw)
         self._prepared[dialect.name] = prepared
         return prepared
 
     def _run(self, connection, parameters):
         dialect = connection.dialect
-        sql, names, positional, plan, results, raw = self._prepared.get(dialect.name) or self._prepare(dialect)
+        sql, convert, convert_row, raw = self._prepared.get(dialect.name) or self._prepare(dialect)
         if isinstance(parameters, list) and len(parameters) == 1:
             parameters = parameters[0]
         many = isinstance(parameters, list)
-
-        def convert(values: dict):
-            converted = []
-            for name, process, has_value, value_of_its_own in plan:
-                value = values.get(name, value_of_its_own) if has_value else values[name]
-                converted.append(process(value) if process is not None and value is not None else value)
-            return tuple(converted) if positional else dict(zip(names, converted, strict=True))
-
         arguments = [convert(values) for values in parameters] if many else convert(parameters)
         cursor = _raw_cursor(connection) if raw else connection.connection.cursor()
         dispatch = connection.dispatch
@@ -125,7 +117,7 @@ class FastStatement:
             raise exc.DBAPIError.instance(sql, arguments, error, dialect.loaded_dbapi.Error) from error
         if dispatch.after_cursor_execute:
             dispatch.after_cursor_execute(connection, cursor, sql, arguments, None, many)
-        return cursor, results
+        return cursor, convert_row
 
     def execute(self, connection, parameters: dict | list[dict]) -> int:
         """Run the statement (a list of parameter sets: once each); the number of rows it touched."""
@@ -137,15 +129,49 @@ class FastStatement:
 
     def rows(self, connection, parameters: dict, *, typed: bool = True) -> list[tuple]:
         """The rows of a SELECT, converted as SQLAlchemy would (`typed=False`: as the driver gives them)."""
-        cursor, results = self._run(connection, parameters)
+        cursor, convert_row = self._run(connection, parameters)
         try:
             rows = cursor.fetchall()
         finally:
             cursor.close()
-        if not typed or results is None or not any(results):
+        if not typed or convert_row is None:
             return [tuple(row) for row in rows]
-        return [tuple(value if process is None or value is None else process(value)
-                      for process, value in zip(results, row, strict=True)) for row in rows]
+        return [convert_row(row) for row in rows]
+
+
+def _parameters_converter(plan: tuple, positional: bool):
+    """One function turning a call's values into the driver's parameters, written out for this statement.
+
+    A loop over the plan costs a Python iteration per parameter on every execute, and a step's write
+    statement has dozens; the generated function is straight-line code. Each parameter: the caller's
+    value (or the statement's own literal), through its type's processor unless None."""
+    namespace: dict = {}
+    items = []
+    for index, (name, process, has_value, value_of_its_own) in enumerate(plan):
+        read = f"values.get({name!r}, _v{index})" if has_value else f"values[{name!r}]"
+        namespace[f"_v{index}"] = value_of_its_own
+        if process is None:
+            items.append((name, read))
+        else:
+            namespace[f"_p{index}"] = process
+            items.append((name, f"(_x if (_x := {read}) is None else _p{index}(_x))"))
+    if positional:
+        body = "(" + "".join(f"{item}, " for _, item in items) + ")"
+    else:
+        body = "{" + ", ".join(f"{name!r}: {item}" for name, item in items) + "}"
+    exec(f"def convert(values):\n    return {body}\n", namespace)  # noqa: S102 - source built above from the plan
+    return namespace["convert"]
+
+
+def _row_converter(results: tuple | None):
+    """The function converting a fetched row as SQLAlchemy would (None: no column needs converting)."""
+    if results is None or not any(results):
+        return None
+    namespace = {f"_p{index}": process for index, process in enumerate(results) if process is not None}
+    items = [f"row[{index}]" if process is None else f"(_x if (_x := row[{index}]) is None else _p{index}(_x))"
+             for index, process in enumerate(results)]
+    exec(f"def convert_row(row):\n    return ({''.join(item + ', ' for item in items)})\n", namespace)  # noqa: S102
+    return namespace["convert_row"]
 
 
 _PYFORMAT = re.compile(r"%\(([^)]+)\)s|%%")
