@@ -53,11 +53,32 @@ def _plan(name: str, field: fields.Field) -> tuple[str, Callable[[Any], Any], Ca
     raise TypeError(f"compiled_dump does not know field {name!r} ({type(field).__name__}); use the schema")
 
 
+# How each conversion is written out in a generated dump function (`value`: the attribute's value).
+_INLINE = {
+    _text: "(None if (_v := {value}) is None else str(_v))",
+    _integer: "(None if (_v := {value}) is None else int(_v))",
+    _iso: "(None if (_v := {value}) is None else _v.isoformat())",
+    _mapping: "(None if (_v := {value}) is None else dict(_v))",
+    _same: "{value}",
+}
+
+
 def compiled_dump(schema: Schema) -> Callable[[Any], dict]:
-    """A function dumping one object exactly as `schema.dump` would."""
-    plan = [_plan(name, field) for name, field in schema.dump_fields.items()]
+    """A function dumping one object exactly as `schema.dump` would.
 
-    def dump(obj: Any) -> dict:
-        return {key: convert(get(obj)) for key, get, convert in plan}
-
-    return dump
+    Written out as one dict display for the schema's fields (attribute reads and conversions inline): a
+    loop calling a getter and a converter per field cost twice as much on an inbox page of 50 tasks."""
+    namespace: dict[str, Any] = {}
+    items = []
+    for index, (name, field) in enumerate(schema.dump_fields.items()):
+        key, get, convert = _plan(name, field)
+        path = None if isinstance(field, fields.Function) else (field.attribute or name)
+        if path is not None and all(part.isidentifier() for part in path.split(".")):
+            value = f"obj.{path}"
+        else:
+            namespace[f"_get{index}"] = get
+            value = f"_get{index}(obj)"
+        items.append(f"{key!r}: {_INLINE[convert].format(value=value)}")
+    source = "def dump(obj):\n    return {" + ", ".join(items) + "}\n"
+    exec(source, namespace)  # noqa: S102 - source built above from the schema's own fields
+    return namespace["dump"]
