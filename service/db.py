@@ -104,7 +104,9 @@ class FastStatement:
         many = isinstance(parameters, list)
         arguments = [convert(values) for values in parameters] if many else convert(parameters)
         cursor = _raw_cursor(connection) if raw else connection.connection.cursor()
-        dispatch = connection.dispatch
+        # The engine's listeners, unless some are on connections too (as SQLAlchemy itself checks): each
+        # request's Connection joins its dispatch to the engine's, and asking the joined one is dearer.
+        dispatch = connection.dispatch if connection._has_events else connection.engine.dispatch
         if dispatch.before_cursor_execute:
             dispatch.before_cursor_execute(connection, cursor, sql, arguments, None, many)
         try:

@@ -114,6 +114,16 @@ def test_fast_statement_events_errors_and_refusals(session, engine):
         assert len(seen) == 1 and "org_units" in seen[0]  # statement counters and tracing see it
     finally:
         event.remove(engine, "before_cursor_execute", count)
+    # ... and so do listeners on one connection (looked up on the connection, not the engine, then).
+    connection = session.connection()
+    event.listen(connection, "before_cursor_execute", count)
+    event.listen(connection, "after_cursor_execute", count)
+    try:
+        statement.rows(connection, {"code": "NONE"})
+        assert len(seen) == 3 and "org_units" in seen[2]
+    finally:
+        event.remove(connection, "before_cursor_execute", count)
+        event.remove(connection, "after_cursor_execute", count)
     with pytest.raises(KeyError):  # a parameter the statement names must be given
         statement.rows(session.connection(), {})
     with pytest.raises(ValueError, match="created_at"):  # a column default computed in Python is refused
