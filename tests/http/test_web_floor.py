@@ -190,6 +190,12 @@ def test_api_messages_follow_accept_language_vietnamese_by_default(client, offic
     assert vi.get_json()["error"]["message"] == "Không tìm thấy công việc."
     assert en.get_json()["error"]["message"] == "Task not found."
     assert " / " not in vi.get_json()["error"]["message"]
+    # Each header keeps its own answer (the parsed header is remembered per value), in any order.
+    for header, expected in (("en", "Task not found."), ("vi", "Không tìm thấy công việc."),
+                             ("fr, en;q=0.5", "Task not found."), ("fr", "Không tìm thấy công việc."),
+                             ("en", "Task not found."), ("", "Không tìm thấy công việc.")):
+        reply = client.get("/api/v1/tasks/nope", headers={**headers, "Accept-Language": header})
+        assert reply.get_json()["error"]["message"] == expected, header
 
 
 def test_the_language_switch_translates_the_page(client, officer):
