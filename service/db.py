@@ -90,7 +90,7 @@ class FastStatement:
                             for column in self.statement.selected_columns)
         sql, positional, raw = str(compiled), compiled.positional, False
         if dialect.driver == "psycopg" and not positional:
-            sql, names, plan = _numbered(sql, compiled, plan)
+            sql, plan = _numbered(sql, compiled, plan)
             positional = raw = True
         prepared = (sql, _parameters_converter(plan, positional), _row_converter(results), raw)
         self._prepared[dialect.name] = prepared
@@ -150,8 +150,11 @@ def _parameters_converter(plan: tuple, positional: bool):
     namespace: dict = {}
     items = []
     for index, (name, process, has_value, value_of_its_own) in enumerate(plan):
-        read = f"values.get({name!r}, _v{index})" if has_value else f"values[{name!r}]"
-        namespace[f"_v{index}"] = value_of_its_own
+        if has_value:
+            namespace[f"_v{index}"] = value_of_its_own
+            read = f"values.get({name!r}, _v{index})"
+        else:
+            read = f"values[{name!r}]"
         if process is None:
             items.append((name, read))
         else:
@@ -179,7 +182,7 @@ def _row_converter(results: tuple | None):
 _PYFORMAT = re.compile(r"%\(([^)]+)\)s|%%")
 
 
-def _numbered(sql: str, compiled, plan: tuple) -> tuple[str, tuple, tuple]:
+def _numbered(sql: str, compiled, plan: tuple) -> tuple[str, tuple]:
     """psycopg's SQL for a compiled statement, its placeholders numbered once here ($1, $2, ...: each
     name one number however often it appears) instead of by the driver on every execute. The driver
     parses `%(name)s` text per call, and caches the result only for statements under 4 KB with at most
@@ -197,8 +200,7 @@ def _numbered(sql: str, compiled, plan: tuple) -> tuple[str, tuple, tuple]:
         return f"${numbers[name]}"
 
     sql = _PYFORMAT.sub(number, sql)
-    names = tuple(numbers)
-    return sql, names, tuple(steps[name] for name in names)
+    return sql, tuple(steps[name] for name in numbers)  # the plan in the numbers' order
 
 
 def _raw_cursor(connection):
