@@ -88,10 +88,13 @@ class FastStatement:
         if hasattr(self.statement, "selected_columns"):
             results = tuple(column.type._cached_result_processor(dialect, None)
                             for column in self.statement.selected_columns)
-        sql, positional, raw = str(compiled), compiled.positional, False
+        sql, positional, raw = str(compiled), compiled.positional, None
         if dialect.driver == "psycopg" and not positional:
             sql, plan = _numbered(sql, compiled, plan)
-            positional = raw = True
+            positional = True
+            # What the kept RawCursor is sent (truthy: the statement runs on it). The SQL is ours and
+            # ASCII (values travel as parameters); anything else is left to psycopg's own encoding.
+            raw = sql.encode() if sql.isascii() else sql
         prepared = (sql, _parameters_converter(plan, positional), _row_converter(results), raw)
         self._prepared[dialect.name] = prepared
         return prepared
@@ -103,19 +106,20 @@ class FastStatement:
             parameters = parameters[0]
         many = isinstance(parameters, list)
         arguments = [convert(values) for values in parameters] if many else convert(parameters)
-        cursor = _raw_cursor(connection) if raw else connection.connection.cursor()
+        cursor = _kept_cursor(connection) if raw else connection.connection.cursor()
         # The engine's listeners, unless some are on connections too (as SQLAlchemy itself checks): each
         # request's Connection joins its dispatch to the engine's, and asking the joined one is dearer.
         dispatch = connection.dispatch if connection._has_events else connection.engine.dispatch
         if dispatch.before_cursor_execute:
             dispatch.before_cursor_execute(connection, cursor, sql, arguments, None, many)
+        sent = raw or sql  # psycopg takes the SQL encoded once, not re-encoded on every execute
         try:
             if many:
-                cursor.executemany(sql, arguments)
+                cursor.executemany(sent, arguments)
             else:
-                cursor.execute(sql, arguments)
+                cursor.execute(sent, arguments)
         except dialect.loaded_dbapi.Error as error:
-            cursor.close()
+            _release(cursor, raw)
             raise exc.DBAPIError.instance(sql, arguments, error, dialect.loaded_dbapi.Error) from error
         if dispatch.after_cursor_execute:
             dispatch.after_cursor_execute(connection, cursor, sql, arguments, None, many)
@@ -127,7 +131,7 @@ class FastStatement:
         try:
             return cursor.rowcount
         finally:
-            cursor.close()
+            _release(cursor, self._prepared[connection.dialect.name][3])
 
     def rows(self, connection, parameters: dict, *, typed: bool = True) -> list[tuple]:
         """The rows of a SELECT, converted as SQLAlchemy would (`typed=False`: as the driver gives them)."""
@@ -135,7 +139,7 @@ class FastStatement:
         try:
             rows = cursor.fetchall()
         finally:
-            cursor.close()
+            _release(cursor, self._prepared[connection.dialect.name][3])
         if not typed or convert_row is None:
             return [tuple(row) for row in rows]
         return [convert_row(row) for row in rows]
@@ -203,11 +207,29 @@ def _numbered(sql: str, compiled, plan: tuple) -> tuple[str, tuple]:
     return sql, tuple(steps[name] for name in numbers)  # the plan in the numbers' order
 
 
-def _raw_cursor(connection):
-    """A cursor that sends `$n` placeholders as they are (psycopg's RawCursor), on the pooled connection."""
-    import psycopg
+def _kept_cursor(connection):
+    """The pooled connection's own cursor that sends `$n` placeholders as they are (psycopg's RawCursor),
+    made once per connection and reused by every FastStatement on it.
 
-    return psycopg.RawCursor(connection.connection.dbapi_connection)
+    A psycopg cursor adapts through its own Transformer, which builds a loader for each column of a
+    result and a dumper for each type of parameter the first time it meets them, and keeps them for
+    the cursor's life: a new cursor per statement built them all again on every execute (the step's
+    write statement has dozens of parameters; reading a task, dozens of columns). A pooled connection
+    is used by one thread at a time, and a client-side cursor holds nothing on the server, so one kept
+    cursor per connection is safe; it closes with its connection."""
+    dbapi_connection = connection.connection.dbapi_connection
+    cursor = getattr(dbapi_connection, "_vinhdanh_cursor", None)
+    if cursor is None or cursor.closed:
+        import psycopg
+
+        cursor = dbapi_connection._vinhdanh_cursor = psycopg.RawCursor(dbapi_connection)
+    return cursor
+
+
+def _release(cursor, kept) -> None:
+    """Done with a FastStatement's cursor: a per-statement one is closed, the connection's kept one stays."""
+    if not kept:
+        cursor.close()
 
 
 def attach_loaded(session: Session, model, values: dict):

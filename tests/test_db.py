@@ -143,6 +143,44 @@ def test_fast_statement_events_errors_and_refusals(session, engine):
             session.connection(), {"codes": ["A"]})
 
 
+def test_fast_statements_share_one_cursor_per_server_connection(database_url):
+    """On PostgreSQL a FastStatement runs on its connection's kept cursor (its loaders and dumpers are
+    built once per connection), which stays usable after a failed statement and a rollback; another
+    connection has its own."""
+    from sqlalchemy import bindparam, insert, select
+    from sqlalchemy.exc import IntegrityError
+
+    from service.models import AuditEvent
+
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite's cursors are made per statement (the PostgreSQL run covers the kept one)")
+    engine = db.make_engine(database_url)
+    events = AuditEvent.__table__
+    count = db.FastStatement(select(events.c.id).where(events.c.stream == bindparam("stream")))
+    row = {"stream": "test:kept", "seq": 1, "at": db.utcnow(), "actor": None, "action": "x", "instance_id": None,
+           "element_id": None, "task_name": None, "details": {"tên": "Đà Nẵng"}, "prev_hash": "0" * 64,
+           "hash": "1" * 64}
+    insert_event = db.FastStatement(insert(events).values({key: bindparam(key) for key in row}))
+    try:
+        with engine.connect() as first, engine.connect() as second:
+            transaction = first.begin()
+            assert insert_event.execute(first, row) == 1
+            kept = db._kept_cursor(first)
+            assert count.rows(first, {"stream": "test:kept"}) and db._kept_cursor(first) is kept
+            assert not kept.closed  # FastStatement leaves it open for the next one
+            assert db._kept_cursor(second) is not kept
+            with pytest.raises(IntegrityError):
+                insert_event.execute(first, row)
+            transaction.rollback()
+            with first.begin():
+                assert count.rows(first, {"stream": "test:kept"}) == []  # same cursor, next transaction
+                assert db._kept_cursor(first) is kept
+                kept.close()  # a cursor someone closed is replaced, not reused
+                assert count.rows(first, {"stream": "test:kept"}) == [] and db._kept_cursor(first) is not kept
+    finally:
+        engine.dispose()
+
+
 def test_attach_loaded_gives_the_session_object_a_query_would(session, create_org_unit):
     from sqlalchemy import select
 
