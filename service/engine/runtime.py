@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from uuid import UUID
 
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
@@ -33,7 +32,7 @@ from .compaction import compact
 from .sandbox.data import check_storable
 from .sandbox.errors import SandboxError
 from .script_engine import make_engine
-from .serialization import workflow_from_dict, workflow_to_dict
+from .serialization import stored_id, workflow_from_dict, workflow_to_dict
 
 MAX_DEPTH = 1_000_000  # SpiffWorkflow's iterator stops at depth 1000: a long history must not hide tasks
 
@@ -409,7 +408,7 @@ def load(state: dict, spec, subprocess_specs: dict) -> BpmnWorkflow:
 
 def ready_human_task(workflow: BpmnWorkflow, task_id: str):
     try:
-        task = workflow.get_task_from_id(UUID(task_id))
+        task = workflow.get_task_from_id(stored_id(task_id))  # the restored task's own id object
     except Exception as exc:
         raise TaskNotReady(task_id) from exc
     if task is None or not task.task_spec.manual or task.state != TaskState.READY:
