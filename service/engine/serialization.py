@@ -42,6 +42,10 @@ class _StoredId(UUID):
     def __str__(self) -> str:
         return self._text
 
+    def __reduce__(self):
+        # UUID's own state (its int) would make a copy without the text: copy and pickle by the text.
+        return stored_id, (self._text,)
+
 
 _CANONICAL = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 # The ids met lately, by text. Ids are immutable values, so threads may share them; the table is

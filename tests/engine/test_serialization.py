@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import pickle
 from uuid import UUID
 
 import pytest
@@ -29,6 +30,8 @@ def test_stored_id_is_the_uuid_of_its_text_made_once():
     assert str(first) == text and first.hex == UUID(text).hex
     assert ser.stored_id(text) is first  # the same object: a lookup meets it by identity
     assert {UUID(text): 1}[first] == 1 and {first: 1}[UUID(text)] == 1
+    for copied in (copy.copy(first), copy.deepcopy(first), pickle.loads(pickle.dumps(first))):
+        assert copied == first and str(copied) == text
 
 
 @pytest.mark.parametrize("text", ["0B7F5C1E-2D43-4C1A-9A55-6F0E8D2B9C11", "{0b7f5c1e-2d43-4c1a-9a55-6f0e8d2b9c11}",
