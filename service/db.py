@@ -10,6 +10,7 @@ from psycopg._preparing import PrepareManager  # private: psycopg is pinned (set
 from sqlalchemy import DateTime, MetaData, create_engine, event, exc, inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, make_transient_to_detached, sessionmaker
+from sqlalchemy.orm.attributes import instance_state
 from sqlalchemy.types import TypeDecorator
 
 from . import jsontext
@@ -238,19 +239,50 @@ def attach_loaded(session: Session, model, values: dict):
     `load_only`). The session's own object for that row wins when it has one, as with a query (which
     does not overwrite rows it holds).
 
-    For rows a hot path reads with a FastStatement: building the object this way (as SQLAlchemy's
-    loader does: values into the instance's dict, then identity) costs a fraction of an ORM query.
+    For rows a hot path reads with a FastStatement. The object is made as SQLAlchemy's loader makes
+    one (values into the instance's dict, the identity key, straight into the identity map): going
+    through `session.add` instead walked every relationship for its save-update cascade, which cost
+    more than all the rest. Nothing else is attached with it, so there is nothing to cascade to. A
+    session with attach or persistence listeners gets the public path, which fires them.
     """
-    mapper = inspect(model)
-    key = mapper.identity_key_from_primary_key([values[column.key] for column in mapper.primary_key])
-    existing = session.identity_map.get(key)
+    plan = _attach_plans.get(model) or _attach_plan(model)
+    mapper, primary_key, scalar_keys = plan
+    key = (mapper.class_, tuple([values[name] for name in primary_key]), None)
+    identity_map = session.identity_map
+    existing = identity_map.get(key)
     if existing is not None:
         return existing
     obj = mapper.class_manager.new_instance()
-    obj.__dict__.update(values)
-    make_transient_to_detached(obj)
-    session.add(obj)
+    state = instance_state(obj)
+    state.dict.update(values)
+    dispatch = session.dispatch
+    if dispatch.before_attach or dispatch.after_attach or dispatch.detached_to_persistent:
+        make_transient_to_detached(obj)
+        session.add(obj)
+        return obj
+    state.key = key
+    unloaded = [name for name in scalar_keys if name not in values]
+    if unloaded:  # load on first use, as a query's load_only leaves them
+        state.expired_attributes.update(unloaded)
+    session._autobegin_t()
+    state.session_id = session.hash_key
+    identity_map._add_unpresent(state, key)
     return obj
+
+
+_attach_plans: dict = {}
+
+
+def _attach_plan(model) -> tuple:
+    """Per mapped class: its mapper, the attribute names of its primary key, and of every attribute that
+    loads as a column (what an object attached without them must load on first use)."""
+    mapper = inspect(model)
+    if mapper.inherits is not None or mapper.polymorphic_on is not None:
+        raise ValueError(f"attach_loaded takes plain mapped classes, not {model.__name__}")
+    primary_key = tuple(mapper.get_property_by_column(column).key for column in mapper.primary_key)
+    scalar_keys = tuple(attribute.key for attribute in mapper.column_attrs)
+    plan = _attach_plans[model] = (mapper, primary_key, scalar_keys)
+    return plan
 
 
 _BEGIN_IMMEDIATE = FastStatement(text("BEGIN IMMEDIATE"))

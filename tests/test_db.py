@@ -197,6 +197,43 @@ def test_attach_loaded_gives_the_session_object_a_query_would(session, create_or
     assert attached in session.dirty  # changes are tracked as on a loaded object
 
 
+def test_attach_loaded_objects_lazy_load_flush_and_expire_as_loaded_ones(session, create_org_unit, create_user):
+    from sqlalchemy import event, inspect, select
+
+    from service.models import OrgUnit, User
+
+    create_org_unit("DEPT", name="Sở Khoa học và Công nghệ")
+    created = create_user("officer", "DEPT", roles=["unit_officer"])
+    values = {"id": created.id, "username": "officer", "org_unit_id": created.org_unit_id, "active": True}
+    session.expunge_all()
+    user = db.attach_loaded(session, User, values)
+    assert inspect(user).persistent and user in session and not session.dirty
+    assert user.org_unit.code == "DEPT"  # a relationship loads on use (from the session, as a loaded one)
+    assert [role.key for role in user.roles] == ["unit_officer"]
+    assert user.full_name == "Người dùng officer"  # a column not given, from the database
+    user.full_name = "Nguyễn Văn A"
+    session.commit()  # the change is flushed as an UPDATE of that row
+    session.expunge_all()
+    assert session.scalar(select(User.full_name).where(User.id == created.id)) == "Nguyễn Văn A"
+    again = db.attach_loaded(session, User, values)
+    session.rollback()  # a rollback expires it as it expires loaded objects
+    assert "username" not in again.__dict__ and again.username == "officer"
+    session.expunge_all()
+    # With attach listeners on the session, they are told (the public path).
+    seen = []
+
+    def attached(_session, instance):
+        seen.append(instance)
+
+    event.listen(session, "after_attach", attached)
+    try:
+        unit = db.attach_loaded(session, OrgUnit, {"id": created.org_unit_id, "code": "DEPT"})
+        assert seen == [unit] and inspect(unit).persistent and unit.name == "Sở Khoa học và Công nghệ"
+    finally:
+        event.remove(session, "after_attach", attached)
+    session.expunge_all()
+
+
 def test_a_worker_keeps_a_connection_for_each_thread_that_may_use_one_at_once(database_url):
     """Request threads, the timer loop, the notification sender and the PDF slots all hold connections at
     once under load: a pool smaller than that opens and closes the rest per checkout."""
