@@ -10,9 +10,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
-from ..db import FastStatement, utcnow
+from ..db import FastStatement, attach_loaded, utcnow
 from ..errors import AuthenticationFailed, TooManyRequests, ValidationFailed
 from ..i18n import Message, msg
 from ..models import Role, SignInThrottle, User, user_roles
@@ -161,18 +162,20 @@ _PRINCIPAL_ROWS = FastStatement(_PRINCIPAL)
 
 
 class PrincipalCache:
-    """Authenticated users, read with one plain query per request and built as ORM objects once.
+    """Authenticated users, read with one plain query per request and built without the ORM's loader.
 
     Every authenticated request needs its user and roles. The rows are read fresh each time, so a
-    disabled user, a new password or a changed role counts at once; only when they equal the rows
-    a cached object was built from is that object copied into the request's session
-    (`merge(load=False)`, no SQL) instead of being loaded through the ORM again.
+    disabled user, a new password or a changed role counts at once; they are turned into column
+    values once per distinct set of rows, and each request attaches a User and its Roles made from
+    those values to its session (`attach_loaded`: as a query would have loaded them, no SQL).
+    Copying a cached object in with `session.merge` cost twice as much: the merge walks every
+    relationship of each object.
     """
 
     MAX_ENTRIES = 4096
 
     def __init__(self) -> None:
-        self._built: dict[int, tuple[tuple, User]] = {}
+        self._built: dict[int, tuple[tuple, dict, list[dict]]] = {}
 
     def load(self, session: Session, user_id) -> User | None:
         if not isinstance(user_id, int):
@@ -184,21 +187,21 @@ class PrincipalCache:
         if built is None or built[0] != rows:
             if len(self._built) >= self.MAX_ENTRIES:
                 self._built.clear()
-            built = (rows, _detached_user(rows))
+            built = (rows, *_principal_values(rows))
             self._built[user_id] = built
-        return session.merge(built[1], load=False)
+        user = attach_loaded(session, User, built[1])
+        if "roles" not in user.__dict__:  # the session's own User keeps the roles it has loaded
+            set_committed_value(user, "roles", [attach_loaded(session, Role, values) for values in built[2]])
+        return user
 
 
-def _detached_user(rows: tuple[tuple, ...]) -> User:
-    """A User with its roles, as if loaded by a session that has since closed (never used directly)."""
+def _principal_values(rows: tuple[tuple, ...]) -> tuple[dict, list[dict]]:
+    """The User's column values and each of its Roles', from the principal query's rows."""
     width = len(_users.columns)
-    user = User(**{column.key: value for column, value in zip(_users.columns, rows[0][:width], strict=True)})
-    roles = [Role(**{column.key: value for column, value in zip(_roles.columns, row[width:], strict=True)})
+    user = {column.key: value for column, value in zip(_users.columns, rows[0][:width], strict=True)}
+    roles = [{column.key: value for column, value in zip(_roles.columns, row[width:], strict=True)}
              for row in rows if row[width] is not None]
-    user.roles = roles
-    for obj in (*roles, user):
-        make_transient_to_detached(obj)
-    return user
+    return user, roles
 
 
 MIN_PASSWORD_LENGTH = 10
