@@ -11,6 +11,7 @@ from sqlalchemy import DateTime, MetaData, create_engine, event, exc, inspect, t
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, make_transient_to_detached, sessionmaker
 from sqlalchemy.orm.attributes import instance_state
+from sqlalchemy.orm.session import SessionTransactionState
 from sqlalchemy.types import TypeDecorator
 
 from . import jsontext
@@ -412,11 +413,39 @@ def begin_write(session: Session) -> None:
         session.connection(execution_options={WRITE_INTENT: True})
 
 
+class RequestSession(Session):
+    """A Session that hands out its transaction's connection without asking again each time.
+
+    A request asks for the connection once per statement it runs outside the ORM (FastStatements,
+    Core statements: eight times in a completion). `Session.connection()` resolves the bind and walks
+    the transaction's state machine on every call, to give the same Connection each time. Here the
+    answer is kept with the transaction object it came from and given again only while that very
+    transaction is still the session's and still active; anything else (a new or nested transaction,
+    one a failed flush deactivated, arguments) goes through `Session.connection()` as before.
+    """
+
+    _kept_connection: tuple | None = None
+
+    def connection(self, bind_arguments=None, execution_options=None):
+        kept = self._kept_connection
+        if (kept is not None and bind_arguments is None and execution_options is None
+                and kept[0] is self._transaction and kept[0]._state is _ACTIVE):
+            return kept[1]
+        connection = super().connection(bind_arguments, execution_options)
+        if bind_arguments is None:
+            self._kept_connection = (self._transaction, connection)
+        return connection
+
+
+_ACTIVE = SessionTransactionState.ACTIVE
+
+
 def make_session_factory(engine: Engine) -> sessionmaker:
-    factory = sessionmaker(bind=engine, expire_on_commit=False, future=True)
+    factory = sessionmaker(bind=engine, class_=RequestSession, expire_on_commit=False, future=True)
 
     @event.listens_for(factory, "after_transaction_end")
     def _forget_transaction_caches(session, transaction):
+        session._kept_connection = None  # RequestSession's: it would keep the ended transaction alive
         # session.info holds per-transaction lookups (see operations/versions.py): drop them with it.
         if transaction.parent is None:
             session.info.pop("vinhdanh_versions", None)

@@ -234,6 +234,41 @@ def test_attach_loaded_objects_lazy_load_flush_and_expire_as_loaded_ones(session
     session.expunge_all()
 
 
+def test_request_session_gives_its_transaction_connection_while_it_is_active(database_url):
+    from sqlalchemy.exc import IntegrityError, PendingRollbackError
+
+    from service.models import OrgUnit
+
+    engine = db.make_engine(database_url)
+    factory = db.make_session_factory(engine)
+    try:
+        with factory() as session:
+            assert isinstance(session, db.RequestSession)
+            first = session.connection()
+            assert session.connection() is first and session.connection() is first
+            savepoint = session.begin_nested()
+            assert session.connection() is first  # a savepoint runs on the same connection
+            savepoint.rollback()
+            assert session.connection() is first
+            session.commit()
+            second = session.connection()  # a new transaction asks again
+            assert session._kept_connection[0] is session.get_transaction()
+            assert session.connection() is second
+            # Two units with one code: the flush fails and deactivates the transaction; asking for
+            # the connection then fails as Session's own does, until the rollback.
+            session.add_all([OrgUnit(code="DUP", name="A", kind="department", parent_confirms_reports=True),
+                             OrgUnit(code="DUP", name="B", kind="department", parent_confirms_reports=True)])
+            with pytest.raises(IntegrityError):
+                session.flush()
+            with pytest.raises(PendingRollbackError):
+                session.connection()
+            session.rollback()
+            assert session._kept_connection is None  # the ended transaction is not kept alive
+            assert session.connection().scalar(text("SELECT 1")) == 1
+    finally:
+        engine.dispose()
+
+
 def test_a_worker_keeps_a_connection_for_each_thread_that_may_use_one_at_once(database_url):
     """Request threads, the timer loop, the notification sender and the PDF slots all hold connections at
     once under load: a pool smaller than that opens and closes the rest per checkout."""
