@@ -247,7 +247,7 @@ def attach_loaded(session: Session, model, values: dict):
     session with attach or persistence listeners gets the public path, which fires them.
     """
     plan = _attach_plans.get(model) or _attach_plan(model)
-    mapper, primary_key, scalar_keys = plan
+    mapper, primary_key, scalar_keys, _ = plan
     key = (mapper.class_, tuple([values[name] for name in primary_key]), None)
     identity_map = session.identity_map
     existing = identity_map.get(key)
@@ -271,6 +271,18 @@ def attach_loaded(session: Session, model, values: dict):
     return obj
 
 
+def set_committed_columns(obj, values: dict) -> None:
+    """`set_committed_value` for several column attributes at once: the values become the object's
+    loaded state (nothing to flush for them), in one pass over its state instead of one per attribute.
+    Columns only: a relationship's collection needs `set_committed_value` itself."""
+    plan = _attach_plans.get(type(obj)) or _attach_plan(type(obj))
+    if not plan[3].issuperset(values):
+        raise ValueError(f"not column attributes of {type(obj).__name__}: {sorted(set(values) - plan[3])}")
+    state = instance_state(obj)
+    state.dict.update(values)
+    state._commit(state.dict, values)  # what set_committed_value does per attribute (private; SQLAlchemy is pinned)
+
+
 _attach_plans: dict = {}
 
 
@@ -282,7 +294,7 @@ def _attach_plan(model) -> tuple:
         raise ValueError(f"attach_loaded takes plain mapped classes, not {model.__name__}")
     primary_key = tuple(mapper.get_property_by_column(column).key for column in mapper.primary_key)
     scalar_keys = tuple(attribute.key for attribute in mapper.column_attrs)
-    plan = _attach_plans[model] = (mapper, primary_key, scalar_keys)
+    plan = _attach_plans[model] = (mapper, primary_key, scalar_keys, frozenset(scalar_keys))
     return plan
 
 

@@ -17,11 +17,10 @@ from typing import Any
 
 from sqlalchemy import bindparam, delete, false, func, insert, inspect, select, union_all, update
 from sqlalchemy.orm import Session, make_transient_to_detached
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.orm.util import identity_key
 
-from ..db import FastStatement
+from ..db import FastStatement, set_committed_columns
 from ..models import AuditEvent, HumanTask, MessageSubscription, ProcessInstance, TaskOffer, Timer
 from ..notifications import events as notifications
 from . import audit
@@ -132,8 +131,7 @@ def _updated(session: Session, instance: ProcessInstance, expected: int, values:
     """After the versioned UPDATE: StaleDataError if it found no row, else the object as written."""
     if stale:
         raise StaleDataError(f"process instance {instance.id} changed since version {expected} was read")
-    for key, value in values.items():
-        set_committed_value(instance, key, value)
+    set_committed_columns(instance, values)
     state = inspect(instance)
     if not state.committed_state:
         # Every change the object carried is now in the row: clear its "modified" mark too, or each
@@ -237,9 +235,7 @@ def _closed_in_session(session: Session, closing: Sequence[tuple[str, str, int |
     for task_id, state, by in closing:
         loaded = session.identity_map.get(identity_key(HumanTask, task_id))
         if loaded is not None:
-            set_committed_value(loaded, "state", state)
-            set_committed_value(loaded, "completed_at", at)
-            set_committed_value(loaded, "completed_by_id", by)
+            set_committed_columns(loaded, {"state": state, "completed_at": at, "completed_by_id": by})
 
 
 def insert_tasks(session: Session, tasks: list[dict[str, Any]], offers: list[dict[str, Any]], at: datetime) -> None:
