@@ -70,6 +70,8 @@ def _both_ways(state: dict, spec, subs):
     stock = ser.workflow_from_dict(state, spec, subs, make_engine(), converter=_STOCK)
     assert _tree(ours) == _tree(stock)
     assert state == kept  # neither restore took anything out of the stored state
+    # The ready human tasks read off the task tables are those the tree walk finds.
+    assert sorted(runtime._ready_human_ids(ours)) == sorted(str(task.id) for task in runtime._ready_human_tasks(ours))
     assert ser.workflow_to_dict(ours) == ser.workflow_to_dict(stock) == state
     return ours
 
