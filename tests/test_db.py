@@ -234,6 +234,24 @@ def test_attach_loaded_objects_lazy_load_flush_and_expire_as_loaded_ones(session
     session.expunge_all()
 
 
+def test_set_committed_columns_makes_values_the_loaded_state(session, create_org_unit):
+    from sqlalchemy import inspect
+
+    from service.models import OrgUnit
+
+    unit = create_org_unit("DEPT", name="Sở cũ")
+    unit.abbreviation = "CU"  # a pending change of another column stays pending
+    db.set_committed_columns(unit, {"name": "Sở Khoa học và Công nghệ", "code": "SKHCN"})
+    state = inspect(unit)
+    assert unit.name == "Sở Khoa học và Công nghệ" and unit.code == "SKHCN"
+    assert "name" not in state.committed_state and "code" not in state.committed_state
+    assert set(state.committed_state) == {"abbreviation"} and unit in session.dirty
+    with pytest.raises(ValueError, match="former_names"):  # columns only
+        db.set_committed_columns(unit, {"former_names": []})
+    session.rollback()
+    assert session.get(OrgUnit, unit.id).name == "Sở cũ"  # nothing was written
+
+
 def test_request_session_gives_its_transaction_connection_while_it_is_active(database_url):
     from sqlalchemy.exc import IntegrityError, PendingRollbackError
 
