@@ -261,6 +261,8 @@ def attach_loaded(session: Session, model, values: dict):
         make_transient_to_detached(obj)
         session.add(obj)
         return obj
+    # SQLAlchemy's own loading steps (loading._instance), private: SQLAlchemy is pinned (setup.cfg) and
+    # tests/test_db.py checks the objects behave as loaded ones (lazy loads, flush, expiry on rollback).
     state.key = key
     unloaded = [name for name in scalar_keys if name not in values]
     if unloaded:  # load on first use, as a query's load_only leaves them
