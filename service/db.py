@@ -125,23 +125,23 @@ class FastStatement:
             raise exc.DBAPIError.instance(sql, arguments, error, dialect.loaded_dbapi.Error) from error
         if dispatch.after_cursor_execute:
             dispatch.after_cursor_execute(connection, cursor, sql, arguments, None, many)
-        return cursor, convert_row
+        return cursor, convert_row, raw
 
     def execute(self, connection, parameters: dict | list[dict]) -> int:
         """Run the statement (a list of parameter sets: once each); the number of rows it touched."""
-        cursor, _ = self._run(connection, parameters)
+        cursor, _, kept = self._run(connection, parameters)
         try:
             return cursor.rowcount
         finally:
-            _release(cursor, self._prepared[connection.dialect.name][3])
+            _release(cursor, kept)
 
     def rows(self, connection, parameters: dict, *, typed: bool = True) -> list[tuple]:
         """The rows of a SELECT, converted as SQLAlchemy would (`typed=False`: as the driver gives them)."""
-        cursor, convert_row = self._run(connection, parameters)
+        cursor, convert_row, kept = self._run(connection, parameters)
         try:
             rows = cursor.fetchall()
         finally:
-            _release(cursor, self._prepared[connection.dialect.name][3])
+            _release(cursor, kept)
         if not typed or convert_row is None:
             return [tuple(row) for row in rows]
         return [convert_row(row) for row in rows]
@@ -454,12 +454,18 @@ class RequestSession(Session):
 _ACTIVE = SessionTransactionState.ACTIVE
 
 
+@event.listens_for(RequestSession, "after_transaction_end")
+def _drop_kept_connection(session, _transaction) -> None:
+    # Kept past its transaction, the pair would hold the ended transaction (and through it the session)
+    # in a reference cycle only the cyclic collector frees: +18 % instructions per request, measured.
+    session._kept_connection = None
+
+
 def make_session_factory(engine: Engine) -> sessionmaker:
     factory = sessionmaker(bind=engine, class_=RequestSession, expire_on_commit=False, future=True)
 
     @event.listens_for(factory, "after_transaction_end")
     def _forget_transaction_caches(session, transaction):
-        session._kept_connection = None  # RequestSession's: it would keep the ended transaction alive
         # session.info holds per-transaction lookups (see operations/versions.py): drop them with it.
         if transaction.parent is None:
             session.info.pop("vinhdanh_versions", None)
