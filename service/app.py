@@ -6,6 +6,7 @@ import contextlib
 from dataclasses import dataclass, field
 
 from flask import Blueprint, Flask, jsonify
+from flask.ctx import RequestContext
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
@@ -48,6 +49,21 @@ class App(Flask):
             with contextlib.suppress(TypeError):
                 self._sync[func] = wrapped
             return wrapped
+
+    def request_context(self, environ) -> RequestContext:
+        """Flask's request context, with the request's size limits read from the config here, once.
+
+        Flask's `Request` reads each limit from `current_app.config` through two context-variable
+        lookups on every access, and a JSON request reads them four to eight times. Set on the request,
+        they are read as plain attributes; the config is still read on every request, so a changed
+        limit applies to the next one."""
+        request = self.request_class(environ)
+        request.json_module = self.json
+        config = self.config
+        request.max_content_length = config["MAX_CONTENT_LENGTH"]
+        request.max_form_memory_size = config["MAX_FORM_MEMORY_SIZE"]
+        request.max_form_parts = config["MAX_FORM_PARTS"]
+        return RequestContext(self, environ, request=request)
 
 
 @dataclass
