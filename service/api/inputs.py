@@ -10,10 +10,11 @@ from ..i18n import msg
 
 def json_body() -> dict:
     """The request's JSON object; 400 when malformed or not an object."""
-    if not request.data:
+    req = request._get_current_object()  # type: ignore[attr-defined] - on every call with a body: no proxy hops
+    if not req.data:
         return {}
     try:
-        body = request.get_json(force=True, silent=False)
+        body = req.get_json(force=True, silent=False)
     except BadRequest:
         raise BadRequest(msg("JSON không hợp lệ.")) from None
     if not isinstance(body, dict):

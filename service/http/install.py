@@ -23,16 +23,19 @@ def install(app: Flask) -> None:
 
     @app.before_request
     def _authenticate():
-        g.pop("user", None)
-        if request.path == "/healthz" or request.path.startswith("/static/"):
+        # The objects behind the proxies, once: this runs before every request.
+        req, ctx_g = request._get_current_object(), g._get_current_object()  # type: ignore[attr-defined]
+        ctx_g.pop("user", None)
+        path = req.path
+        if path == "/healthz" or path.startswith("/static/"):
             return None
-        if request.path.startswith("/api/"):
+        if path.startswith("/api/"):
             try:
-                authenticate_bearer()
+                authenticate_bearer(req, ctx_g)
             except AuthenticationFailed as exc:
                 return error_response(401, exc.code, exc.message)
-            user = g.get("user")  # None on the public paths (the token endpoint among them)
-            if user is not None and must_change_password(user) and request.path not in OPEN_WHILE_PASSWORD_HELD:
+            user = ctx_g.get("user")  # None on the public paths (the token endpoint among them)
+            if user is not None and must_change_password(user) and path not in OPEN_WHILE_PASSWORD_HELD:
                 return error_response(403, "password_change_required", PASSWORD_CHANGE_REQUIRED)
             return None
         authenticate_cookie()

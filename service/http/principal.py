@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import current_app, g, request, session
+from flask import Request, current_app, g, request, session
+from flask.ctx import _AppCtxGlobals
 
 from ..errors import AuthenticationFailed
 from ..i18n import msg
@@ -27,19 +28,22 @@ def optional_user() -> User | None:
 
 
 def is_api_request() -> bool:
-    return request.path.startswith("/api/") or request.path == "/healthz"
+    path = request.path
+    return path.startswith("/api/") or path == "/healthz"
 
 
-def authenticate_bearer() -> None:
-    """Under /api: a valid bearer token, else AuthenticationFailed (public paths excepted)."""
-    if request.path.startswith(PUBLIC_API_PATHS):
+def authenticate_bearer(req: Request, ctx_g: _AppCtxGlobals) -> None:
+    """Under /api: a valid bearer token, else AuthenticationFailed (public paths excepted).
+
+    `req` and `ctx_g` are the request and its `g` (the objects, not the proxies: this runs on every call)."""
+    if req.path.startswith(PUBLIC_API_PATHS):
         return
-    header = request.headers.get("Authorization", "")
+    header = req.environ.get("HTTP_AUTHORIZATION", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise AuthenticationFailed(AUTH_REQUIRED)
     signer = current_app.extensions["vinhdanh"].token_signer
-    g.user = signer.user_for(db(), token.strip())
+    ctx_g.user = signer.user_for(db(), token.strip())
 
 
 def authenticate_cookie() -> None:

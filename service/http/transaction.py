@@ -12,11 +12,13 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 def db() -> Session:
     """The request's session (opened on first use); a writing request takes SQLite's write lock up front."""
-    if "db" not in g:
-        g.db = current_app.extensions["vinhdanh"].session_factory()
+    ctx_g = g._get_current_object()  # type: ignore[attr-defined] - one proxy hop, not five
+    session = ctx_g.get("db")
+    if session is None:
+        session = ctx_g.db = current_app.extensions["vinhdanh"].session_factory()
         if request.method not in READ_METHODS:
-            begin_write(g.db)  # SQLite: wait for the write lock at once, never fail on it halfway (a false 409)
-    return g.db
+            begin_write(session)  # SQLite: wait for the write lock at once, never fail on it halfway (a false 409)
+    return session
 
 
 def install(app: Flask, *, on_commit_failure) -> None:

@@ -57,7 +57,8 @@ def install(app: Flask) -> None:
 
     @app.before_request
     def _csrf():
-        if request.method in UNSAFE_METHODS and not request.path.startswith("/api/"):
+        req = request._get_current_object()  # type: ignore[attr-defined] - before every request: one proxy hop
+        if req.method in UNSAFE_METHODS and not req.path.startswith("/api/"):
             csrf.protect()
 
     # After CSRF: a held user's forged post is refused like anyone's, then everything leads to the password page.
