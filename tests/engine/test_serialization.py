@@ -73,6 +73,8 @@ def _both_ways(state: dict, spec, subs):
     # The ready human tasks read off the task tables are those the tree walk finds.
     assert sorted(runtime._ready_human_ids(ours)) == sorted(str(task.id) for task in runtime._ready_human_tasks(ours))
     assert ser.workflow_to_dict(ours) == ser.workflow_to_dict(stock) == state
+    # Our task writer writes what SpiffWorkflow's own writes, on trees restored either way.
+    assert _STOCK.to_dict(ours) == _STOCK.to_dict(stock) == ser._converter.to_dict(ours)
     return ours
 
 
