@@ -21,22 +21,30 @@ _INSERT = FastStatement(insert(AuditEvent.__table__).values(
 _MARKS = "vinhdanh_audit_marks"  # session.info: pending count when each open savepoint began
 
 
+# What `json.dumps(..., sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)` builds on
+# every call (an encoder holds only its settings): the digests are of that exact text, and stay so.
+_CANONICAL_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
 def _digest(prev_hash: str, at: datetime, stream: str, seq: int, actor: str | None, action: str,
             element_id: str | None, details: dict) -> str:
-    payload = json.dumps(
-        [prev_hash, at.isoformat(), stream, seq, actor, action, element_id, details],
-        sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str,
-    )
+    payload = _CANONICAL_JSON.encode([prev_hash, at.isoformat(), stream, seq, actor, action, element_id, details])
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
 def record(session: Session, *, action: str, actor: str | None, instance_id: int | None = None,
            element_id: str | None = None, task_name: str | None = None,
-           details: dict[str, Any] | None = None) -> None:
-    """Append an event to its stream, chained to the stream's previous event."""
+           details: dict[str, Any] | None = None, instance: ProcessInstance | None = None) -> None:
+    """Append an event to its stream, chained to the stream's previous event.
+
+    `instance`: the instance object of `instance_id` where the caller holds it (a step does), which
+    spares looking it up."""
+    if instance is not None:
+        instance_id = instance.id
     stream = f"instance:{instance_id}" if instance_id is not None else "system"
-    # The instance is nearly always in the session already (session.get reads the identity map).
-    instance = session.get(ProcessInstance, instance_id) if instance_id is not None else None
+    if instance is None and instance_id is not None:
+        # The instance is nearly always in the session already (session.get reads the identity map).
+        instance = session.get(ProcessInstance, instance_id)
     at = utcnow()
     details = details or {}
     if instance is None:

@@ -52,7 +52,7 @@ def start(session: Session, *, actor: User, process_key: str, version: int | Non
         lock_version=1, audit_seq=0, audit_hash=audit.GENESIS, created_at=now, updated_at=now, completed_at=None,
     )
     step_writes.insert_instance(session, instance)
-    audit.record(session, action="instance.started", actor=actor.username, instance_id=instance.id,
+    audit.record(session, action="instance.started", actor=actor.username, instance=instance,
                  details={"process_key": process_key, "version": process_version.version,
                           "org_unit_code": org_unit.code})
     with stepping.running(session, instance, actor):

@@ -82,7 +82,7 @@ def _write_step(session: Session, instance: ProcessInstance, result: runtime.Ste
     previous_status = instance.status
     name = actor_name(actor)
     for timer in result.fired:  # fired by whichever step found it due; the timer, not the actor, did it
-        audit.record(session, action="timer.fired", actor=None, instance_id=instance.id,
+        audit.record(session, action="timer.fired", actor=None, instance=instance,
                      element_id=timer["element_id"], task_name=timer["name"])
     still_open, closing, new_tasks, new_offers, unassignable = _human_task_changes(
         session, instance, result, actor, completed, now)
@@ -93,17 +93,17 @@ def _write_step(session: Session, instance: ProcessInstance, result: runtime.Ste
         status, error = "error", unassignable
     for element in result.ran:
         if element["kind"] in ("ScriptTask", "ServiceTask", "BusinessRuleTask", "CallActivity", "SubWorkflowTask"):
-            audit.record(session, action="element.completed", actor=name, instance_id=instance.id,
+            audit.record(session, action="element.completed", actor=name, instance=instance,
                          element_id=element["element_id"], task_name=element["name"],
                          details={"kind": element["kind"]})
     if status == "error" and previous_status != "error":
-        audit.record(session, action="instance.error", actor=name, instance_id=instance.id,
+        audit.record(session, action="instance.error", actor=name, instance=instance,
                      element_id=(error or {}).get("element_id"), task_name=(error or {}).get("task_name"),
                      details=error or {})
     if status == "completed" and previous_status != "completed":
-        audit.record(session, action="instance.completed", actor=name, instance_id=instance.id)
+        audit.record(session, action="instance.completed", actor=name, instance=instance)
     for message in result.thrown:
-        audit.record(session, action="message.sent", actor=name, instance_id=instance.id,
+        audit.record(session, action="message.sent", actor=name, instance=instance,
                      details={"name": message.name, "correlation": message.correlation})
         outbox.append((instance.id, message))
 
@@ -199,7 +199,7 @@ def _human_task_changes(session: Session, instance: ProcessInstance, result: run
                            "user_id": offer.user_id, "available": resolved.assignee_id is None, "created_at": now,
                            "shared": len(resolved.offers) > 1, "process_key": instance.process_key}
                           for offer in resolved.offers)
-        audit.record(session, action="task.created", actor=actor_name(actor), instance_id=instance.id,
+        audit.record(session, action="task.created", actor=actor_name(actor), instance=instance,
                      element_id=task.element_id, task_name=task.name,
                      details={"task_id": task.task_id, "role": resolved.role_key,
                               "due_at": resolved.due_at.isoformat() if resolved.due_at else None})
@@ -243,7 +243,7 @@ def deliver(session: Session, instance_id: int, name: str, correlation: dict, pa
     spec, subs = spec_for(session, instance)
     with running(session, instance, actor):
         result = runtime.deliver_message(instance.state, spec, subs, name, correlation, payload)
-    audit.record(session, action="message.received", actor=actor_name(actor), instance_id=instance.id,
+    audit.record(session, action="message.received", actor=actor_name(actor), instance=instance,
                  details={"name": name, "correlation": correlation})
     apply_result(session, instance, result, actor=actor, outbox=outbox)
 

@@ -259,7 +259,7 @@ def complete(session: Session, *, actor: User, task_id: str, data: dict,
                                            version.subprocess_specs, task.id, clean, merge=merge_submission)
     except runtime.TaskNotReady:
         raise Conflict(ALREADY_DONE, code="task_not_open") from None
-    audit.record(session, action="task.completed", actor=actor.username, instance_id=instance.id,
+    audit.record(session, action="task.completed", actor=actor.username, instance=instance,
                  element_id=task.element_id, task_name=task.name,
                  details={"task_id": task.id, "data": clean})
     open_tasks = stepping.apply_result(session, instance, result, actor=actor, completed=task)
