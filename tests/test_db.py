@@ -323,3 +323,21 @@ def test_a_worker_keeps_a_connection_for_each_thread_that_may_use_one_at_once(da
         assert engine.pool.checkedin() == users
     finally:
         engine.dispose()
+
+
+def test_the_connection_used_last_is_handed_out_next(database_url):
+    # SQLite: a connection that finds the database changed by another since its last transaction drops
+    # its memory map of the file and its page cache; handing out the one used last (LIFO) lets one
+    # request after another keep both. A server backend keeps its caches warm the same way.
+    engine = db.make_engine(database_url, pool_size=4)
+    try:
+        held = [engine.connect() for _ in range(3)]
+        identities = [id(connection.connection.dbapi_connection) for connection in held]
+        for connection in held:  # returned in this order: the third is the last one back
+            connection.close()
+        for _ in range(3):
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+                assert id(connection.connection.dbapi_connection) == identities[-1]
+    finally:
+        engine.dispose()
