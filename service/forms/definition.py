@@ -17,6 +17,12 @@ class FormDefinitionError(ValueError):
 
 def fingerprint_of(form_type: str, schema: Any) -> str:
     """A stable digest of the form's content, independent of key order."""
+    if schema is None and form_type in _WITHOUT_SCHEMA:  # every task without a form asks for this one
+        return _WITHOUT_SCHEMA[form_type]
+    return _digest(form_type, schema)
+
+
+def _digest(form_type: str, schema: Any) -> str:
     canonical = json.dumps(
         [form_type, schema],
         sort_keys=True,
@@ -25,6 +31,9 @@ def fingerprint_of(form_type: str, schema: Any) -> str:
         default=str,
     )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+_WITHOUT_SCHEMA = {form_type: _digest(form_type, None) for form_type in FORM_TYPES}
 
 
 @dataclass(frozen=True)
