@@ -7,11 +7,17 @@ from werkzeug.exceptions import BadRequest
 
 from ..i18n import msg
 
+# Bodies werkzeug reads as a form: `request.data` parses them (with the form limits) and is then empty.
+_FORM_TYPES = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
+
 
 def json_body() -> dict:
     """The request's JSON object; 400 when malformed or not an object."""
     req = request._get_current_object()  # type: ignore[attr-defined] - on every call with a body: no proxy hops
-    if not req.data:
+    # Any other body is read as it is: `request.data` would first set up werkzeug's form parser to
+    # find it has nothing to parse (half the cost of reading a step's JSON body).
+    data = req.data if req.mimetype in _FORM_TYPES else req.get_data(cache=True)
+    if not data:
         return {}
     try:
         body = req.get_json(force=True, silent=False)
