@@ -341,3 +341,33 @@ def test_the_connection_used_last_is_handed_out_next(database_url):
                 assert id(connection.connection.dbapi_connection) == identities[-1]
     finally:
         engine.dispose()
+
+
+def test_fast_statement_stores_json_as_execute_stores_it(session):
+    # On PostgreSQL a FastStatement sends JSON as text cast by its SQL, not in psycopg's Json wrapper:
+    # the stored JSON must be the text `execute` stores, JSON.NULL and null() (SQL NULL) included.
+    from sqlalchemy import JSON, Column, Integer, MetaData, String, Table, Text, bindparam, insert, null, select
+
+    probe = Table("fast_json_probe", MetaData(), Column("id", Integer, primary_key=True), Column("way", String(8)),
+                  Column("value", JSON))
+    connection = session.connection()
+    probe.create(connection)
+    values = [{"số": 1, "tên": "Đà Nẵng", "list": [True, None, 2.5, 10 ** 30], "nested": {"a": {"b": []}}},
+              [], "chuỗi", 0, None, JSON.NULL, null()]
+    statement = insert(probe).values(id=bindparam("id"), way=bindparam("way"),
+                                     value=bindparam("value", type_=probe.c.value.type))
+    fast = db.FastStatement(statement)
+    for number, value in enumerate(values):
+        fast.execute(connection, {"id": number, "way": "fast", "value": value})
+        connection.execute(statement, {"id": 100 + number, "way": "execute", "value": value})
+    as_text = probe.c.value if connection.dialect.name == "sqlite" else probe.c.value.cast(Text)
+    stored = {way: connection.execute(select(as_text, probe.c.value.is_(None)).where(probe.c.way == way)
+                                      .order_by(probe.c.id)).all() for way in ("fast", "execute")}
+    probe.drop(connection)
+    assert len(stored["fast"]) == len(values)
+    # A bare None: SQLAlchemy writes JSON null, a FastStatement SQL NULL (it skips processors for None);
+    # both read back as None. Every other value is stored as the same text.
+    none_at = values.index(None)
+    assert stored["fast"][:none_at] + stored["fast"][none_at + 1:] == \
+        stored["execute"][:none_at] + stored["execute"][none_at + 1:]
+    assert stored["fast"][none_at][1] is True
