@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Request, current_app, g, request, session
-from flask.ctx import _AppCtxGlobals
+from typing import TYPE_CHECKING
+
+from flask import current_app, g, request, session
 
 from ..errors import AuthenticationFailed
 from ..i18n import msg
 from ..models import User
 from .transaction import db
+
+if TYPE_CHECKING:
+    from flask import Request
+    from flask.ctx import _AppCtxGlobals
 
 AUTH_REQUIRED = msg("Cần đăng nhập.")
 # Paths anyone may reach without signing in (the API's own list; pages decide per view).
