@@ -114,6 +114,9 @@ def test_officer_adds_an_individual_and_an_enterprise_and_records_clearances(pag
 
     # The council meeting judged as the officer types (2/3 quorum, more than half of those present).
     officer.get_by_role("link", name="Họp xét của Hội đồng Thi đua – Khen thưởng đơn vị").click()
+    # The click returns once the new page starts loading: typing before htmx has bound its listeners
+    # (a deferred script) would fire input events nobody hears, on a busy machine. Wait for its load.
+    officer.wait_for_url(re.compile(r"/council$"), wait_until="load")
     officer.fill("#f-members_total", "9")
     officer.fill("#f-members_present", "5")
     officer.wait_for_selector(".quorum-not-met")
