@@ -337,7 +337,7 @@ def make_engine(url: str, *, pool_size: int | None = None) -> Engine:
     # that finds the database changed by another connection since its own last transaction unmaps the whole
     # file (and empties its page cache): with the pool cycling through a worker's connections, that was every
     # request — a 60 MB munmap, then page faults for every page read again (server CPU per request of a walk:
-    # 1.93-1.95 ms FIFO, 1.76-1.80 ms LIFO). Server backends likewise keep their caches and prepared
+    # 1.93-1.98 ms FIFO, 1.76-1.80 ms LIFO). Server backends likewise keep their caches and prepared
     # statements warm.
     kwargs: dict = {"future": True, "json_serializer": jsontext.dumps, "json_deserializer": jsontext.loads,
                     "pool_use_lifo": True}
