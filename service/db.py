@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from psycopg._preparing import PrepareManager  # private: psycopg is pinned (setup.cfg)
 from sqlalchemy import DateTime, MetaData, create_engine, event, exc, inspect, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, make_transient_to_detached, sessionmaker
 from sqlalchemy.orm.attributes import instance_state
 from sqlalchemy.orm.session import SessionTransactionState
@@ -338,9 +338,10 @@ def make_engine(url: str, *, pool_size: int | None = None) -> Engine:
     # file (and empties its page cache): with the pool cycling through a worker's connections, that was every
     # request — a 60 MB munmap, then page faults for every page read again (server CPU per request of a walk:
     # 1.93-1.98 ms FIFO, 1.76-1.80 ms LIFO). Server backends likewise keep their caches and prepared
-    # statements warm.
-    kwargs: dict = {"future": True, "json_serializer": jsontext.dumps, "json_deserializer": jsontext.loads,
-                    "pool_use_lifo": True}
+    # statements warm. (An in-memory SQLite database has one connection per thread and no such pool.)
+    kwargs: dict = {"future": True, "json_serializer": jsontext.dumps, "json_deserializer": jsontext.loads}
+    if not _sqlite_in_memory(url):
+        kwargs["pool_use_lifo"] = True
     if pool_size is not None:
         kwargs["pool_size"] = pool_size
     if url.startswith("sqlite"):
@@ -373,6 +374,13 @@ def make_engine(url: str, *, pool_size: int | None = None) -> Engine:
                 _BEGIN_IMMEDIATE.execute(connection, {})
 
     return engine
+
+
+def _sqlite_in_memory(url: str) -> bool:
+    """An in-memory SQLite URL (SQLAlchemy's own test: no file, or `mode=memory`)."""
+    parsed = make_url(url)
+    return parsed.get_backend_name() == "sqlite" and (
+        parsed.database in (None, "", ":memory:") or parsed.query.get("mode") == "memory")
 
 
 def _ping_idle_connections(engine: Engine) -> None:

@@ -371,3 +371,14 @@ def test_fast_statement_stores_json_as_execute_stores_it(session):
     assert stored["fast"][:none_at] + stored["fast"][none_at + 1:] == \
         stored["execute"][:none_at] + stored["execute"][none_at + 1:]
     assert stored["fast"][none_at][1] is True
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:"])
+def test_an_in_memory_sqlite_database_gets_its_own_pool(url):
+    # In-memory SQLite has one connection per thread (SingletonThreadPool), which takes no LIFO setting.
+    engine = db.make_engine(url, pool_size=4)
+    try:
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT 1")).scalar() == 1
+    finally:
+        engine.dispose()
