@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, make_transient_to_detached, sessionmaker
 from sqlalchemy.orm.attributes import instance_state
 from sqlalchemy.orm.session import SessionTransactionState
+from sqlalchemy.pool import QueuePool
 from sqlalchemy.sql import sqltypes
 from sqlalchemy.types import TypeDecorator
 
@@ -340,7 +341,7 @@ def make_engine(url: str, *, pool_size: int | None = None) -> Engine:
     # 1.93-1.98 ms FIFO, 1.76-1.80 ms LIFO). Server backends likewise keep their caches and prepared
     # statements warm. (An in-memory SQLite database has one connection per thread and no such pool.)
     kwargs: dict = {"future": True, "json_serializer": jsontext.dumps, "json_deserializer": jsontext.loads}
-    if not _sqlite_in_memory(url):
+    if _pooled(url):
         kwargs["pool_use_lifo"] = True
     if pool_size is not None:
         kwargs["pool_size"] = pool_size
@@ -376,11 +377,10 @@ def make_engine(url: str, *, pool_size: int | None = None) -> Engine:
     return engine
 
 
-def _sqlite_in_memory(url: str) -> bool:
-    """An in-memory SQLite URL (SQLAlchemy's own test: no file, or `mode=memory`)."""
+def _pooled(url: str) -> bool:
+    """Whether SQLAlchemy gives `url` a queue of connections (not in-memory SQLite's one per thread)."""
     parsed = make_url(url)
-    return parsed.get_backend_name() == "sqlite" and (
-        parsed.database in (None, "", ":memory:") or parsed.query.get("mode") == "memory")
+    return issubclass(parsed.get_dialect().get_pool_class(parsed), QueuePool)
 
 
 def _ping_idle_connections(engine: Engine) -> None:
