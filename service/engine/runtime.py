@@ -214,17 +214,30 @@ def _flatten_correlations(correlations: dict) -> dict:
     return flat
 
 
-def _ready_human_tasks(workflow: BpmnWorkflow) -> list:
+def _walked_ready_human_tasks(workflow: BpmnWorkflow) -> list:
+    """The ready human tasks in the tree's order, found by SpiffWorkflow's walk of the whole tree."""
     return workflow.get_tasks(state=TaskState.READY, manual=True, max_depth=MAX_DEPTH)
 
 
-def _ready_human_ids(workflow: BpmnWorkflow) -> list[str]:
-    """The ids of the ready human tasks, in no particular order: the tasks `_ready_human_tasks` finds,
-    read off the workflows' task tables instead of walking the tree in order (a READY task never sits
-    below a predicted one nor in a finished subprocess, where the walk would not look; the test
-    compares the two at every state of its walks)."""
-    return [str(task.id) for owner in (workflow, *workflow.subprocesses.values()) for task in owner.tasks.values()
+def _listed_ready_human_tasks(workflow: BpmnWorkflow) -> list:
+    """The ready human tasks the walk finds, in no particular order, read off the workflows' task tables
+    instead (a READY task never sits below a predicted one nor in a finished subprocess, where the walk
+    would not look; tests/engine/test_serialization.py compares the two at every state of its walks)."""
+    return [task for owner in (workflow, *workflow.subprocesses.values()) for task in owner.tasks.values()
             if task._state == TaskState.READY and task.task_spec.manual]
+
+
+def _ready_human_tasks(workflow: BpmnWorkflow) -> list:
+    """The ready human tasks in the tree's order. A step mostly leaves one or none: the task tables say
+    so without the walk (a Python iterator over every task, most of a step's result); the walk only
+    orders several."""
+    listed = _listed_ready_human_tasks(workflow)
+    return listed if len(listed) <= 1 else _walked_ready_human_tasks(workflow)
+
+
+def _ready_human_ids(workflow: BpmnWorkflow) -> list[str]:
+    """The ids of the ready human tasks, in no particular order."""
+    return [str(task.id) for task in _listed_ready_human_tasks(workflow)]
 
 
 def _result(workflow: BpmnWorkflow, ran: list[dict], error: dict | None = None) -> StepResult:

@@ -70,8 +70,11 @@ def _both_ways(state: dict, spec, subs):
     stock = ser.workflow_from_dict(state, spec, subs, make_engine(), converter=_STOCK)
     assert _tree(ours) == _tree(stock)
     assert state == kept  # neither restore took anything out of the stored state
-    # The ready human tasks read off the task tables are those the tree walk finds.
-    assert sorted(runtime._ready_human_ids(ours)) == sorted(str(task.id) for task in runtime._ready_human_tasks(ours))
+    # The ready human tasks read off the task tables are those the tree walk finds, and a step's result lists
+    # them in the walk's order.
+    walked = runtime._walked_ready_human_tasks(ours)
+    assert sorted(runtime._ready_human_ids(ours)) == sorted(str(task.id) for task in walked)
+    assert runtime._ready_human_tasks(ours) == walked
     assert ser.workflow_to_dict(ours) == ser.workflow_to_dict(stock) == state
     # Our task writer writes what SpiffWorkflow's own writes, on trees restored either way.
     assert _STOCK.to_dict(ours) == _STOCK.to_dict(stock) == ser._converter.to_dict(ours)
