@@ -114,16 +114,13 @@ def measure(port: int, url: str, cast: seeding.Cast, dossiers: int, server_pid: 
     server_cpu: dict[int, list[float]] = {k: [] for k in CHECKPOINTS}
     cpu_beside: dict[int, list[float]] = {k: [] for k in CHECKPOINTS}
     deadline = time.monotonic() + DEADLINE_SECONDS
-
-    def reading():
-        return cpu.tree_thread_cpu(server_pid) if server_pid else {}
-
     try:
         open_drafts = _start(officer, dossiers)
         for cycle in range(1, RETURNS + 1):
             if time.monotonic() > deadline:
                 break
             checkpoint = _checkpoint_of(cycle)
+            counted = bool(checkpoint and server_pid)  # server CPU is read in the checkpoints' windows only
             # New dossiers for a 1st return beside this one (their start is not part of a cycle).
             fresh = _start(officer, dossiers) if checkpoint else {}
             fresh_items = list(fresh.items())
@@ -134,9 +131,8 @@ def measure(port: int, url: str, cast: seeding.Cast, dossiers: int, server_pid: 
                 if index % 2:
                     turns.reverse()  # the old and the new dossier take turns going first: neither gains by it
                 for is_fresh, turn_id, turn_draft in turns:
-                    before = reading() if checkpoint else {}
+                    before = cpu.tree_thread_cpu(server_pid) if counted else {}
                     seconds, draft_seconds, next_draft = _cycle(officer, head, turn_draft)
-                    used = cpu.spent(before, reading()) * 1000 if checkpoint and server_pid else None
                     if is_fresh:
                         fresh[turn_id] = next_draft
                         beside[checkpoint].append(seconds)
@@ -144,7 +140,8 @@ def measure(port: int, url: str, cast: seeding.Cast, dossiers: int, server_pid: 
                         open_drafts[turn_id] = next_draft
                         cycles[cycle].append(seconds)
                         drafts[cycle].append(draft_seconds)
-                    if used is not None:
+                    if counted:
+                        used = cpu.spent(before, cpu.tree_thread_cpu(server_pid)) * 1000
                         (cpu_beside if is_fresh else server_cpu)[checkpoint].append(used)
             if cycle in CHECKPOINTS:  # outside the CPU readings: this runs in our process, not the server
                 pairs = zip(open_drafts.items(), fresh.items(), strict=True)
