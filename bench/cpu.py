@@ -85,3 +85,14 @@ def database_cpu(url: str) -> dict[int, float]:
 def spent(before: dict, after: dict) -> float:
     """CPU seconds used between two readings (processes born in between count from zero)."""
     return sum(value - before.get(pid, 0.0) for pid, value in after.items())
+
+
+def context_switches() -> int:
+    """Context switches on the whole machine since boot (/proc/stat's ctxt): a handoff between threads or
+    processes costs a switch each way, so their count per request shows how much handing-off a
+    server configuration does, a count the machine's speed does not change."""
+    with open("/proc/stat", encoding="ascii") as stat:
+        for line in stat:
+            if line.startswith("ctxt "):
+                return int(line.split()[1])
+    return 0

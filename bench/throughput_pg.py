@@ -29,8 +29,9 @@ UNITS = 4
 CLIENTS = 8
 RACE_EVERY = 10
 STEPS = ("t1", "t2", "t3")
-# (WEB_WORKERS, WEB_THREADS) of `make run`'s server; 2 x 4 is its default on two cores.
-FULL_CONFIGS = ((2, 4), (1, 8), (3, 2), (4, 2))
+# (WEB_WORKERS, WEB_THREADS) of `make run`'s server; 2 x 4 is its default on two cores. 2 x 2 serves
+# the eight clients with half the threads: fewer hand-offs between them (context switches per completion).
+FULL_CONFIGS = ((2, 4), (2, 2), (1, 8), (3, 2), (4, 2))
 QUICK_CONFIGS = ((2, 4),)
 
 
@@ -184,7 +185,7 @@ def _floor_now() -> float:
 
 def _cpu_reading(server_pid: int, url: str) -> dict:
     return {"app": cpu.tree_cpu(server_pid), "db": cpu.database_cpu(url),
-            "client": time.process_time()}
+            "client": time.process_time(), "switches": cpu.context_switches()}
 
 
 def _cpu_per_completion(before: dict, after: dict, completions: int) -> dict:
@@ -193,7 +194,9 @@ def _cpu_per_completion(before: dict, after: dict, completions: int) -> dict:
     app = cpu.spent(before["app"], after["app"]) * 1000 / completions
     db = cpu.spent(before["db"], after["db"]) * 1000 / completions
     client = (after["client"] - before["client"]) * 1000 / completions
-    return {"app_ms": app, "db_ms": db, "client_ms": client, "total_ms": app + db + client}
+    switches = (after["switches"] - before["switches"]) / completions
+    return {"app_ms": app, "db_ms": db, "client_ms": client, "total_ms": app + db + client,
+            "context_switches": switches}
 
 
 def measure_config(url: str, cast: seeding.Cast, workers: int, threads: int, seconds: float,
@@ -235,8 +238,9 @@ def run(quick: bool = False, floor_ms: float | None = None) -> dict:
         return {"skipped": "PostgreSQL is not reachable on 127.0.0.1:5432"}
     configs = QUICK_CONFIGS if quick else FULL_CONFIGS
     seconds = 3.0 if quick else 10.0
-    # Enough instances that the clients never run out before the window ends (~520/s at best: 3 steps each).
-    instances = 800 if quick else 2400
+    # Enough instances that the clients never run out before the window ends (3 steps each; up to ~950/s
+    # on this machine's fast days, when 2,400 ran out 0.7 s before a 10 s window's end).
+    instances = 1400 if quick else 4000
     results = []
     with seeding.postgres_database(DATABASE) as url:
         cast = seeding.seed(url, units=UNITS)
@@ -266,7 +270,8 @@ def report(result: dict) -> None:
         if r["cpu_per_completion"]:
             c = r["cpu_per_completion"]
             print(f"    CPU per completion: app {c['app_ms']:.2f} ms, PostgreSQL {c['db_ms']:.2f} ms,"
-                  f" clients {c['client_ms']:.2f} ms -> at most {r['cpu_bound_capacity_per_second']:.0f}/s"
+                  f" clients {c['client_ms']:.2f} ms; {c['context_switches']:.1f} context switches"
+                  f" -> at most {r['cpu_bound_capacity_per_second']:.0f}/s"
                   f" if these {result['cpus']} CPUs were ours alone")
         for sample in r["error_samples"]:
             print(f"    error: {sample}")
